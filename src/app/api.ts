@@ -1,0 +1,99 @@
+/**
+ * What the UI can ask of Passage. The UI components talk only to this interface; `PassageApp`
+ * (src/app/passage-app.ts) implements it over the worker client, the IndexedDB library and the core index.
+ */
+import type { ModelSpec } from '../core/model-spec.ts';
+
+export type DocumentType = 'txt' | 'md' | 'html' | 'pdf' | 'docx' | 'paste' | 'sample';
+
+/** A document turned into plain text by src/import/ (never HTML). */
+export interface ImportedText {
+  title: string;
+  type: DocumentType;
+  /** Plain text; the only thing that is split and embedded. */
+  text: string;
+  /** Size of the original file in bytes. */
+  size: number;
+}
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  type: DocumentType;
+  size: number;
+  sha256: string;
+  added: number;
+  passageCount: number;
+  /** Passages that have a vector for the current model. */
+  indexedCount: number;
+}
+
+export interface SearchHit {
+  passageId: string;
+  documentId: string;
+  documentTitle: string;
+  ordinal: number;
+  text: string;
+  score: number;
+  dense: number;
+  lexical: number;
+  /** The sentence that best answers the query, as offsets into `text`. */
+  highlight: { start: number; end: number } | null;
+}
+
+export interface ContextPassage {
+  passageId: string;
+  ordinal: number;
+  text: string;
+  isHit: boolean;
+}
+
+export type Progress =
+  | { stage: 'model-download'; file: string; loaded: number; total: number }
+  | { stage: 'model-compile' }
+  | { stage: 'model-ready'; device: string }
+  | { stage: 'indexing'; done: number; total: number; perSecond: number; etaSeconds: number | null }
+  | { stage: 'idle' };
+
+export interface StorageInfo {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean;
+}
+
+export interface AddResult {
+  documentId: string;
+  /** True when a document with the same content was already in the library (nothing added). */
+  duplicate: boolean;
+  passageCount: number;
+}
+
+export interface PassageApi {
+  readonly model: ModelSpec;
+  /** Loads the model (after the service worker controls the page) and resumes unfinished indexing. */
+  start(): Promise<void>;
+  onProgress(listener: (progress: Progress) => void): () => void;
+  /** Fired after any change to the set of documents or their indexing state. */
+  onLibraryChange(listener: () => void): () => void;
+
+  listDocuments(): Promise<DocumentSummary[]>;
+  /** Splits and stores the text, then indexes it in the background; rejects with a readable Error on bad input. */
+  addDocument(doc: ImportedText): Promise<AddResult>;
+  deleteDocument(id: string): Promise<void>;
+  reindexDocument(id: string): Promise<void>;
+  clearLibrary(): Promise<void>;
+  /** Cancels the indexing in flight; what was embedded stays stored, the rest stays pending. */
+  cancelIndexing(): void;
+  /** Starts (or resumes) indexing of everything pending. */
+  resumeIndexing(): Promise<void>;
+
+  search(query: string, options?: { k?: number; hybrid?: boolean; signal?: AbortSignal }): Promise<SearchHit[]>;
+  context(passageId: string, radius?: number): Promise<ContextPassage[]>;
+
+  exportLibrary(): Promise<Blob>;
+  /** Rejects with a readable Error (and changes nothing) when the file's model, dims or schema don't match. */
+  importLibrary(file: Blob): Promise<{ documents: number; passages: number }>;
+
+  storage(): Promise<StorageInfo>;
+  persistStorage(): Promise<boolean>;
+}

@@ -1,0 +1,50 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { modelsPlugin } from './models/vite-plugin.ts';
+
+// Cross-origin isolation lets ONNX Runtime use WASM threads. The headers are kept in precached
+// responses, so the installed app stays isolated offline too.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  // 'mpa' answers a missing file with 404 instead of index.html, so a missing model file is reported as
+  // such rather than as "protobuf parsing failed".
+  appType: 'mpa',
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
+  plugins: [
+    modelsPlugin('models'),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Passage — offline semantic search',
+        short_name: 'Passage',
+        description: 'Search your own documents by meaning, offline, in the browser.',
+        display: 'standalone',
+        start_url: '.',
+        background_color: '#101418',
+        theme_color: '#1d4ed8',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,json,onnx,png,svg,ico,txt}'],
+        // The model (~23 MB) and ORT's wasm (~26 MB) must be precached for the app to work offline.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        // On the first visit the new worker takes control at once, so the model is fetched through it;
+        // later versions wait for the user's "reload" (registerType 'prompt').
+        clientsClaim: true,
+        navigateFallback: 'index.html',
+      },
+    }),
+  ],
+});
