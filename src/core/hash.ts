@@ -1,0 +1,21 @@
+/**
+ * SHA-256 as lowercase hex, through WebCrypto so the same code runs in the page, the worker and Node ≥ 20.
+ * The core compiles without DOM or Node types, so the two globals it needs are typed here, minimally.
+ */
+interface MinimalSubtle {
+  digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer>;
+}
+interface MinimalGlobals {
+  crypto: { subtle: MinimalSubtle };
+  TextEncoder: new () => { encode(text: string): Uint8Array };
+}
+
+const runtime = globalThis as unknown as MinimalGlobals;
+
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+  const bytes = typeof input === 'string' ? new runtime.TextEncoder().encode(input) : input;
+  const digest = new Uint8Array(await runtime.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}

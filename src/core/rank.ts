@@ -1,0 +1,156 @@
+/**
+ * Hybrid ranking: dense (cosine) and lexical (BM25) scores are min-max normalised over one candidate set — the
+ * union of each method's top candidates — and mixed as `w·dense + (1 − w)·bm25`. Min-max keeps the two scales
+ * comparable without training; taking the union lets a passage that only one method finds still win.
+ */
+import type { SearchIndex } from './search-index.ts';
+import type { Hit } from './top-k.ts';
+import { TopK, compareHits } from './top-k.ts';
+
+/** Weight of the dense score, measured on bench/eval (see docs/BENCHMARKS.md, "Answer quality"). */
+export const DEFAULT_DENSE_WEIGHT = 0.7;
+/** How many top rows each method contributes to the fusion candidate set. */
+export const DEFAULT_FUSION_CANDIDATES = 50;
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+
+export interface RankInput {
+  /** Dense scores of the candidates (a candidate missing here counts as this list's minimum). */
+  dense: readonly Hit[];
+  /** Lexical scores of the candidates (missing = minimum). */
+  lexical: readonly Hit[];
+  k: number;
+  /** Weight of the dense score in [0, 1]. */
+  weight: number;
+}
+
+export interface RankedRow {
+  row: number;
+  /** Fused score in [0, 1]. */
+  score: number;
+  /** Min-max normalised components. */
+  dense: number;
+  lexical: number;
+}
+
+/**
+ * Maps values linearly onto [0, 1] (min → 0, max → 1). When all values are equal the list carries no ranking
+ * information, so every value maps to 0 and the other list decides.
+ */
+export function minMaxNormalise(values: ArrayLike<number>): Float32Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i]!);
+    max = Math.max(max, values[i]!);
+  }
+  const out = new Float32Array(values.length);
+  const range = max - min;
+  if (!(range > 0)) return out;
+  for (let i = 0; i < values.length; i++) out[i] = (values[i]! - min) / range;
+  return out;
+}
+
+export function rank({ dense, lexical, k, weight }: RankInput): RankedRow[] {
+  if (!(weight >= 0 && weight <= 1)) throw new Error(`Passage: dense weight must be in [0, 1], got ${weight}`);
+  const rows = [...new Set([...dense.map((h) => h.row), ...lexical.map((h) => h.row)])];
+  const denseNorm = minMaxNormalise(alignScores(rows, dense));
+  const lexicalNorm = minMaxNormalise(alignScores(rows, lexical));
+  const fused = rows.map((row, i) => ({
+    row,
+    score: weight * denseNorm[i]! + (1 - weight) * lexicalNorm[i]!,
+    dense: denseNorm[i]!,
+    lexical: lexicalNorm[i]!,
+  }));
+  return fused.sort(compareHits).slice(0, Math.max(0, k));
+}
+
+/** Scores of `hits` in the order of `rows`; rows without a score get the list's minimum. */
+function alignScores(rows: readonly number[], hits: readonly Hit[]): Float64Array {
+  const byRow = new Map(hits.map((h) => [h.row, h.score]));
+  let min = Infinity;
+  for (const score of byRow.values()) min = Math.min(min, score);
+  return Float64Array.from(rows, (row) => byRow.get(row) ?? (Number.isFinite(min) ? min : 0));
+}
+
+export interface SearchOptions {
+  k?: number;
+  mode?: SearchMode;
+  denseWeight?: number;
+  /** Top rows each method adds to the fusion candidates. */
+  candidates?: number;
+}
+
+export interface PassageHit<Id> {
+  id: Id;
+  row: number;
+  /** The ranking score: fused in hybrid mode, cosine in dense mode, BM25 in lexical mode. */
+  score: number;
+  /** Raw cosine (null when no query vector was used). */
+  dense: number | null;
+  /** Raw BM25 (0 when no query word matches; null in dense mode). */
+  lexical: number | null;
+}
+
+/**
+ * The one search entry point for the app and the eval. Without a query vector (model not loaded yet) hybrid
+ * search falls back to lexical.
+ */
+export function searchPassages<Id>(
+  index: SearchIndex<Id>,
+  queryVector: Float32Array | null,
+  queryText: string,
+  options: SearchOptions = {},
+): PassageHit<Id>[] {
+  const k = options.k ?? 10;
+  const requested = options.mode ?? 'hybrid';
+  const mode: SearchMode = queryVector === null ? 'lexical' : requested;
+  if (k <= 0 || index.size === 0) return [];
+
+  if (mode === 'dense') {
+    return index.vectors.search(queryVector!, k).map((hit) => ({
+      id: index.idAt(hit.row),
+      row: hit.row,
+      score: hit.score,
+      dense: hit.score,
+      lexical: null,
+    }));
+  }
+
+  const lexicalScores = index.lexical.scores(queryText);
+  if (mode === 'lexical') {
+    return topPositive(lexicalScores, k).map((hit) => ({
+      id: index.idAt(hit.row),
+      row: hit.row,
+      score: hit.score,
+      dense: null,
+      lexical: hit.score,
+    }));
+  }
+
+  const depth = options.candidates ?? DEFAULT_FUSION_CANDIDATES;
+  const candidateRows = [
+    ...new Set([
+      ...index.vectors.search(queryVector!, depth).map((h) => h.row),
+      ...topPositive(lexicalScores, depth).map((h) => h.row),
+    ]),
+  ];
+  const denseScores = index.vectors.scoreRows(queryVector!, candidateRows);
+  const dense = candidateRows.map((row, i) => ({ row, score: denseScores[i]! }));
+  const denseByRow = new Map(dense.map((d) => [d.row, d.score]));
+  const lexical = candidateRows.map((row) => ({ row, score: lexicalScores[row] ?? 0 }));
+  const weight = options.denseWeight ?? DEFAULT_DENSE_WEIGHT;
+  return rank({ dense, lexical, k, weight }).map((ranked) => ({
+    id: index.idAt(ranked.row),
+    row: ranked.row,
+    score: ranked.score,
+    dense: denseByRow.get(ranked.row) ?? null,
+    lexical: lexicalScores[ranked.row] ?? 0,
+  }));
+}
+
+function topPositive(scores: Float32Array, k: number): Hit[] {
+  const top = new TopK(k);
+  for (let row = 0; row < scores.length; row++) if (scores[row]! > 0) top.push(row, scores[row]!);
+  return top.sorted();
+}

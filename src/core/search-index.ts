@@ -1,0 +1,78 @@
+/**
+ * What the app and the eval search: the int8 vector index and the BM25 index over the same rows, plus the
+ * mapping between rows and passage ids. Removing passages leaves holes; they are compacted away in one pass
+ * once they are a quarter of the rows, so deleting a big document costs one copy, not one per passage.
+ */
+import { Bm25Index, type Bm25Options } from './bm25.ts';
+import { VectorIndex } from './vector-index.ts';
+
+export interface SearchIndexOptions {
+  bm25?: Bm25Options;
+  initialCapacity?: number;
+}
+
+const COMPACT_RATIO = 0.25;
+
+export class SearchIndex<Id = string> {
+  readonly vectors: VectorIndex;
+  readonly lexical: Bm25Index;
+  private _ids: (Id | undefined)[] = [];
+  private readonly _rows = new Map<Id, number>();
+
+  constructor(dims: number, options: SearchIndexOptions = {}) {
+    this.vectors = new VectorIndex(dims, options.initialCapacity);
+    this.lexical = new Bm25Index(options.bm25);
+  }
+
+  get dims(): number {
+    return this.vectors.dims;
+  }
+
+  get size(): number {
+    return this._rows.size;
+  }
+
+  has(id: Id): boolean {
+    return this._rows.has(id);
+  }
+
+  /** Adds a passage (its text for BM25, its quantised vector); an id already present is replaced. */
+  add(id: Id, text: string, q: Int8Array, scale: number): void {
+    if (this._rows.has(id)) this.remove(id);
+    const row = this.vectors.add(q, scale);
+    this.lexical.add(row, text);
+    this._ids[row] = id;
+    this._rows.set(id, row);
+  }
+
+  remove(id: Id): boolean {
+    const row = this._rows.get(id);
+    if (row === undefined) return false;
+    this.vectors.remove(row);
+    this.lexical.remove(row);
+    this._ids[row] = undefined;
+    this._rows.delete(id);
+    if (this.vectors.removedCount > this.vectors.rowCount * COMPACT_RATIO) this.compact();
+    return true;
+  }
+
+  /** The passage id stored at `row`; throws for an empty row (a bug in the caller). */
+  idAt(row: number): Id {
+    const id = this._ids[row];
+    if (id === undefined) throw new Error(`Passage: no passage at row ${row}`);
+    return id;
+  }
+
+  compact(): void {
+    const remap = this.vectors.compact();
+    this.lexical.remap(remap);
+    const ids: (Id | undefined)[] = [];
+    remap.forEach((newRow, oldRow) => {
+      const id = this._ids[oldRow];
+      if (newRow < 0 || id === undefined) return;
+      ids[newRow] = id;
+      this._rows.set(id, newRow);
+    });
+    this._ids = ids;
+  }
+}
