@@ -1,0 +1,152 @@
+/**
+ * The page side of the worker protocol: one promise per request, an AbortSignal on every long call.
+ * Aborting sends `cancel` and rejects at once with a DOMException `AbortError`; a worker error rejects with the
+ * worker's message; a crashed worker (`error` event) rejects everything pending and every later call.
+ */
+import type { ModelSpec } from '../core/model-spec.ts';
+import type { PassageSpan } from '../core/split.ts';
+import type { TextKind } from './engine.ts';
+import type {
+  LoadResult,
+  PreferredDevice,
+  RequestBody,
+  RequestId,
+  RequestType,
+  ResultOf,
+  StatusResult,
+  WorkerProgress,
+  WorkerReply,
+  WorkerRequest,
+} from './protocol.ts';
+
+/** The part of `Worker` the client uses; tests pass a fake built on a MessageChannel or EventTarget. */
+export interface WorkerLike {
+  postMessage(message: WorkerRequest): void;
+  addEventListener(type: 'message' | 'error', listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: WorkerProgress) => void;
+}
+
+interface Pending {
+  type: RequestType;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+  onProgress?: (progress: WorkerProgress) => void;
+}
+
+export class EmbedderClient {
+  private readonly _worker: WorkerLike;
+  private readonly _pending = new Map<RequestId, Pending>();
+  private _nextId = 1;
+  private _crash: Error | null = null;
+
+  constructor(worker: WorkerLike) {
+    this._worker = worker;
+    worker.addEventListener('message', (event) => this._onReply((event as MessageEvent<WorkerReply>).data));
+    worker.addEventListener('error', (event) => this._onCrash(event));
+  }
+
+  load(spec: ModelSpec, device: PreferredDevice, options: CallOptions = {}): Promise<LoadResult> {
+    return this._call({ type: 'load', spec, device }, options);
+  }
+
+  split(text: string, options: CallOptions = {}): Promise<PassageSpan[]> {
+    return this._call({ type: 'split', text }, options);
+  }
+
+  /** Row-major `texts.length × dims`, L2-normalised. */
+  async embed(
+    texts: readonly string[],
+    kind: TextKind,
+    options: CallOptions & { batchSize?: number } = {},
+  ): Promise<Float32Array> {
+    const { batchSize, ...callOptions } = options;
+    const request: RequestBody = { type: 'embed', texts: [...texts], kind, ...(batchSize ? { batchSize } : {}) };
+    const result = await this._call<'embed'>(request, callOptions);
+    return result.vectors;
+  }
+
+  status(options: CallOptions = {}): Promise<StatusResult> {
+    return this._call({ type: 'status' }, options);
+  }
+
+  /** Rejects everything pending and stops the worker. */
+  terminate(): void {
+    this._failAll(new Error('Passage: the embedding worker was stopped'));
+    this._worker.terminate();
+  }
+
+  private _call<T extends RequestType>(body: RequestBody & { type: T }, options: CallOptions): Promise<ResultOf[T]> {
+    const { signal, onProgress } = options;
+    if (this._crash) return Promise.reject(this._crash);
+    if (signal?.aborted) return Promise.reject(abortError());
+    const id = this._nextId++;
+    return new Promise<ResultOf[T]>((resolve, reject) => {
+      const onAbort = () => {
+        if (!this._pending.delete(id)) return;
+        this._worker.postMessage({ id: this._nextId++, type: 'cancel', target: id });
+        reject(abortError());
+      };
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      this._pending.set(id, {
+        type: body.type,
+        resolve: (result) => {
+          settle();
+          resolve(result as ResultOf[T]); // _onReply checked that the reply's `request` tag is this call's type.
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        ...(onProgress ? { onProgress } : {}),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this._worker.postMessage({ ...body, id } as WorkerRequest);
+    });
+  }
+
+  private _onReply(reply: WorkerReply): void {
+    const pending = this._pending.get(reply.id);
+    if (!pending) return; // Cancelled or unknown: the caller has already been answered.
+    switch (reply.type) {
+      case 'progress':
+        pending.onProgress?.(reply.progress);
+        return;
+      case 'result':
+        this._pending.delete(reply.id);
+        if (reply.request === pending.type) pending.resolve(reply.result);
+        else pending.reject(new Error(`Passage: worker answered a ${pending.type} request with a ${reply.request} result`));
+        return;
+      case 'error':
+        this._pending.delete(reply.id);
+        pending.reject(reply.error.name === 'AbortError' ? abortError() : namedError(reply.error.name, reply.error.message));
+        return;
+    }
+  }
+
+  private _onCrash(event: Event): void {
+    const detail = 'message' in event && typeof event.message === 'string' && event.message ? `: ${event.message}` : '';
+    this._crash = new Error(`Passage: the embedding worker crashed${detail}`);
+    this._failAll(this._crash);
+  }
+
+  private _failAll(error: Error): void {
+    const pending = [...this._pending.values()];
+    this._pending.clear();
+    for (const call of pending) call.reject(error);
+  }
+}
+
+function abortError(): DOMException {
+  return new DOMException('The operation was aborted.', 'AbortError');
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}

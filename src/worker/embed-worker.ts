@@ -1,0 +1,38 @@
+/**
+ * The module worker that owns Transformers.js. Only configuration and message plumbing live here; the work
+ * itself is in handlers.ts (tested in Node), the routing and cancellation in dispatch.ts.
+ */
+/// <reference lib="webworker" />
+import { env } from '@huggingface/transformers';
+import { createDispatcher } from './dispatch.ts';
+import { loadEngine } from './engine.ts';
+import { createHandlers } from './handlers.ts';
+import type { WorkerRequest } from './protocol.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+// Models come from this origin only, as a path: with an absolute URL Transformers.js v4 silently builds the
+// pipeline without a tokenizer (stack-notes).
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+env.localModelPath = '/models/';
+
+const wasm = env.backends.onnx.wasm;
+if (wasm) {
+  // Undefined makes ORT load the .wasm that Vite bundles next to this worker instead of a CDN copy.
+  wasm.wasmPaths = undefined;
+  // Threads need SharedArrayBuffer, which exists only in a cross-origin-isolated context.
+  wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+}
+
+// ORT starts its pthread workers from this same script; replacing their message handler hangs session creation.
+if (!self.name.startsWith('em-pthread')) {
+  const handlers = createHandlers({
+    loadEngine: (spec, device, onProgress) => loadEngine(spec, { device, onProgress }),
+    webGpuAvailable: 'gpu' in navigator && navigator.gpu !== undefined,
+    crossOriginIsolated: self.crossOriginIsolated,
+    threads: wasm?.numThreads ?? 1,
+  });
+  const dispatch = createDispatcher(handlers, (reply, transfer) => self.postMessage(reply, transfer));
+  self.onmessage = (event: MessageEvent<WorkerRequest>) => void dispatch(event.data);
+}

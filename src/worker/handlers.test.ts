@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { env } from '@huggingface/transformers';
+import manifest from '../../models/manifest.json' with { type: 'json' };
+import { findModel, type ModelManifest } from '../core/model-spec.ts';
+import { loadEngine } from './engine.ts';
+import { createHandlers } from './handlers.ts';
+import type { WorkerProgress } from './protocol.ts';
+
+const spec = findModel(manifest as ModelManifest);
+const modelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
+const modelPresent = existsSync(`${modelsDir}${spec.id}/tokenizer.json`);
+
+// Node has no wasm device in Transformers.js; the same handlers run on onnxruntime-node's CPU backend here.
+env.allowRemoteModels = false;
+env.localModelPath = modelsDir;
+
+function realHandlers() {
+  return createHandlers({
+    loadEngine: (s, _device, onProgress) => loadEngine(s, { device: 'cpu', onProgress }),
+    webGpuAvailable: false,
+    crossOriginIsolated: false,
+    threads: 1,
+  });
+}
+
+describe('worker handlers with the real model', { skip: modelPresent ? false : `run \`npm run models\` first` }, () => {
+  const handlers = realHandlers();
+  const noProgress = (_: WorkerProgress) => {};
+
+  it('loads the model once and reports it', async () => {
+    const first = await handlers.load({ type: 'load', spec, device: 'auto' }, noProgress);
+    const again = await handlers.load({ type: 'load', spec, device: 'auto' }, noProgress);
+    assert.deepEqual(first, { modelId: spec.id, dims: spec.dimensions, device: 'cpu', threads: 1 });
+    assert.deepEqual(again, first);
+    assert.deepEqual(handlers.status().loaded, first);
+  });
+
+  it('splits with the real tokenizer into passages within the token budget', async () => {
+    const sentence = 'Offline semantic search keeps every document on this device and still finds paraphrases. ';
+    const text = `${sentence.repeat(40)}\n\nA short closing paragraph that is long enough to stay alone.`;
+    const spans = await handlers.split({ type: 'split', text });
+    assert.ok(spans.length >= 3, `expected the long paragraph to be cut, got ${spans.length} passages`);
+    for (const span of spans) assert.equal(span.text, text.slice(span.start, span.end));
+  });
+
+  it('embeds in batches into L2-normalised rows that rank a paraphrase above an unrelated text', async () => {
+    const texts = ['How do I bake bread at home?', 'A recipe for baking a loaf of bread.', 'Stock markets fell today.'];
+    const progress: WorkerProgress[] = [];
+    const { vectors, dims } = await handlers.embed(
+      { type: 'embed', texts, kind: 'passage', batchSize: 2 },
+      (p) => progress.push(p),
+      new AbortController().signal,
+    );
+    assert.equal(dims, spec.dimensions);
+    assert.equal(vectors.length, texts.length * dims);
+    const row = (i: number) => vectors.subarray(i * dims, (i + 1) * dims);
+    for (let i = 0; i < texts.length; i++) assert.ok(Math.abs(Math.hypot(...row(i)) - 1) < 1e-3);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+    assert.ok(dot(row(0), row(1)) > dot(row(0), row(2)));
+    assert.equal(progress.length, 2);
+  });
+
+  it('stops before the next batch once aborted', async () => {
+    const controller = new AbortController();
+    const call = handlers.embed(
+      { type: 'embed', texts: ['one', 'two', 'three', 'four'], kind: 'passage', batchSize: 1 },
+      () => controller.abort(),
+      controller.signal,
+    );
+    await assert.rejects(call, { name: 'AbortError' });
+  });
+
+  it('disposes the engine', async () => {
+    await handlers.dispose();
+    assert.equal(handlers.status().loaded, null);
+  });
+});
+
+describe('worker handlers before load', () => {
+  it('refuse to split or embed with a readable error', async () => {
+    const handlers = realHandlers();
+    await assert.rejects(handlers.split({ type: 'split', text: 'x' }), /model is not loaded/);
+    await assert.rejects(
+      handlers.embed({ type: 'embed', texts: ['x'], kind: 'query' }, () => {}, new AbortController().signal),
+      /model is not loaded/,
+    );
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * What the worker does, as plain functions over an injected environment — no `self`, no postMessage — so the
+ * same code runs in the browser worker and in Node tests with a real or a fake engine.
+ */
+import type { ProgressInfo } from '@huggingface/transformers';
+import type { ModelSpec } from '../core/model-spec.ts';
+import { splitDocument, type PassageSpan } from '../core/split.ts';
+import { loadOnBestDevice } from './device.ts';
+import type { Device, Engine } from './engine.ts';
+import type {
+  EmbedRequest,
+  EmbedResult,
+  LoadRequest,
+  LoadResult,
+  SplitRequest,
+  StatusResult,
+  WorkerProgress,
+} from './protocol.ts';
+import { createThroughput } from './throughput.ts';
+
+export interface HandlerEnvironment {
+  loadEngine(spec: ModelSpec, device: Device, onProgress: (info: ProgressInfo) => void): Promise<Engine>;
+  webGpuAvailable: boolean;
+  crossOriginIsolated: boolean;
+  /** ORT wasm threads configured by the caller. */
+  threads: number;
+  now?: () => number;
+}
+
+export type EmitProgress = (progress: WorkerProgress) => void;
+
+export const DEFAULT_BATCH_SIZE = 16;
+
+export interface Handlers {
+  load(request: LoadRequest, emit: EmitProgress): Promise<LoadResult>;
+  split(request: SplitRequest): Promise<PassageSpan[]>;
+  embed(request: EmbedRequest, emit: EmitProgress, signal: AbortSignal): Promise<EmbedResult>;
+  status(): StatusResult;
+  dispose(): Promise<void>;
+}
+
+interface Loaded {
+  spec: ModelSpec;
+  engine: Promise<Engine>;
+}
+
+export function createHandlers(environment: HandlerEnvironment): Handlers {
+  const now = environment.now ?? (() => performance.now());
+  let loaded: Loaded | null = null;
+  let loadedResult: LoadResult | null = null;
+  // ORT sessions must not run two inferences at once; batches from different requests take turns here, so a
+  // search query waits for at most one indexing batch.
+  let inferenceQueue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = inferenceQueue.then(run, run);
+    inferenceQueue = result.catch(() => undefined);
+    return result;
+  };
+
+  async function currentEngine(): Promise<Engine> {
+    if (!loaded) throw new Error('Passage: the model is not loaded yet (send "load" first)');
+    return loaded.engine;
+  }
+
+  return {
+    async load(request, emit) {
+      // Lazy singleton: loading the same model again returns the engine already built (or being built).
+      if (loaded?.spec.id !== request.spec.id) {
+        const previous = loaded;
+        const onProgress = forwardModelProgress(emit);
+        const engine = loadOnBestDevice(request.device, {
+          webGpuAvailable: environment.webGpuAvailable,
+          load: (device) => environment.loadEngine(request.spec, device, onProgress),
+          now,
+        });
+        loaded = { spec: request.spec, engine };
+        loadedResult = null;
+        engine.catch(() => {
+          if (loaded?.engine === engine) loaded = null; // A failed load can be retried.
+        });
+        if (previous) void previous.engine.then((e) => e.dispose()).catch(() => undefined);
+      }
+      const engine = await loaded.engine;
+      loadedResult = {
+        modelId: engine.spec.id,
+        dims: engine.spec.dimensions,
+        device: engine.device,
+        threads: environment.threads,
+      };
+      return loadedResult;
+    },
+
+    async split(request) {
+      const engine = await currentEngine();
+      return splitDocument(request.text, (text) => engine.countTokens(text), { maxTokens: engine.spec.maxTokens });
+    },
+
+    async embed(request, emit, signal) {
+      const engine = await currentEngine();
+      const dims = engine.spec.dimensions;
+      const batchSize = Math.max(1, request.batchSize ?? DEFAULT_BATCH_SIZE);
+      const vectors = new Float32Array(request.texts.length * dims);
+      const throughput = createThroughput(request.texts.length, now);
+      for (let start = 0; start < request.texts.length; start += batchSize) {
+        // Let queued messages run first: a `cancel` sitting in the queue aborts before the next batch starts.
+        await yieldToEventLoop();
+        signal.throwIfAborted();
+        const batch = request.texts.slice(start, start + batchSize);
+        const rows = await exclusive(() => {
+          signal.throwIfAborted(); // It may have been cancelled while waiting for its turn.
+          return engine.embed(batch, request.kind);
+        });
+        vectors.set(rows, start * dims);
+        emit({ stage: 'embedding', ...throughput.snapshot(start + batch.length) });
+      }
+      return { vectors, dims };
+    },
+
+    status() {
+      return {
+        loaded: loadedResult,
+        crossOriginIsolated: environment.crossOriginIsolated,
+        webGpuAvailable: environment.webGpuAvailable,
+      };
+    },
+
+    async dispose() {
+      const current = loaded;
+      loaded = null;
+      loadedResult = null;
+      if (current) await (await current.engine).dispose();
+    },
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Transformers.js reports per-file events; the page needs bytes per file and the moment compiling starts. */
+function forwardModelProgress(emit: EmitProgress): (info: ProgressInfo) => void {
+  return (info) => {
+    if (info.status === 'progress') {
+      emit({ stage: 'model-download', file: info.file, loaded: info.loaded, total: info.total });
+    } else if (info.status === 'done' && info.file.endsWith('.onnx')) {
+      emit({ stage: 'model-compile' }); // The session is created right after the weights arrive.
+    }
+  };
+}
