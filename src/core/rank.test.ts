@@ -1,0 +1,145 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { minMaxNormalise, rank, searchPassages } from './rank.ts';
+import { SearchIndex } from './search-index.ts';
+import { quantize } from './vector-index.ts';
+
+const close = (actual: number, expected: number) =>
+  assert.ok(Math.abs(actual - expected) < 1e-6, `${actual} is not ${expected}`);
+
+describe('minMaxNormalise', () => {
+  it('maps min to 0, max to 1 and the rest linearly', () => {
+    assert.deepEqual(Array.from(minMaxNormalise([2, 4, 3, 6])), [0, 0.5, 0.25, 1]);
+  });
+
+  it('maps a constant list to zeros (it cannot rank anything)', () => {
+    assert.deepEqual(Array.from(minMaxNormalise([0.3, 0.3])), [0, 0]);
+    assert.deepEqual(Array.from(minMaxNormalise([])), []);
+  });
+});
+
+describe('rank', () => {
+  it('fuses normalised scores over the union of candidates', () => {
+    const ranked = rank({
+      dense: [
+        { row: 0, score: 0.9 },
+        { row: 1, score: 0.5 },
+        { row: 2, score: 0.7 },
+      ],
+      lexical: [
+        { row: 1, score: 10 },
+        { row: 3, score: 4 },
+      ],
+      k: 10,
+      weight: 0.7,
+    });
+    // dense: row 3 missing → list minimum 0.5 → normalised 1, 0, 0.5, 0
+    // lexical: rows 0 and 2 missing → minimum 4 → normalised 0, 1, 0, 0
+    assert.deepEqual(
+      ranked.map((r) => r.row),
+      [0, 2, 1, 3],
+    );
+    close(ranked[0]!.score, 0.7);
+    close(ranked[1]!.score, 0.35);
+    close(ranked[2]!.score, 0.3);
+    close(ranked[3]!.score, 0);
+    assert.deepEqual({ dense: ranked[2]!.dense, lexical: ranked[2]!.lexical }, { dense: 0, lexical: 1 });
+  });
+
+  it('weight 1 is dense order, weight 0 is lexical order, k truncates', () => {
+    const dense = [
+      { row: 0, score: 0.2 },
+      { row: 1, score: 0.9 },
+    ];
+    const lexical = [
+      { row: 0, score: 3 },
+      { row: 1, score: 1 },
+    ];
+    assert.deepEqual(
+      rank({ dense, lexical, k: 2, weight: 1 }).map((r) => r.row),
+      [1, 0],
+    );
+    assert.deepEqual(
+      rank({ dense, lexical, k: 1, weight: 0 }).map((r) => r.row),
+      [0],
+    );
+    assert.throws(() => rank({ dense, lexical, k: 1, weight: 1.5 }), /\[0, 1\]/);
+  });
+});
+
+describe('searchPassages', () => {
+  // Three passages on a 2-d "embedding" plane; the query vector points at "b".
+  const unit = (x: number, y: number) => {
+    const n = Math.hypot(x, y);
+    return new Float32Array([x / n, y / n]);
+  };
+  const build = () => {
+    const index = new SearchIndex<string>(2);
+    const add = (id: string, text: string, vec: Float32Array) => {
+      const { q, scale } = quantize(vec);
+      index.add(id, text, q, scale);
+    };
+    add('a', 'apples grow on trees in the orchard', unit(1, 0));
+    add('b', 'bananas are yellow fruit', unit(0, 1));
+    add('c', 'cherries and apples in a pie', unit(1, 1));
+    return index;
+  };
+
+  it('dense mode ranks by cosine', () => {
+    const hits = searchPassages(build(), unit(0.1, 1), 'apples', { mode: 'dense', k: 3 });
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      ['b', 'c', 'a'],
+    );
+    assert.equal(hits[0]!.lexical, null);
+  });
+
+  it('lexical mode ranks by BM25 and returns only matches', () => {
+    const hits = searchPassages(build(), unit(0, 1), 'apples', { mode: 'lexical', k: 3 });
+    assert.deepEqual(hits.map((h) => h.id).sort(), ['a', 'c']);
+    assert.equal(hits[0]!.dense, null);
+  });
+
+  it('hybrid mode mixes both with the given weight', () => {
+    const index = build();
+    const query = unit(0.2, 1);
+    assert.equal(searchPassages(index, query, 'apples pie', { k: 1, denseWeight: 1 })[0]!.id, 'b');
+    assert.equal(searchPassages(index, query, 'apples pie', { k: 1, denseWeight: 0 })[0]!.id, 'c');
+    const balanced = searchPassages(index, query, 'apples pie', { k: 3, denseWeight: 0.5 });
+    assert.equal(balanced.length, 3);
+    assert.equal(balanced[0]!.id, 'c'); // second by cosine, first by words
+    assert.ok(balanced[0]!.dense !== null && balanced[0]!.lexical !== null && balanced[0]!.lexical > 0);
+  });
+
+  it('falls back to lexical without a query vector', () => {
+    const hits = searchPassages(build(), null, 'bananas', { k: 3 });
+    assert.deepEqual(
+      hits.map((h) => h.id),
+      ['b'],
+    );
+  });
+
+  it('forgets removed passages, across compactions, and replaces re-added ids', () => {
+    const index = build();
+    assert.equal(index.remove('b'), true);
+    assert.equal(index.remove('b'), false);
+    assert.equal(index.size, 2);
+    const hits = searchPassages(index, unit(0, 1), 'bananas apples', { k: 5 });
+    assert.ok(!hits.some((h) => h.id === 'b'));
+    assert.equal(index.vectors.rowCount, 2, 'a third of the rows were holes, so the index compacted');
+
+    const { q, scale } = quantize(unit(0, 1));
+    index.add('a', 'bananas now', q, scale);
+    assert.equal(index.size, 2);
+    const lexical = searchPassages(index, null, 'bananas', { k: 5 });
+    assert.deepEqual(
+      lexical.map((h) => h.id),
+      ['a'],
+    );
+  });
+
+  it('returns nothing for an empty index or k = 0', () => {
+    assert.deepEqual(searchPassages(new SearchIndex(2), unit(1, 0), 'x'), []);
+    assert.deepEqual(searchPassages(build(), unit(1, 0), 'apples', { k: 0 }), []);
+  });
+});
