@@ -1,0 +1,134 @@
+/**
+ * The IndexedDB schema and its upgrades. The schema is a type (idb's DBSchema), so store names, keys and index
+ * names are checked by the compiler.
+ *
+ * Versions:
+ * - v1: documents (by sha256), passages (by document), vectors. It was the first development cut and never
+ *   shipped; it is kept as a real migration step so the upgrade path is exercised by a test from day one.
+ * - v2: passages get a by-hash index (to find which passages share a vector), a `meta` store records the model
+ *   the vectors belong to, and documents get `passageCount` (back-filled from their passages).
+ * To add v3: append one step to MIGRATIONS and bump nothing else.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { DocumentType } from '../app/api.ts';
+
+export interface DocumentRecord {
+  id: string;
+  title: string;
+  type: DocumentType;
+  /** Size of the original file in bytes. */
+  size: number;
+  /** sha256 of `text`: two documents with the same text are the same document. */
+  sha256: string;
+  added: number;
+  passageCount: number;
+  /** The extracted plain text, kept for "show in context" and for export. */
+  text: string;
+}
+
+export interface PassageRecord {
+  /** `${docId}:${ordinal}` */
+  id: string;
+  docId: string;
+  ordinal: number;
+  /** Offsets into the document's text: `text === document.text.slice(start, end)`. */
+  start: number;
+  end: number;
+  text: string;
+  /** sha256 of `text`; a vector is stored once per (model, contentHash), however many passages share it. */
+  contentHash: string;
+}
+
+export interface VectorRecord {
+  modelId: string;
+  contentHash: string;
+  q: Int8Array;
+  scale: number;
+}
+
+/** Which model the stored vectors belong to. */
+export interface LibraryMeta {
+  modelId: string;
+  dims: number;
+  schemaVersion: number;
+}
+
+export const META_KEY = 'library';
+
+export interface PassageDB extends DBSchema {
+  documents: { key: string; value: DocumentRecord; indexes: { 'by-sha256': string } };
+  passages: { key: string; value: PassageRecord; indexes: { 'by-doc': string; 'by-hash': string } };
+  vectors: { key: [modelId: string, contentHash: string]; value: VectorRecord };
+  meta: { key: typeof META_KEY; value: LibraryMeta };
+}
+
+export type Database = IDBPDatabase<PassageDB>;
+type UpgradeTransaction = IDBPTransaction<PassageDB, StoreNames<PassageDB>[], 'versionchange'>;
+/**
+ * Schema changes must happen while the versionchange transaction is active: synchronously, or right after
+ * awaiting one of its requests. Never await anything else inside a step.
+ */
+type Migration = (db: Database, tx: UpgradeTransaction) => void | Promise<void>;
+
+/** MIGRATIONS[v] upgrades a database from version v to v + 1. */
+const MIGRATIONS: readonly Migration[] = [
+  function createV1(db) {
+    const documents = db.createObjectStore('documents', { keyPath: 'id' });
+    documents.createIndex('by-sha256', 'sha256', { unique: true });
+    const passages = db.createObjectStore('passages', { keyPath: 'id' });
+    passages.createIndex('by-doc', 'docId');
+    db.createObjectStore('vectors', { keyPath: ['modelId', 'contentHash'] });
+  },
+  async function v1ToV2(db, tx) {
+    const passages = tx.objectStore('passages');
+    passages.createIndex('by-hash', 'contentHash');
+    db.createObjectStore('meta');
+    // v1 documents had no passageCount: count their passages once here instead of on every listing.
+    let cursor = await tx.objectStore('documents').openCursor();
+    while (cursor) {
+      const passageCount = await passages.index('by-doc').count(cursor.value.id);
+      await cursor.update({ ...cursor.value, passageCount });
+      cursor = await cursor.continue();
+    }
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+export const DEFAULT_DB_NAME = 'passage';
+
+export interface OpenOptions {
+  name?: string;
+  /** Only for tests that build an older database; the app always opens the latest version. */
+  version?: number;
+  /**
+   * Another tab wants to upgrade the schema. This connection has already been closed so the upgrade can
+   * proceed; the page should ask the user to reload.
+   */
+  onVersionChange?: () => void;
+  /** This tab wants to upgrade while an older tab keeps the database open. */
+  onBlocked?: () => void;
+}
+
+export function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const version = options.version ?? DB_VERSION;
+  let db: Database | undefined;
+  const opening = openDB<PassageDB>(options.name ?? DEFAULT_DB_NAME, version, {
+    upgrade(database, oldVersion, newVersion, tx) {
+      const steps = MIGRATIONS.slice(oldVersion, newVersion ?? version);
+      // Upgrade callbacks are not awaited; a failed step aborts the versionchange transaction, so the open
+      // fails and the old data stays as it was.
+      void (async () => {
+        for (const step of steps) {
+          const pending = step(database, tx);
+          if (pending) await pending; // Awaiting only when needed keeps the next step synchronous.
+        }
+      })().catch(() => tx.abort());
+    },
+    blocked: () => options.onBlocked?.(),
+    blocking: () => {
+      db?.close(); // Never hold an upgrade hostage: close, then tell the page.
+      options.onVersionChange?.();
+    },
+  });
+  return opening.then((opened) => (db = opened));
+}

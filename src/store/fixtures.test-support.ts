@@ -1,0 +1,65 @@
+/**
+ * Shared fixtures for the store tests: fresh databases, a paragraph splitter, and an embedder that counts
+ * what it is asked to embed and can be told to fail.
+ */
+import type { ImportedText } from '../app/api.ts';
+import type { PassageSpan } from '../core/split.ts';
+import type { Embedder } from './indexer.ts';
+import { Library, type LibraryModel } from './library.ts';
+
+export const MODEL: LibraryModel = { id: 'test-model', dimensions: 4 };
+
+let counter = 0;
+export function freshDbName(): string {
+  return `store-test-${process.pid}-${++counter}`;
+}
+
+export function openFresh(model: LibraryModel = MODEL): Promise<Library> {
+  return Library.open(model, { name: freshDbName() });
+}
+
+/** Paragraphs (blank-line separated) as passages, offsets into `text`. */
+export function paragraphs(text: string): PassageSpan[] {
+  const spans: PassageSpan[] = [];
+  const re = /[^\n]+(?:\n[^\n]+)*/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    spans.push({ ordinal: spans.length, start: m.index, end: m.index + m[0].length, text: m[0] });
+  }
+  return spans;
+}
+
+export function doc(title: string, text: string): ImportedText {
+  return { title, type: 'txt', text, size: text.length };
+}
+
+export async function addText(library: Library, title: string, text: string) {
+  return library.addDocument(doc(title, text), paragraphs(text));
+}
+
+export interface CountingEmbedder extends Embedder {
+  /** Every text ever embedded, in order. */
+  embedded: string[];
+  calls: number;
+  /** Throw on the call with this (1-based) number, simulating a crash mid-indexing. */
+  failOnCall: number | null;
+}
+
+export function countingEmbedder(dims = MODEL.dimensions): CountingEmbedder {
+  const embedder: CountingEmbedder = {
+    embedded: [],
+    calls: 0,
+    failOnCall: null,
+    async embed(texts, signal) {
+      signal.throwIfAborted();
+      embedder.calls++;
+      if (embedder.calls === embedder.failOnCall) throw new Error('worker crashed mid-batch');
+      embedder.embedded.push(...texts);
+      const out = new Float32Array(texts.length * dims);
+      texts.forEach((text, i) => {
+        for (let d = 0; d < dims; d++) out[i * dims + d] = ((text.charCodeAt(d % text.length) + d) % 13) / 13 - 0.5;
+      });
+      return out;
+    },
+  };
+  return embedder;
+}

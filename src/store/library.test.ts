@@ -1,0 +1,88 @@
+import 'fake-indexeddb/auto';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addText, countingEmbedder, doc, MODEL, openFresh, paragraphs } from './fixtures.test-support.ts';
+import { indexPending } from './indexer.ts';
+
+const THREE_PARAGRAPHS = 'First paragraph about rivers.\n\nSecond paragraph about mountains.\n\nThird about the sea.';
+
+describe('Library', () => {
+  it('adds a document with its passages and lists it with counts', async () => {
+    const library = await openFresh();
+    const added = await addText(library, 'Geography', THREE_PARAGRAPHS);
+    assert.equal(added.duplicate, false);
+    assert.equal(added.passageCount, 3);
+
+    const [summary, ...rest] = await library.listDocuments();
+    assert.equal(rest.length, 0);
+    assert.equal(summary?.id, added.documentId);
+    assert.equal(summary?.title, 'Geography');
+    assert.equal(summary?.passageCount, 3);
+    assert.equal(summary?.indexedCount, 0);
+    assert.equal('text' in (summary ?? {}), false, 'listing does not carry the full text');
+
+    const passages = await library.getPassages(added.documentId);
+    assert.deepEqual(passages.map((p) => p.text), ['First paragraph about rivers.', 'Second paragraph about mountains.', 'Third about the sea.']);
+    for (const p of passages) assert.equal(THREE_PARAGRAPHS.slice(p.start, p.end), p.text);
+    library.close();
+  });
+
+  it('refuses a duplicate by content and stores nothing for it', async () => {
+    const library = await openFresh();
+    const first = await addText(library, 'Original', THREE_PARAGRAPHS);
+    const again = await addText(library, 'Same text, other name', THREE_PARAGRAPHS);
+    assert.deepEqual(again, { documentId: first.documentId, duplicate: true, passageCount: 3 });
+    assert.equal((await library.listDocuments()).length, 1);
+    library.close();
+  });
+
+  it('adds atomically: when one passage cannot be written, neither the document nor any passage is stored', async () => {
+    const library = await openFresh();
+    const spans = paragraphs(THREE_PARAGRAPHS);
+    spans[2] = { ...spans[2]!, ordinal: 0 }; // same key as the first passage → the add fails
+    await assert.rejects(library.addDocument(doc('Broken', THREE_PARAGRAPHS), spans), { name: 'ConstraintError' });
+    assert.deepEqual(await library.listDocuments(), []);
+    assert.equal((await library.db.count('passages')), 0);
+    library.close();
+  });
+
+  it('deletes a document with its passages and the vectors no other passage uses', async () => {
+    const library = await openFresh();
+    const keep = await addText(library, 'Keep', 'Shared paragraph.\n\nOnly in keep.');
+    const drop = await addText(library, 'Drop', 'Shared paragraph.\n\nOnly in drop.');
+    await indexPending(library, countingEmbedder());
+    assert.equal(await library.db.count('vectors'), 3);
+
+    const removed = await library.deleteDocument(drop.documentId);
+    assert.deepEqual(removed.sort(), [`${drop.documentId}:0`, `${drop.documentId}:1`]);
+    assert.deepEqual((await library.listDocuments()).map((d) => d.id), [keep.documentId]);
+    assert.equal(await library.db.count('passages'), 2);
+    assert.equal(await library.db.count('vectors'), 2, 'the shared vector stays, the dropped one goes');
+    const [summary] = await library.listDocuments();
+    assert.equal(summary?.indexedCount, 2);
+    library.close();
+  });
+
+  it('returns the neighbours of a passage in reading order', async () => {
+    const library = await openFresh();
+    const text = ['p0', 'p1', 'p2', 'p3', 'p4'].map((p) => `Paragraph ${p}.`).join('\n\n');
+    const { documentId } = await addText(library, 'Five', text);
+    const around = await library.neighbours(`${documentId}:1`, 2);
+    assert.deepEqual(
+      around.map((n) => [n.passage.ordinal, n.isCentre]),
+      [[0, false], [1, true], [2, false], [3, false]],
+    );
+    assert.deepEqual(await library.neighbours(`${documentId}:99`, 1), []);
+    library.close();
+  });
+
+  it('clears documents, passages and vectors', async () => {
+    const library = await openFresh();
+    await addText(library, 'A', THREE_PARAGRAPHS);
+    await indexPending(library, countingEmbedder());
+    await library.clear();
+    for (const store of ['documents', 'passages', 'vectors'] as const) assert.equal(await library.db.count(store), 0);
+    assert.equal(library.model.id, MODEL.id);
+    library.close();
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * The library on disk: documents, their passages and the vectors of the current model. Every change that must
+ * not be seen half-done (a document with only some passages, a deletion that leaves orphans) is one transaction.
+ * Vectors are keyed by (model, passage content hash), so identical passages share one vector and a passage is
+ * never embedded twice for the same model.
+ */
+import type { DocumentSummary, ImportedText } from '../app/api.ts';
+import { sha256Hex } from '../core/hash.ts';
+import type { PassageSpan } from '../core/split.ts';
+import {
+  DB_VERSION,
+  META_KEY,
+  openDatabase,
+  type Database,
+  type DocumentRecord,
+  type OpenOptions,
+  type PassageRecord,
+  type VectorRecord,
+} from './db.ts';
+
+export interface LibraryModel {
+  id: string;
+  dimensions: number;
+}
+
+export interface AddedDocument {
+  documentId: string;
+  /** True when the same text was already stored; nothing was written. */
+  duplicate: boolean;
+  passageCount: number;
+}
+
+/** A text that still needs a vector for the current model (one per distinct content hash). */
+export interface PendingText {
+  contentHash: string;
+  text: string;
+}
+
+export interface NewVector {
+  contentHash: string;
+  q: Int8Array;
+  scale: number;
+}
+
+/** A passage together with its vector, ready for the in-memory search index. */
+export interface IndexedPassage {
+  passage: PassageRecord;
+  vector: VectorRecord;
+}
+
+export interface NeighbourPassage {
+  passage: PassageRecord;
+  isCentre: boolean;
+}
+
+export function passageId(docId: string, ordinal: number): string {
+  return `${docId}:${ordinal}`;
+}
+
+export class Library {
+  /** True when the stored vectors belonged to another model (they were purged on open). */
+  readonly modelChanged: boolean;
+  private readonly _db: Database;
+  private readonly _model: LibraryModel;
+
+  private constructor(db: Database, model: LibraryModel, modelChanged: boolean) {
+    this._db = db;
+    this._model = model;
+    this.modelChanged = modelChanged;
+  }
+
+  /** Opens the library for `model`; vectors of any other model are purged, so everything re-embeds. */
+  static async open(model: LibraryModel, options: OpenOptions = {}): Promise<Library> {
+    const db = await openDatabase(options);
+    const modelChanged = await useModel(db, model);
+    return new Library(db, model, modelChanged);
+  }
+
+  get model(): LibraryModel {
+    return this._model;
+  }
+
+  /** The raw database, for export/import which work across all stores in one transaction. */
+  get db(): Database {
+    return this._db;
+  }
+
+  close(): void {
+    this._db.close();
+  }
+
+  findBySha256(sha256: string): Promise<DocumentRecord | undefined> {
+    return this._db.getFromIndex('documents', 'by-sha256', sha256);
+  }
+
+  /** Stores the document and all its passages in one transaction; a duplicate of stored text writes nothing. */
+  async addDocument(input: ImportedText, spans: readonly PassageSpan[]): Promise<AddedDocument> {
+    // Hash before the transaction opens: awaiting anything but IndexedDB inside it would commit it early.
+    const sha256 = await sha256Hex(input.text);
+    const hashes = await Promise.all(spans.map((span) => sha256Hex(span.text)));
+    const id = crypto.randomUUID();
+
+    const tx = this._db.transaction(['documents', 'passages'], 'readwrite');
+    const existing = await tx.objectStore('documents').index('by-sha256').get(sha256);
+    if (existing) {
+      await tx.done;
+      return { documentId: existing.id, duplicate: true, passageCount: existing.passageCount };
+    }
+    const document: DocumentRecord = {
+      id,
+      title: input.title,
+      type: input.type,
+      size: input.size,
+      sha256,
+      added: Date.now(),
+      passageCount: spans.length,
+      text: input.text,
+    };
+    const writes: Promise<unknown>[] = [tx.objectStore('documents').add(document)];
+    spans.forEach((span, i) => {
+      const passage: PassageRecord = {
+        id: passageId(id, span.ordinal),
+        docId: id,
+        ordinal: span.ordinal,
+        start: span.start,
+        end: span.end,
+        text: span.text,
+        contentHash: hashes[i]!,
+      };
+      writes.push(tx.objectStore('passages').add(passage));
+    });
+    await Promise.all([...writes, tx.done]);
+    return { documentId: id, duplicate: false, passageCount: spans.length };
+  }
+
+  /**
+   * Deletes a document, its passages and the vectors no remaining passage uses — in one transaction.
+   * Returns the ids of the deleted passages (for the in-memory index).
+   */
+  async deleteDocument(id: string): Promise<string[]> {
+    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    const passages = tx.objectStore('passages');
+    const doomed = await passages.index('by-doc').getAll(id);
+    await Promise.all(doomed.map((p) => passages.delete(p.id)));
+    for (const contentHash of new Set(doomed.map((p) => p.contentHash))) {
+      // Only the current model's vectors exist: others are purged when the model changes.
+      if ((await passages.index('by-hash').count(contentHash)) === 0) {
+        await tx.objectStore('vectors').delete([this._model.id, contentHash]);
+      }
+    }
+    await tx.objectStore('documents').delete(id);
+    await tx.done;
+    return doomed.map((p) => p.id);
+  }
+
+  /** Removes every document, passage and vector; the model record stays. */
+  async clear(): Promise<void> {
+    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('documents').clear(),
+      tx.objectStore('passages').clear(),
+      tx.objectStore('vectors').clear(),
+      tx.done,
+    ]);
+  }
+
+  /** Every document, oldest first, with how many of its passages have a vector for the current model. */
+  async listDocuments(): Promise<DocumentSummary[]> {
+    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readonly');
+    const embedded = await this._embeddedHashes(tx.objectStore('vectors'));
+    const indexedPerDoc = new Map<string, number>();
+    // A key cursor over by-hash yields (hash, passage id) without loading any passage text.
+    let cursor = await tx.objectStore('passages').index('by-hash').openKeyCursor();
+    while (cursor) {
+      if (embedded.has(cursor.key)) {
+        const docId = docIdOf(cursor.primaryKey);
+        indexedPerDoc.set(docId, (indexedPerDoc.get(docId) ?? 0) + 1);
+      }
+      cursor = await cursor.continue();
+    }
+    const documents = await tx.objectStore('documents').getAll();
+    await tx.done;
+    return documents
+      .sort((a, b) => a.added - b.added)
+      .map(({ text: _text, ...summary }) => ({ ...summary, indexedCount: indexedPerDoc.get(summary.id) ?? 0 }));
+  }
+
+  getDocument(id: string): Promise<DocumentRecord | undefined> {
+    return this._db.get('documents', id);
+  }
+
+  getPassage(id: string): Promise<PassageRecord | undefined> {
+    return this._db.get('passages', id);
+  }
+
+  getPassages(docId: string): Promise<PassageRecord[]> {
+    return this._db.getAllFromIndex('passages', 'by-doc', docId).then((ps) => ps.sort((a, b) => a.ordinal - b.ordinal));
+  }
+
+  /** The passage and up to `radius` passages either side of it in its document, in reading order. */
+  async neighbours(id: string, radius: number): Promise<NeighbourPassage[]> {
+    const centre = await this.getPassage(id);
+    if (!centre) return [];
+    const tx = this._db.transaction('passages', 'readonly');
+    const ordinals: number[] = [];
+    for (let o = Math.max(0, centre.ordinal - radius); o <= centre.ordinal + radius; o++) ordinals.push(o);
+    const found = await Promise.all(ordinals.map((o) => tx.store.get(passageId(centre.docId, o))));
+    await tx.done;
+    return found
+      .filter((p): p is PassageRecord => p !== undefined)
+      .map((passage) => ({ passage, isCentre: passage.id === id }));
+  }
+
+  /** Distinct passage texts without a vector for the current model, in the order documents were added. */
+  async pendingTexts(): Promise<PendingText[]> {
+    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readonly');
+    const embedded = await this._embeddedHashes(tx.objectStore('vectors'));
+    const addedAt = new Map<string, number>();
+    let docCursor = await tx.objectStore('documents').openCursor();
+    while (docCursor) {
+      addedAt.set(docCursor.value.id, docCursor.value.added);
+      docCursor = await docCursor.continue();
+    }
+    const passages = await tx.objectStore('passages').getAll();
+    await tx.done;
+    passages.sort((a, b) => (addedAt.get(a.docId) ?? 0) - (addedAt.get(b.docId) ?? 0) || a.ordinal - b.ordinal);
+    const pending = new Map<string, string>();
+    for (const p of passages) if (!embedded.has(p.contentHash)) pending.set(p.contentHash, p.text);
+    return [...pending].map(([contentHash, text]) => ({ contentHash, text }));
+  }
+
+  /**
+   * Stores one batch of vectors in one transaction and returns the passages that now have a vector. A hash whose
+   * passages were all deleted while it was being embedded is skipped, so no orphan vector is written.
+   */
+  async storeVectors(modelId: string, batch: readonly NewVector[]): Promise<IndexedPassage[]> {
+    if (modelId !== this._model.id) throw new Error(`Passage: vectors of ${modelId} offered to a ${this._model.id} library`);
+    const tx = this._db.transaction(['passages', 'vectors'], 'readwrite');
+    const byHash = tx.objectStore('passages').index('by-hash');
+    const indexed: IndexedPassage[] = [];
+    for (const item of batch) {
+      const passages = await byHash.getAll(item.contentHash);
+      if (passages.length === 0) continue;
+      const vector: VectorRecord = { modelId, contentHash: item.contentHash, q: item.q, scale: item.scale };
+      await tx.objectStore('vectors').put(vector);
+      for (const passage of passages) indexed.push({ passage, vector });
+    }
+    await tx.done;
+    return indexed;
+  }
+
+  /** Calls `add` for every passage that has a vector for the current model; returns how many there were. */
+  async forEachIndexed(add: (item: IndexedPassage) => void): Promise<number> {
+    const tx = this._db.transaction(['passages', 'vectors'], 'readonly');
+    const vectors = new Map<string, VectorRecord>();
+    for (const v of await tx.objectStore('vectors').getAll(modelRange(this._model.id))) vectors.set(v.contentHash, v);
+    let count = 0;
+    let cursor = await tx.objectStore('passages').openCursor();
+    while (cursor) {
+      const vector = vectors.get(cursor.value.contentHash);
+      if (vector) {
+        add({ passage: cursor.value, vector });
+        count++;
+      }
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return count;
+  }
+
+  private async _embeddedHashes(vectors: VectorKeySource): Promise<Set<string>> {
+    const keys = await vectors.getAllKeys(modelRange(this._model.id));
+    return new Set(keys.map(([, contentHash]) => contentHash));
+  }
+}
+
+/** The vectors store of any transaction, as far as listing keys goes. */
+interface VectorKeySource {
+  getAllKeys(query: IDBKeyRange): Promise<[modelId: string, contentHash: string][]>;
+}
+
+/** All vector keys of one model: [modelId, ''] … [modelId, '\uffff'] (content hashes are hex). */
+export function modelRange(modelId: string): IDBKeyRange {
+  return IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
+}
+
+function docIdOf(id: string): string {
+  return id.slice(0, id.lastIndexOf(':'));
+}
+
+/** Records the model in `meta`; if it changed, purges the old model's vectors. Returns whether it changed. */
+async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
+  const tx = db.transaction(['meta', 'vectors'], 'readwrite');
+  const meta = await tx.objectStore('meta').get(META_KEY);
+  const same = meta?.modelId === model.id && meta.dims === model.dimensions && meta.schemaVersion === DB_VERSION;
+  if (!same) {
+    await tx.objectStore('meta').put({ modelId: model.id, dims: model.dimensions, schemaVersion: DB_VERSION }, META_KEY);
+    let cursor = await tx.objectStore('vectors').openCursor();
+    while (cursor) {
+      if (cursor.value.modelId !== model.id || cursor.value.q.length !== model.dimensions) await cursor.delete();
+      cursor = await cursor.continue();
+    }
+  }
+  await tx.done;
+  return meta !== undefined && (meta.modelId !== model.id || meta.dims !== model.dimensions);
+}
