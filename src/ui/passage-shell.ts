@@ -1,21 +1,487 @@
-import { LitElement, css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SearchHit, StorageInfo } from '../app/api.ts';
+import type { Pwa } from '../pwa/register.ts';
+import './empty-state.ts';
+import type { ImportDetail, NoticeDetail } from './import-panel.ts';
+import './import-panel.ts';
+import './library-panel.ts';
+import type { Notice } from './notice-list.ts';
+import './notice-list.ts';
+import './progress-bar.ts';
+import type { SearchBoxElement, SearchRequest } from './search-box.ts';
+import './search-box.ts';
+import './search-results.ts';
+import './settings-panel.ts';
+import { base, tokens } from './theme.ts';
+import type { UpdateState } from './update-prompt.ts';
+import './update-prompt.ts';
 
-/** The app shell: header and the main search area. */
+const HYBRID_KEY = 'passage.hybrid';
+const RESULT_COUNT = 8;
+const NOTICE_LIMIT = 6;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/**
+ * The app shell: lays out the components, holds the state they show, and turns their events into calls on
+ * `PassageApi` — the only thing it talks to.
+ *
+ * For tests and tools it reflects two facts on the host element: `data-model` ("loading" | "ready" | "error")
+ * and `data-session-embedded`, the number of passages embedded since the page loaded.
+ */
 @customElement('passage-shell')
 export class PassageShellElement extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: system-ui, sans-serif;
+  static override styles = [
+    tokens,
+    base,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+        min-height: 100dvh;
+        background: var(--p-bg);
+        color: var(--p-text);
+        font-size: 1rem;
+      }
+      .wrap {
+        max-width: 76rem;
+        margin: 0 auto;
+        padding: 0 max(1rem, env(safe-area-inset-left)) 5rem max(1rem, env(safe-area-inset-right));
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 0.65rem;
+        padding: 0.9rem 0 0.1rem;
+      }
+      header svg {
+        flex: none;
+      }
+      h1 {
+        font-size: 1.3rem;
+        margin: 0;
+        letter-spacing: -0.01em;
+      }
+      .tagline {
+        font-size: 0.85rem;
+        color: var(--p-muted);
+        margin: 0;
+        min-width: 0;
+      }
+      .layout {
+        display: grid;
+        gap: 1.25rem;
+        grid-template-columns: minmax(0, 1fr);
+        align-items: start;
+      }
+      @media (min-width: 900px) {
+        .layout {
+          grid-template-columns: minmax(0, 1fr) 22rem;
+        }
+        aside {
+          position: sticky;
+          top: 1rem;
+        }
+      }
+      main {
+        min-width: 0;
+      }
+      aside {
+        display: grid;
+        gap: 1rem;
+        min-width: 0;
+      }
+      .hint {
+        margin: 1.5rem 0 0;
+        font-size: 0.9rem;
+        color: var(--p-muted);
+        line-height: 1.6;
+      }
+      .hint button {
+        font-size: 0.9rem;
+      }
+      @media (max-width: 480px) {
+        .tagline {
+          display: none;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api: PassageApi | null = null;
+  @property({ attribute: false }) pwa: Pwa | null = null;
+
+  @state() private _documents: DocumentSummary[] = [];
+  @state() private _libraryLoaded = false;
+  @state() private _progress: Progress = { stage: 'idle' };
+  @state() private _modelState: 'loading' | 'ready' | 'error' = 'loading';
+  @state() private _modelError = '';
+  @state() private _device = '';
+  @state() private _query = '';
+  @state() private _hits: SearchHit[] = [];
+  @state() private _searching = false;
+  @state() private _searchError = '';
+  @state() private _hybrid = localStorage.getItem(HYBRID_KEY) !== 'false';
+  @state() private _storage: StorageInfo | null = null;
+  @state() private _notices: Notice[] = [];
+  @state() private _importing = false;
+  @state() private _libraryBusy = false;
+  @state() private _update: UpdateState = 'none';
+
+  @query('search-box') private _searchBox!: SearchBoxElement;
+
+  private _unsubscribe: (() => void)[] = [];
+  private _noticeId = 0;
+  /** Passages embedded in this page session: the sum over indexing runs of each run's highest `done`. */
+  private _embeddedBefore = 0;
+  private _runDone = 0;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // A file dropped outside the drop zone must not make the browser navigate away to it.
+    window.addEventListener('dragover', this._preventFileDrop);
+    window.addEventListener('drop', this._preventFileDrop);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('dragover', this._preventFileDrop);
+    window.removeEventListener('drop', this._preventFileDrop);
+    this._detach();
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('api')) this._attachApi();
+    if (changed.has('pwa')) this._attachPwa();
+  }
+
+  protected override updated() {
+    this.dataset.model = this._modelState;
+    this.dataset.sessionEmbedded = String(this._embeddedBefore + this._runDone);
+  }
+
+  private _preventFileDrop = (event: DragEvent) => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  };
+
+  private _detach() {
+    for (const off of this._unsubscribe.splice(0)) off();
+  }
+
+  private _attachApi() {
+    this._detach();
+    const api = this.api;
+    if (!api) return;
+    this._unsubscribe.push(
+      api.onProgress((progress) => this._onProgress(progress)),
+      api.onLibraryChange(() => void this._refreshLibrary()),
+    );
+    void this._refreshLibrary();
+    void this._refreshStorage();
+    this._modelState = 'loading';
+    api.start().then(
+      () => {
+        if (this._modelState === 'loading') this._modelState = 'ready';
+      },
+      (error: unknown) => {
+        console.error(error);
+        this._modelState = 'error';
+        this._modelError = `The language model could not be loaded: ${messageOf(error)}`;
+      },
+    );
+  }
+
+  private _attachPwa() {
+    const pwa = this.pwa;
+    if (!pwa) return;
+    this._unsubscribe.push(
+      pwa.on('offline-ready', () => {
+        if (this._update === 'none') this._update = 'offline-ready';
+      }),
+      pwa.on('update-available', () => (this._update = 'update-available')),
+    );
+  }
+
+  private _onProgress(progress: Progress) {
+    if (progress.stage === 'indexing') {
+      if (progress.done < this._runDone) {
+        // A new run started (counts restart): bank what the previous one embedded.
+        this._embeddedBefore += this._runDone;
+        this._runDone = 0;
+      }
+      this._runDone = Math.max(this._runDone, progress.done);
+    } else if (this._runDone) {
+      this._embeddedBefore += this._runDone;
+      this._runDone = 0;
     }
-  `;
+    if (progress.stage === 'model-ready') {
+      this._modelState = 'ready';
+      this._device = progress.device;
+    }
+    this._progress = progress;
+  }
+
+  private async _refreshLibrary() {
+    if (!this.api) return;
+    try {
+      this._documents = await this.api.listDocuments();
+      this._libraryLoaded = true;
+    } catch (error) {
+      this._notify('error', `The library could not be read: ${messageOf(error)}`);
+    }
+  }
+
+  private async _refreshStorage() {
+    if (!this.api) return;
+    try {
+      this._storage = await this.api.storage();
+    } catch {
+      this._storage = null;
+    }
+  }
+
+  private _notify(kind: Notice['kind'], message: string) {
+    const notice: Notice = { id: ++this._noticeId, kind, message };
+    this._notices = [notice, ...this._notices].slice(0, NOTICE_LIMIT);
+    if (kind !== 'error') {
+      setTimeout(() => (this._notices = this._notices.filter((n) => n.id !== notice.id)), 12_000);
+    }
+  }
+
+  // --- search ---------------------------------------------------------------------------------------------
+
+  private async _onSearch(event: CustomEvent<SearchRequest>) {
+    const { query, signal } = event.detail;
+    this._query = query;
+    this._searchError = '';
+    if (!query || !this.api) {
+      this._hits = [];
+      this._searching = false;
+      return;
+    }
+    this._searching = true;
+    try {
+      const hits = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
+      if (signal.aborted) return;
+      this._hits = hits;
+    } catch (error) {
+      if (isAbort(error) || signal.aborted) return;
+      this._searchError = `The search failed: ${messageOf(error)}`;
+    }
+    this._searching = false;
+  }
+
+  private _loadContext = (passageId: string): Promise<ContextPassage[]> => {
+    if (!this.api) return Promise.reject(new Error('Passage is not ready yet.'));
+    return this.api.context(passageId, 1);
+  };
+
+  // --- library --------------------------------------------------------------------------------------------
+
+  private async _add(documents: ImportedText[]) {
+    const api = this.api;
+    if (!api) return;
+    this._importing = true;
+    for (const doc of documents) {
+      try {
+        const result = await api.addDocument(doc);
+        if (result.duplicate) this._notify('info', `“${doc.title}” is already in your library.`);
+        else this._notify('success', `Added “${doc.title}” (${result.passageCount} passages).`);
+      } catch (error) {
+        this._notify('error', messageOf(error));
+      }
+    }
+    this._importing = false;
+    await this._refreshLibrary();
+    void this._refreshStorage();
+  }
+
+  private async _loadSamples() {
+    this._importing = true;
+    try {
+      const { sampleDocuments } = await import('../import/samples.ts');
+      await this._add(sampleDocuments());
+    } catch (error) {
+      this._notify('error', `The samples could not be loaded: ${messageOf(error)}`);
+    } finally {
+      this._importing = false;
+    }
+  }
+
+  private async _run(action: () => Promise<void>, failure: string) {
+    this._libraryBusy = true;
+    try {
+      await action();
+    } catch (error) {
+      this._notify('error', `${failure}: ${messageOf(error)}`);
+    } finally {
+      this._libraryBusy = false;
+      await this._refreshLibrary();
+      void this._refreshStorage();
+    }
+  }
+
+  private _onDelete(event: CustomEvent<string>) {
+    const doc = this._documents.find((d) => d.id === event.detail);
+    void this._run(async () => {
+      await this.api?.deleteDocument(event.detail);
+      this._hits = this._hits.filter((h) => h.documentId !== event.detail);
+      if (doc) this._notify('info', `Deleted “${doc.title}”.`);
+    }, 'The document could not be deleted');
+  }
+
+  private _onReindex(event: CustomEvent<string>) {
+    void this._run(async () => {
+      await this.api?.reindexDocument(event.detail);
+    }, 'The document could not be re-indexed');
+  }
+
+  private _onClear() {
+    void this._run(async () => {
+      await this.api?.clearLibrary();
+      this._hits = [];
+      this._notify('info', 'The library is empty now.');
+    }, 'The library could not be cleared');
+  }
+
+  private _onExport() {
+    void this._run(async () => {
+      if (!this.api) return;
+      const blob = await this.api.exportLibrary();
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}.passage`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }, 'The library could not be exported');
+  }
+
+  private _onImportLibrary(event: CustomEvent<File>) {
+    const file = event.detail;
+    this._libraryBusy = true;
+    void (async () => {
+      try {
+        const result = await this.api?.importLibrary(file);
+        if (result) {
+          this._notify('success', `Imported ${result.documents} documents (${result.passages} passages) from “${file.name}”.`);
+        }
+      } catch (error) {
+        this._notify('error', `“${file.name}” was not imported: ${messageOf(error)}`);
+      } finally {
+        this._libraryBusy = false;
+        await this._refreshLibrary();
+        void this._refreshStorage();
+      }
+    })();
+  }
+
+  private async _onPersist() {
+    if (!this.api) return;
+    const granted = await this.api.persistStorage().catch(() => false);
+    this._notify(
+      granted ? 'success' : 'info',
+      granted
+        ? 'The browser will keep Passage’s data.'
+        : 'The browser did not agree to keep the data for now (installing Passage as an app usually helps).',
+    );
+    await this._refreshStorage();
+  }
+
+  private _onHybrid(event: CustomEvent<boolean>) {
+    this._hybrid = event.detail;
+    localStorage.setItem(HYBRID_KEY, String(event.detail));
+    if (this._query) this._searchBox.ask(this._query);
+  }
+
+  // --- render ---------------------------------------------------------------------------------------------
 
   override render() {
+    const pending = this._documents.reduce((sum, d) => sum + Math.max(0, d.passageCount - d.indexedCount), 0);
+    const indexed = this._documents.reduce((sum, d) => sum + d.indexedCount, 0);
+    const empty = this._libraryLoaded && this._documents.length === 0;
     return html`
-      <header><h1>Passage</h1></header>
-      <main><p>Offline semantic search for your own documents.</p></main>
+      <div class="wrap">
+        <header>
+          <svg width="30" height="30" viewBox="0 0 64 64" aria-hidden="true">
+            <rect width="64" height="64" rx="14" fill="var(--p-accent)" />
+            <path d="M18 18h20a10 10 0 0 1 0 20H26v8h-8z" fill="none" stroke="var(--p-accent-text)" stroke-width="6" stroke-linejoin="round" />
+          </svg>
+          <h1>Passage</h1>
+          <p class="tagline">Search your documents by meaning — offline, on this device.</p>
+        </header>
+        <progress-bar
+          .progress=${this._progress}
+          .pending=${pending}
+          .indexed=${indexed}
+          .error=${this._modelError}
+          .modelLoading=${this._modelState === 'loading'}
+          @cancel-indexing=${() => this.api?.cancelIndexing()}
+          @resume-indexing=${() => void this.api?.resumeIndexing().catch((e: unknown) => this._notify('error', messageOf(e)))}
+        ></progress-bar>
+        <div class="layout">
+          <main>
+            <search-box @search=${this._onSearch}></search-box>
+            ${empty
+              ? html`<empty-state ?busy=${this._importing} @load-samples=${this._loadSamples}></empty-state>`
+              : html`<search-results
+                  .hits=${this._hits}
+                  .query=${this._query}
+                  .searching=${this._searching}
+                  .error=${this._searchError}
+                  .loadContext=${this._loadContext}
+                ></search-results>
+                ${!this._query && this._documents.length ? this._examples() : nothing}`}
+          </main>
+          <aside>
+            <import-panel ?busy=${this._importing} @import-documents=${(e: CustomEvent<ImportDetail>) => void this._add(e.detail.documents)}
+              @notice=${(e: CustomEvent<NoticeDetail>) => this._notify(e.detail.kind, e.detail.message)}></import-panel>
+            <notice-list .notices=${this._notices}
+              @dismiss=${(e: CustomEvent<number>) => (this._notices = this._notices.filter((n) => n.id !== e.detail))}></notice-list>
+            <library-panel .documents=${this._documents} @delete-document=${this._onDelete} @reindex-document=${this._onReindex}></library-panel>
+            <settings-panel
+              .model=${this.api?.model ?? null}
+              .device=${this._device}
+              .hybrid=${this._hybrid}
+              .storage=${this._storage}
+              .documentCount=${this._documents.length}
+              .busy=${this._libraryBusy}
+              @hybrid-change=${this._onHybrid}
+              @persist-storage=${this._onPersist}
+              @export-library=${this._onExport}
+              @import-library=${this._onImportLibrary}
+              @clear-library=${this._onClear}
+            ></settings-panel>
+          </aside>
+        </div>
+      </div>
+      <update-prompt
+        .state=${this._update}
+        @update-accept=${() => void this.pwa?.applyUpdate()}
+        @update-dismiss=${() => (this._update = 'none')}
+      ></update-prompt>
     `;
+  }
+
+  private _examples() {
+    const samples = this._documents.some((d) => d.type === 'sample');
+    const questions = samples
+      ? ['What freedoms should everyone in the world have?', 'How will the country fight poverty?', 'Which region asked to become a state of its own?']
+      : [];
+    return html`<p class="hint">
+      Ask in your own words — Passage finds the passages that mean the same, even when they use different words.
+      ${questions.length
+        ? html`<br />Try:
+            ${questions.map((q) => html`<button class="link" @click=${() => this._searchBox.ask(q)}>${q}</button>`)}`
+        : nothing}
+    </p>`;
   }
 }
 

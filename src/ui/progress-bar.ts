@@ -1,0 +1,144 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Progress } from '../app/api.ts';
+import { formatBytes, formatEta, formatRate, plural } from './format.ts';
+import { base } from './theme.ts';
+
+/**
+ * The status strip under the header: model download (bytes), model preparation, indexing (count, rate, ETA)
+ * with a cancel button, and what is left to index when idle. It always keeps its height, so nothing below it
+ * moves when a stage starts or ends. Announced politely to screen readers.
+ *
+ * @fires cancel-indexing - The user stopped the indexing in flight.
+ * @fires resume-indexing - The user asked to index what is pending.
+ */
+@customElement('progress-bar')
+export class ProgressBarElement extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .strip {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        min-height: 2.75rem;
+        padding: 0.4rem 0;
+        font-size: 0.875rem;
+        flex-wrap: wrap;
+      }
+      .label {
+        flex: 1 1 14rem;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+      .numbers {
+        color: var(--p-muted);
+        font-variant-numeric: tabular-nums;
+      }
+      progress {
+        flex: 1 1 8rem;
+        max-width: 16rem;
+        height: 0.5rem;
+        accent-color: var(--p-accent);
+      }
+      .dot {
+        display: inline-block;
+        width: 0.55rem;
+        height: 0.55rem;
+        border-radius: 50%;
+        background: var(--p-ok);
+        margin-right: 0.45rem;
+        vertical-align: 0.05rem;
+      }
+      .dot.busy {
+        background: var(--p-accent);
+      }
+      .dot.error {
+        background: var(--p-danger);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) progress: Progress = { stage: 'idle' };
+  /** Passages stored but not yet embedded for the current model. */
+  @property({ type: Number }) pending = 0;
+  @property({ type: Number }) indexed = 0;
+  /** Set when the model could not be loaded; shown instead of everything else. */
+  @property() error = '';
+  /** True until the model has been loaded once in this session. */
+  @property({ type: Boolean }) modelLoading = true;
+
+  /** Bytes per model file, so the bar shows the whole download rather than one file at a time. */
+  @state() private _files = new Map<string, { loaded: number; total: number }>();
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('progress') && this.progress.stage === 'model-download') {
+      const { file, loaded, total } = this.progress;
+      this._files = new Map(this._files).set(file, { loaded, total });
+    }
+  }
+
+  override render() {
+    return html`<div class="strip" role="status" aria-live="polite">${this._content()}</div>`;
+  }
+
+  private _content() {
+    if (this.error) {
+      return html`<span class="label"><span class="dot error"></span>${this.error}</span>`;
+    }
+    const p = this.progress;
+    switch (p.stage) {
+      case 'model-download': {
+        let loaded = 0;
+        let total = 0;
+        for (const f of this._files.values()) {
+          loaded += f.loaded;
+          total += f.total;
+        }
+        return html`
+          <span class="label"><span class="dot busy"></span>Loading the language model
+            <span class="numbers">${formatBytes(loaded)}${total ? html` of ${formatBytes(total)}` : nothing}</span></span>
+          <progress max=${total || 1} .value=${total ? loaded : 0} aria-label="Model download"></progress>
+        `;
+      }
+      case 'model-compile':
+        return html`<span class="label"><span class="dot busy"></span>Preparing the language model…</span>
+          <progress aria-label="Preparing the model"></progress>`;
+      case 'indexing': {
+        const details = [formatRate(p.perSecond), formatEta(p.etaSeconds)].filter(Boolean).join(' · ');
+        return html`
+          <span class="label"><span class="dot busy"></span>Indexing passages
+            <span class="numbers">${p.done.toLocaleString()} of ${p.total.toLocaleString()}${details ? ` · ${details}` : ''}</span></span>
+          <progress max=${p.total || 1} .value=${p.done} aria-label="Indexing"></progress>
+          <button @click=${() => this._fire('cancel-indexing')}>Cancel</button>
+        `;
+      }
+      default:
+        if (this.modelLoading && p.stage !== 'model-ready') {
+          return html`<span class="label"><span class="dot busy"></span>Starting…</span>`;
+        }
+        if (this.pending > 0) {
+          return html`
+            <span class="label"><span class="dot busy"></span>${plural(this.pending, 'passage')} not indexed yet</span>
+            <button @click=${() => this._fire('resume-indexing')}>Index now</button>
+          `;
+        }
+        return html`<span class="label"><span class="dot"></span>Ready${this.indexed
+          ? html` <span class="numbers">· ${plural(this.indexed, 'passage')} indexed</span>`
+          : nothing}</span>`;
+    }
+  }
+
+  private _fire(name: 'cancel-indexing' | 'resume-indexing') {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'progress-bar': ProgressBarElement;
+  }
+}

@@ -1,0 +1,126 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import { base } from './theme.ts';
+
+export interface SearchRequest {
+  query: string;
+  /** Aborted as soon as a newer search starts (or the box is cleared). */
+  signal: AbortSignal;
+}
+
+/**
+ * The question box. Enter searches at once; typing searches after a short pause. Each search carries an
+ * AbortSignal, and starting a new one aborts the previous, so a slow answer never overwrites a newer one.
+ *
+ * @fires search - detail: SearchRequest. An empty query means "clear the results".
+ */
+@customElement('search-box')
+export class SearchBoxElement extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      form {
+        display: flex;
+        gap: 0.5rem;
+      }
+      input {
+        flex: 1;
+        min-width: 0;
+        font: inherit;
+        font-size: 1.05rem;
+        padding: 0.7rem 0.9rem;
+        border-radius: var(--p-radius);
+        border: 1px solid var(--p-border);
+        background: var(--p-surface);
+        color: var(--p-text);
+      }
+      input::placeholder {
+        color: var(--p-muted);
+      }
+      input:focus-visible {
+        outline: 3px solid var(--p-focus);
+        outline-offset: 0;
+        border-color: var(--p-focus);
+      }
+      button {
+        min-height: auto;
+        padding-inline: 1.1rem;
+      }
+    `,
+  ];
+
+  /** Pause after the last keystroke before searching as you type. */
+  @property({ type: Number }) debounce = 300;
+  @property({ type: Boolean }) disabled = false;
+  @property() placeholder = 'Ask a question about your documents…';
+
+  @query('input') private _input!: HTMLInputElement;
+
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _controller: AbortController | null = null;
+  private _lastQuery = '';
+
+  /** Fills the box and searches at once (used by example questions). */
+  ask(text: string) {
+    this._input.value = text;
+    this._search(true);
+    this._input.focus();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this._timer);
+    this._controller?.abort();
+  }
+
+  override render() {
+    return html`
+      <form role="search" @submit=${this._onSubmit}>
+        <label class="visually-hidden" for="q">Question</label>
+        <input
+          id="q"
+          type="search"
+          name="q"
+          autocomplete="off"
+          enterkeyhint="search"
+          spellcheck="false"
+          placeholder=${this.placeholder}
+          ?disabled=${this.disabled}
+          @input=${this._onInput}
+        />
+        <button class="primary" type="submit" ?disabled=${this.disabled}>Search</button>
+      </form>
+    `;
+  }
+
+  private _onInput() {
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => this._search(false), this.debounce);
+  }
+
+  private _onSubmit(event: Event) {
+    event.preventDefault();
+    this._search(true);
+  }
+
+  private _search(force: boolean) {
+    clearTimeout(this._timer);
+    const text = this._input.value.trim();
+    // Typing a space or re-typing the same words shouldn't restart a search; Enter always does.
+    if (!force && text === this._lastQuery) return;
+    this._lastQuery = text;
+    this._controller?.abort();
+    this._controller = new AbortController();
+    const detail: SearchRequest = { query: text, signal: this._controller.signal };
+    this.dispatchEvent(new CustomEvent<SearchRequest>('search', { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'search-box': SearchBoxElement;
+  }
+}

@@ -1,0 +1,208 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ContextPassage, SearchHit } from '../app/api.ts';
+import { highlightParts } from './format.ts';
+import { base } from './theme.ts';
+
+type ContextState = ContextPassage[] | 'loading' | { error: string };
+
+/**
+ * The answers to a question: document title, the passage with its best sentence in <mark>, the score, and
+ * "Show in context" to read the neighbouring passages. All user text goes through Lit text bindings, never
+ * through HTML parsing. While a new search runs the old results stay (dimmed) so the page doesn't jump.
+ */
+@customElement('search-results')
+export class SearchResultsElement extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .summary {
+        min-height: 1.5rem;
+        margin: 0.9rem 0 0.5rem;
+        font-size: 0.875rem;
+        color: var(--p-muted);
+      }
+      ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.75rem;
+        transition: opacity 120ms ease;
+      }
+      ol.stale {
+        opacity: 0.55;
+      }
+      li {
+        padding: 0.9rem 1rem;
+        min-width: 0;
+      }
+      .head {
+        display: flex;
+        align-items: baseline;
+        gap: 0.6rem;
+        flex-wrap: wrap;
+        margin-bottom: 0.4rem;
+      }
+      .title {
+        font-weight: 650;
+        font-size: 0.95rem;
+        margin: 0;
+        flex: 1 1 12rem;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+      .meta {
+        font-size: 0.8rem;
+        color: var(--p-muted);
+        font-variant-numeric: tabular-nums;
+        white-space: nowrap;
+      }
+      .text {
+        margin: 0;
+        line-height: 1.55;
+        white-space: pre-line;
+        overflow-wrap: anywhere;
+      }
+      mark {
+        background: var(--p-mark);
+        color: var(--p-mark-text);
+        border-radius: 3px;
+        padding: 0.05em 0.15em;
+        box-decoration-break: clone;
+        -webkit-box-decoration-break: clone;
+      }
+      .actions {
+        margin-top: 0.35rem;
+      }
+      .actions button {
+        margin-left: -0.35rem;
+      }
+      .context {
+        margin-top: 0.5rem;
+        border-left: 3px solid var(--p-border);
+        padding-left: 0.85rem;
+        display: grid;
+        gap: 0.6rem;
+      }
+      .context p {
+        margin: 0;
+        line-height: 1.55;
+        white-space: pre-line;
+        overflow-wrap: anywhere;
+        color: var(--p-muted);
+        font-size: 0.925rem;
+      }
+      .context p.hit {
+        color: var(--p-text);
+      }
+      .error {
+        color: var(--p-danger);
+      }
+      .none {
+        padding: 1rem;
+        color: var(--p-muted);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) hits: SearchHit[] = [];
+  @property() query = '';
+  /** A search for `query` is running; the hits shown belong to an earlier query. */
+  @property({ type: Boolean }) searching = false;
+  @property() error = '';
+  /** Fetches the passages around a hit; set by the shell. */
+  @property({ attribute: false }) loadContext: ((passageId: string) => Promise<ContextPassage[]>) | null = null;
+
+  @state() private _open = new Map<string, ContextState>();
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('hits')) this._open = new Map();
+  }
+
+  override render() {
+    return html`
+      <p class="summary" role="status" aria-live="polite">${this._summary()}</p>
+      ${this.query && !this.searching && !this.error && this.hits.length === 0
+        ? html`<p class="none card">Nothing in your library matches this question yet.</p>`
+        : nothing}
+      <ol class=${this.searching ? 'stale' : ''} aria-label="Results" aria-busy=${this.searching ? 'true' : 'false'}>
+        ${repeat(this.hits, (hit) => hit.passageId, (hit, index) => this._hit(hit, index))}
+      </ol>
+    `;
+  }
+
+  private _summary() {
+    if (this.error) return html`<span class="error">${this.error}</span>`;
+    if (!this.query) return '';
+    if (this.searching) return 'Searching…';
+    if (this.hits.length === 0) return 'No results.';
+    return `${this.hits.length === 1 ? '1 passage' : `${this.hits.length} passages`}, best match first`;
+  }
+
+  private _hit(hit: SearchHit, index: number) {
+    const { before, marked, after } = highlightParts(hit.text, hit.highlight);
+    const passage = html`<p class="text hit">${before}${marked ? html`<mark>${marked}</mark>` : nothing}${after}</p>`;
+    const context = this._open.get(hit.passageId);
+    const expanded = Array.isArray(context) ? context : null;
+    const contextId = `context-${index}`;
+    return html`
+      <li class="card result" data-passage-id=${hit.passageId}>
+        <div class="head">
+          <h3 class="title">${hit.documentTitle}</h3>
+          <span class="meta" title=${`meaning ${hit.dense.toFixed(3)} · words ${hit.lexical.toFixed(3)}`}
+            >passage ${hit.ordinal + 1} · score ${hit.score.toFixed(2)}</span
+          >
+        </div>
+        ${expanded
+          ? html`<div class="context" id=${contextId}>
+              ${expanded.map((p) => (p.isHit ? passage : html`<p>${p.text}</p>`))}
+            </div>`
+          : passage}
+        ${context && typeof context === 'object' && 'error' in context
+          ? html`<p class="error">${context.error}</p>`
+          : nothing}
+        <div class="actions">
+          <button
+            class="link"
+            aria-expanded=${expanded ? 'true' : 'false'}
+            aria-controls=${expanded ? contextId : nothing}
+            ?disabled=${!this.loadContext || context === 'loading'}
+            @click=${() => this._toggleContext(hit.passageId)}
+          >
+            ${context === 'loading' ? 'Loading…' : expanded ? 'Hide context' : 'Show in context'}
+          </button>
+        </div>
+      </li>
+    `;
+  }
+
+  private async _toggleContext(passageId: string) {
+    if (Array.isArray(this._open.get(passageId))) {
+      this._open = new Map(this._open);
+      this._open.delete(passageId);
+      return;
+    }
+    if (!this.loadContext) return;
+    this._open = new Map(this._open).set(passageId, 'loading');
+    const hits = this.hits;
+    let next: ContextState;
+    try {
+      next = await this.loadContext(passageId);
+    } catch (error) {
+      next = { error: error instanceof Error ? error.message : String(error) };
+    }
+    if (this.hits !== hits) return; // a newer search replaced these results
+    this._open = new Map(this._open).set(passageId, next);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'search-results': SearchResultsElement;
+  }
+}
