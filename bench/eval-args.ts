@@ -1,0 +1,81 @@
+/** Command-line options of `npm run eval`. */
+import { parseArgs } from 'node:util';
+import { DEFAULT_DENSE_WEIGHT, type SearchMode } from '../src/core/rank.ts';
+import { EvalInputError } from './queries.ts';
+
+export interface EvalArgs {
+  docs: string[];
+  queries: string[];
+  k: number;
+  json: boolean;
+  mode: SearchMode;
+  weight: number;
+  distractors: 'none' | 'sotu';
+  /** Window size for long paragraphs (defaults to the model's maxTokens). */
+  targetTokens: number | undefined;
+  stem: boolean;
+  /** Also report every dense weight 0, 0.1, …, 1. */
+  sweep: boolean;
+  cache: boolean;
+  quiet: boolean;
+}
+
+export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
+  [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT}] [--distractors sotu]
+  [--target-tokens N] [--no-stem] [--sweep] [--no-cache] [--quiet]`;
+
+export function parseEvalArgs(argv: readonly string[]): EvalArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        docs: { type: 'string', multiple: true },
+        queries: { type: 'string', multiple: true },
+        k: { type: 'string', default: '10' },
+        json: { type: 'boolean', default: false },
+        mode: { type: 'string', default: 'hybrid' },
+        weight: { type: 'string', default: String(DEFAULT_DENSE_WEIGHT) },
+        distractors: { type: 'string', default: 'none' },
+        'target-tokens': { type: 'string' },
+        'no-stem': { type: 'boolean', default: false },
+        sweep: { type: 'boolean', default: false },
+        'no-cache': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new EvalInputError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (!parsed.docs?.length || !parsed.queries?.length) throw new EvalInputError(`--docs and --queries are required\n${USAGE}`);
+  const mode = parsed.mode;
+  if (mode !== 'hybrid' && mode !== 'dense' && mode !== 'lexical') throw new EvalInputError(`--mode must be hybrid, dense or lexical`);
+  const distractors = parsed.distractors;
+  if (distractors !== 'none' && distractors !== 'sotu') throw new EvalInputError(`--distractors must be sotu (or none)`);
+  return {
+    docs: parsed.docs,
+    queries: parsed.queries,
+    k: positiveInteger('--k', parsed.k),
+    json: parsed.json,
+    mode,
+    weight: weightArg(parsed.weight),
+    distractors,
+    targetTokens: parsed['target-tokens'] === undefined ? undefined : positiveInteger('--target-tokens', parsed['target-tokens']),
+    stem: !parsed['no-stem'],
+    sweep: parsed.sweep,
+    cache: !parsed['no-cache'],
+    quiet: parsed.quiet,
+  };
+}
+
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new EvalInputError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function weightArg(value: string): number {
+  const w = Number(value);
+  if (!(w >= 0 && w <= 1)) throw new EvalInputError(`--weight must be a number in [0, 1], got "${value}"`);
+  return w;
+}

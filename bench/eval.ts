@@ -1,0 +1,116 @@
+/**
+ * `npm run eval`: answer quality of the app's search on a folder of documents and a JSONL question set, using
+ * the app's own splitting, embedding engine and ranking. See docs/BENCHMARKS.md ("Answer quality").
+ * The last line printed is `hit@1=… hit@3=… hit@10=… mrr=… queries=… passages=…` (or one JSON object with --json).
+ */
+import path from 'node:path';
+import { searchPassages, type SearchMode } from '../src/core/rank.ts';
+import { tokenize } from '../src/core/tokenize.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
+import { parseEvalArgs, type EvalArgs } from './eval-args.ts';
+import { readDocumentDirs, sotuDistractors } from './documents.ts';
+import { firstMatchRank, summarise, type Summary } from './metrics.ts';
+import { loadNodeEngine, modelFingerprint, modelIsBuilt, readModelSpec, REPO_ROOT } from './node-engine.ts';
+import { buildSearchIndex, embedPassages, splitDocuments } from './passage-index.ts';
+import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
+
+interface QueryResult {
+  query: string;
+  source: string;
+  rank: number | null;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseEvalArgs(argv);
+  // Read every input before the (slow) model load so mistakes fail fast.
+  const queries = args.queries.flatMap(readQueries);
+  const ownDocuments = readDocumentDirs(args.docs);
+  const documents = args.distractors === 'sotu' ? [...ownDocuments, ...sotuDistractors(ownDocuments)] : ownDocuments;
+
+  const spec = readModelSpec();
+  if (!modelIsBuilt(spec)) throw new EvalInputError(`model ${spec.id} is not built yet: run \`npm run models\``);
+  const engine = await loadNodeEngine(spec);
+  try {
+    const passages = splitDocuments(documents, (t) => engine.countTokens(t), {
+      maxTokens: spec.maxTokens,
+      ...(args.targetTokens ? { targetTokens: args.targetTokens } : {}),
+    });
+    const cache = args.cache
+      ? new EmbeddingCache(path.join(REPO_ROOT, '.cache', 'embeddings', `${await modelFingerprint(spec)}.bin`), spec.dimensions)
+      : null;
+    const started = performance.now();
+    const vectors = await embedPassages(engine, passages.map((p) => p.text), cache, ({ done, total, cached }) => {
+      const rate = (done - cached) / ((performance.now() - started) / 1000);
+      process.stderr.write(`\rembedded ${done}/${total} passages (${cached} cached, ${rate.toFixed(0)}/s)   `);
+    });
+    process.stderr.write('\n');
+    const index = buildSearchIndex(passages, vectors, spec.dimensions, {
+      bm25: { tokenize: (text) => tokenize(text, { stem: args.stem }) },
+    });
+    const queryVectors = await engine.embed(queries.map((q) => q.query), 'query');
+    const textById = new Map(passages.map((p) => [p.id, p.text]));
+
+    const run = (mode: SearchMode, weight: number): QueryResult[] =>
+      queries.map((q, i) => {
+        const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
+        const hits = searchPassages(index, vector, q.query, { k: args.k, mode, denseWeight: weight });
+        return { query: q.query, source: q.source, rank: firstMatchRank(hits.map((h) => textById.get(h.id)!), q.expect) };
+      });
+
+    if (args.sweep && !args.json) printSweep(run, passages.length);
+    const results = run(args.mode, args.weight);
+    report(args, queries, results, passages.length);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function summaryLine(summary: Summary, passages: number): string {
+  return (
+    `hit@1=${summary.hitAt1} hit@3=${summary.hitAt3} hit@10=${summary.hitAt10} ` +
+    `mrr=${summary.mrr.toFixed(2)} queries=${summary.queries} passages=${passages}`
+  );
+}
+
+function printSweep(run: (mode: SearchMode, weight: number) => QueryResult[], passages: number): void {
+  console.log(`lexical      ${summaryLine(summarise(run('lexical', 0).map((r) => r.rank)), passages)}`);
+  for (let tenths = 0; tenths <= 10; tenths++) {
+    const weight = tenths / 10;
+    const summary = summarise(run('hybrid', weight).map((r) => r.rank));
+    console.log(`hybrid w=${weight.toFixed(1)} ${summaryLine(summary, passages)} mrr4=${summary.mrr.toFixed(4)}`);
+  }
+  console.log(`dense        ${summaryLine(summarise(run('dense', 1).map((r) => r.rank)), passages)}`);
+}
+
+function report(args: EvalArgs, queries: readonly EvalQuery[], results: readonly QueryResult[], passages: number): void {
+  const summary = summarise(results.map((r) => r.rank));
+  if (args.json) {
+    const json = {
+      mode: args.mode,
+      weight: args.mode === 'hybrid' ? args.weight : null,
+      k: args.k,
+      'hit@1': summary.hitAt1,
+      'hit@3': summary.hitAt3,
+      'hit@10': summary.hitAt10,
+      mrr: Number(summary.mrr.toFixed(4)),
+      queries: summary.queries,
+      passages,
+      perQuery: results,
+    };
+    console.log(JSON.stringify(json));
+    return;
+  }
+  if (!args.quiet) {
+    results.forEach((r, i) => console.log(`${String(r.rank ?? '-').padStart(3)}  ${r.query}  (${queries[i]!.source})`));
+  }
+  console.log(summaryLine(summary, passages));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof EvalInputError) {
+    console.error(`eval: ${error.message}`);
+  } else {
+    console.error('eval failed:', error);
+  }
+  process.exitCode = 1;
+});

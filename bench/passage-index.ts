@@ -1,0 +1,87 @@
+/**
+ * The eval's copy of the app's indexing path: split each document with the model's tokenizer, embed the
+ * passages (through the on-disk cache), quantise, and load them into the core SearchIndex.
+ */
+import { splitDocument } from '../src/core/split.ts';
+import { sha256Hex } from '../src/core/hash.ts';
+import { SearchIndex, type SearchIndexOptions } from '../src/core/search-index.ts';
+import { quantize } from '../src/core/vector-index.ts';
+import type { Engine } from '../src/worker/engine.ts';
+import type { EmbeddingCache } from './embedding-cache.ts';
+import type { EvalDocument } from './documents.ts';
+
+export interface EvalPassage {
+  id: string;
+  text: string;
+}
+
+export function splitDocuments(
+  documents: readonly EvalDocument[],
+  countTokens: (text: string) => number,
+  options: { maxTokens: number; targetTokens?: number },
+): EvalPassage[] {
+  return documents.flatMap((doc) =>
+    splitDocument(doc.text, countTokens, options).map((p) => ({ id: `${doc.name}#${p.ordinal}`, text: p.text })),
+  );
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+  cached: number;
+}
+
+/**
+ * Row-major passage vectors in `texts` order. Uncached texts are embedded longest-first in batches of similar
+ * length, which wastes little work on padding.
+ */
+export async function embedPassages(
+  engine: Engine,
+  texts: readonly string[],
+  cache: EmbeddingCache | null,
+  onProgress: (progress: EmbedProgress) => void = () => {},
+  batchSize = 32,
+): Promise<Float32Array> {
+  const dims = engine.spec.dimensions;
+  const out = new Float32Array(texts.length * dims);
+  const hashes = await Promise.all(texts.map((t) => sha256Hex(t)));
+  const missing: number[] = [];
+  hashes.forEach((hash, i) => {
+    const cached = cache?.get(hash);
+    if (cached) out.set(cached, i * dims);
+    else missing.push(i);
+  });
+  const cachedCount = texts.length - missing.length;
+  // Same text twice needs one embedding.
+  const unique = [...new Map(missing.map((i) => [hashes[i]!, i])).values()].sort(
+    (a, b) => texts[b]!.length - texts[a]!.length,
+  );
+  const vectorsByHash = new Map<string, Float32Array>();
+  for (let from = 0; from < unique.length; from += batchSize) {
+    const batch = unique.slice(from, from + batchSize);
+    const vectors = await engine.embed(
+      batch.map((i) => texts[i]!),
+      'passage',
+    );
+    const batchHashes = batch.map((i) => hashes[i]!);
+    batchHashes.forEach((hash, j) => vectorsByHash.set(hash, vectors.slice(j * dims, (j + 1) * dims)));
+    cache?.putAll(batchHashes, vectors);
+    onProgress({ done: cachedCount + Math.min(from + batchSize, unique.length), total: texts.length, cached: cachedCount });
+  }
+  for (const i of missing) out.set(vectorsByHash.get(hashes[i]!)!, i * dims);
+  return out;
+}
+
+export function buildSearchIndex(
+  passages: readonly EvalPassage[],
+  vectors: Float32Array,
+  dims: number,
+  options: SearchIndexOptions = {},
+): SearchIndex<string> {
+  const index = new SearchIndex<string>(dims, { initialCapacity: passages.length, ...options });
+  passages.forEach((passage, i) => {
+    const { q, scale } = quantize(vectors.subarray(i * dims, (i + 1) * dims));
+    index.add(passage.id, passage.text, q, scale);
+  });
+  return index;
+}
