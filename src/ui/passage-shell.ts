@@ -410,9 +410,10 @@ export class PassageShellElement extends LitElement {
     return html`
       <div class="wrap">
         <header>
-          <svg width="30" height="30" viewBox="0 0 64 64" aria-hidden="true">
-            <rect width="64" height="64" rx="14" fill="var(--p-accent)" />
-            <path d="M18 18h20a10 10 0 0 1 0 20H26v8h-8z" fill="none" stroke="var(--p-accent-text)" stroke-width="6" stroke-linejoin="round" />
+          <svg width="30" height="30" viewBox="0 0 512 512" aria-hidden="true">
+            <rect width="512" height="512" rx="112" fill="#1d4ed8" />
+            <path d="M172 352V128h96a72 72 0 0 1 0 144h-96" fill="none" stroke="#fff" stroke-width="48" stroke-linecap="round" stroke-linejoin="round" />
+            <rect x="144" y="388" width="224" height="36" rx="18" fill="#fde68a" />
           </svg>
           <h1>Passage</h1>
           <p class="tagline">Search your documents by meaning — offline, on this device.</p>
