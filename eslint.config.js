@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'models/*/', 'test-results/', 'playwright-report/', '.cache/'] },
+  { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'models/*/', '!models/convert/', '!models/testing/', 'test-results/', 'playwright-report/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
