@@ -76,6 +76,17 @@ describe('Library', () => {
     library.close();
   });
 
+  it('drops the vectors of a document (and of passages sharing them) so they are embedded again', async () => {
+    const library = await openFresh();
+    const a = await addText(library, 'A', 'Shared paragraph.\n\nOnly in A.');
+    const b = await addText(library, 'B', 'Shared paragraph.\n\nOnly in B.');
+    await indexPending(library, countingEmbedder());
+    const affected = await library.dropVectors(a.documentId);
+    assert.deepEqual(affected.sort(), [`${a.documentId}:0`, `${a.documentId}:1`, `${b.documentId}:0`].sort());
+    assert.deepEqual((await library.pendingTexts()).map((p) => p.text), ['Shared paragraph.', 'Only in A.']);
+    library.close();
+  });
+
   it('clears documents, passages and vectors', async () => {
     const library = await openFresh();
     await addText(library, 'A', THREE_PARAGRAPHS);

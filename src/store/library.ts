@@ -153,6 +153,24 @@ export class Library {
     return doomed.map((p) => p.id);
   }
 
+  /**
+   * Forgets the current model's vectors of a document's passages so the indexer embeds them again. A vector
+   * shared with another document's identical passage goes too; the ids of every passage that lost its vector are
+   * returned (for the in-memory index).
+   */
+  async dropVectors(docId: string): Promise<string[]> {
+    const tx = this._db.transaction(['passages', 'vectors'], 'readwrite');
+    const passages = tx.objectStore('passages');
+    const hashes = new Set((await passages.index('by-doc').getAll(docId)).map((p) => p.contentHash));
+    const affected: string[] = [];
+    for (const contentHash of hashes) {
+      await tx.objectStore('vectors').delete([this._model.id, contentHash]);
+      affected.push(...(await passages.index('by-hash').getAllKeys(contentHash)));
+    }
+    await tx.done;
+    return affected;
+  }
+
   /** Removes every document, passage and vector; the model record stays. */
   async clear(): Promise<void> {
     const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');

@@ -23,12 +23,19 @@ export const FAKE_SPEC: ModelSpec = {
   source: { kind: 'npm' },
 };
 
-/** A unit vector that depends only on the text, so equal texts give equal vectors. */
+/**
+ * A hashed bag-of-words unit vector: equal texts give equal vectors, and texts sharing words are close, so
+ * search tests with the fake engine rank like a (very) simple model would.
+ */
 export function fakeVector(text: string, dims = FAKE_SPEC.dimensions): Float32Array {
   const v = new Float32Array(dims);
-  for (let i = 0; i < text.length; i++) v[i % dims]! += text.charCodeAt(i) % 7 + 1;
+  for (const word of text.toLowerCase().match(/\p{L}+/gu) ?? [text]) {
+    let hash = 0;
+    for (const char of word) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    v[hash % dims]! += 1;
+  }
   const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
+  return norm > 0 ? v.map((x) => x / norm) : v;
 }
 
 export interface FakeEngine extends Engine {

@@ -1,0 +1,145 @@
+import 'fake-indexeddb/auto';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ImportedText, Progress } from './api.ts';
+import { PassageApp } from './passage-app.ts';
+import { createFakeEngine, fakeEnvironment, FakeWorker, type FakeEngine } from '../worker/fake-engine.test-support.ts';
+
+let counter = 0;
+
+/** The app over a fake in-process worker (deterministic vectors) and a fresh fake IndexedDB database. */
+function setup(options: { whenReady?: Promise<void> } = {}) {
+  let engine: FakeEngine | null = null;
+  let worker: FakeWorker | null = null;
+  const app = new PassageApp({
+    ...options,
+    dbName: `app-test-${process.pid}-${++counter}`,
+    createWorker: () =>
+      (worker = new FakeWorker(
+        fakeEnvironment(createFakeEngine(), {
+          loadEngine: async (spec) => (engine = createFakeEngine('wasm', spec)),
+        }),
+      )),
+    storage: {
+      estimate: async () => ({ usage: 1234, quota: 99999 }),
+      persisted: async () => false,
+      persist: async () => true,
+    },
+  });
+  return { app, worker: () => worker!, engine: () => engine };
+}
+
+const RIVERS: ImportedText = {
+  title: 'Rivers',
+  type: 'txt',
+  size: 0,
+  text: [
+    'Rivers carry fresh water from the mountains down to the sea. They shape valleys over millions of years.',
+    'The longest river in Africa is the Nile, which flows north into the Mediterranean.',
+    'Deltas form where a river slows down and drops the sand and silt it was carrying.',
+  ].join('\n\n'),
+};
+
+const KITCHEN: ImportedText = {
+  title: 'Kitchen',
+  type: 'txt',
+  size: 0,
+  text: 'Bread needs flour, water, salt and yeast. Knead the dough and let it rise for an hour before baking it.',
+};
+
+describe('PassageApp', () => {
+  it('does not load the model before whenReady resolves', async () => {
+    let ready!: () => void;
+    const { app, worker } = setup({ whenReady: new Promise<void>((resolve) => (ready = resolve)) });
+    const progress: Progress[] = [];
+    app.onProgress((p) => progress.push(p));
+    const started = app.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(worker().received.filter((r) => r.type === 'load').length, 0);
+
+    ready();
+    await started;
+    assert.equal(worker().received.filter((r) => r.type === 'load').length, 1);
+    assert.deepEqual(progress.find((p) => p.stage === 'model-ready'), { stage: 'model-ready', device: 'wasm' });
+    await app.dispose();
+  });
+
+  it('adds, indexes, searches with a highlight, shows context and deletes', async () => {
+    const { app } = setup();
+    await app.start();
+    const changes: number[] = [];
+    app.onLibraryChange(() => changes.push(1));
+
+    const rivers = await app.addDocument(RIVERS);
+    const kitchen = await app.addDocument(KITCHEN);
+    assert.deepEqual([rivers.duplicate, rivers.passageCount], [false, 3]);
+    assert.equal((await app.addDocument({ ...RIVERS, title: 'Copy' })).duplicate, true);
+    await app.resumeIndexing();
+    assert.ok(changes.length > 0);
+
+    const listed = await app.listDocuments();
+    assert.deepEqual(listed.map((d) => [d.title, d.indexedCount, d.passageCount]), [['Rivers', 3, 3], ['Kitchen', 1, 1]]);
+
+    const [top] = await app.search('longest river Nile Africa');
+    assert.equal(top?.documentId, rivers.documentId);
+    assert.equal(top?.ordinal, 1);
+    assert.equal(top?.documentTitle, 'Rivers');
+    assert.ok(top?.highlight && top.highlight.end > top.highlight.start && top.highlight.end <= top.text.length);
+
+    const around = await app.context(top.passageId, 1);
+    assert.deepEqual(around.map((c) => [c.ordinal, c.isHit]), [[0, false], [1, true], [2, false]]);
+
+    await app.deleteDocument(kitchen.documentId);
+    const afterDelete = await app.search('bread flour yeast dough', { k: 10 });
+    assert.ok(afterDelete.every((hit) => hit.documentId !== kitchen.documentId));
+    assert.deepEqual((await app.listDocuments()).map((d) => d.title), ['Rivers']);
+    await app.dispose();
+  });
+
+  it('rejects text without content with a readable error', async () => {
+    const { app } = setup();
+    await assert.rejects(app.addDocument({ title: 'Blank', type: 'paste', size: 3, text: ' \n ' }), /“Blank” has no text/);
+    await app.dispose();
+  });
+
+  it('export → clear → import brings search back without embedding again', async () => {
+    const { app, engine } = setup();
+    await app.start();
+    await app.addDocument(RIVERS);
+    await app.resumeIndexing();
+    const file = await app.exportLibrary();
+
+    await app.clearLibrary();
+    assert.deepEqual(await app.listDocuments(), []);
+    assert.deepEqual(await app.search('Nile'), []);
+
+    const passageCalls = () => engine()!.embedCalls.length;
+    const before = passageCalls();
+    assert.deepEqual(await app.importLibrary(file), { documents: 1, passages: 3 });
+    await app.resumeIndexing();
+    assert.equal(passageCalls(), before, 'imported vectors were not recomputed');
+    const [top] = await app.search('Nile', { hybrid: false });
+    assert.equal(top?.documentTitle, 'Rivers');
+    await app.dispose();
+  });
+
+  it('re-indexes a document by embedding its passages again', async () => {
+    const { app, engine } = setup();
+    await app.start();
+    const { documentId } = await app.addDocument(RIVERS);
+    await app.resumeIndexing();
+    const embeddedBefore = engine()!.embedCalls.flat().length;
+    await app.reindexDocument(documentId);
+    await app.resumeIndexing();
+    assert.equal(engine()!.embedCalls.flat().length - embeddedBefore, 3);
+    assert.equal((await app.listDocuments())[0]?.indexedCount, 3);
+    await app.dispose();
+  });
+
+  it('reports storage through the StorageManager', async () => {
+    const { app } = setup();
+    assert.deepEqual(await app.storage(), { usage: 1234, quota: 99999, persisted: false });
+    assert.equal(await app.persistStorage(), true);
+    await app.dispose();
+  });
+});

@@ -1,0 +1,363 @@
+/**
+ * The facade the UI talks to (PassageApi). It wires the embedding worker (through EmbedderClient), the
+ * IndexedDB library, the resumable indexer and the in-memory core SearchIndex, which is loaded once from the
+ * library and then updated as each indexing batch lands.
+ *
+ * Ordering rules it keeps:
+ * - the model is not loaded before `whenReady` resolves (the service worker must control the page first);
+ * - only one indexing run at a time; a document added during a run is picked up by a follow-up run;
+ * - changes that remove vectors (delete, re-index, clear, import) stop indexing first, so a batch in flight
+ *   can't put a deleted passage back into the in-memory index; indexing resumes afterwards.
+ */
+import manifest from '../../models/manifest.json';
+import { sha256Hex } from '../core/hash.ts';
+import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
+import { searchPassages } from '../core/rank.ts';
+import { SearchIndex } from '../core/search-index.ts';
+import { exportLibrary, importLibrary } from '../store/export.ts';
+import { indexPending, type Embedder } from '../store/indexer.ts';
+import { Library, type IndexedPassage } from '../store/library.ts';
+import { EmbedderClient, type WorkerLike } from '../worker/client.ts';
+import type { LoadResult, PreferredDevice, WorkerProgress } from '../worker/protocol.ts';
+import type {
+  AddResult,
+  ContextPassage,
+  DocumentSummary,
+  ImportedText,
+  PassageApi,
+  Progress,
+  SearchHit,
+  StorageInfo,
+} from './api.ts';
+import { Highlighter } from './highlighter.ts';
+import { Listeners } from './listeners.ts';
+
+export interface PassageAppOptions {
+  /** Resolves when the model may be fetched (the service worker controls the page). */
+  whenReady?: Promise<void>;
+  /** Defaults to the manifest's default model. */
+  modelId?: string;
+  device?: PreferredDevice;
+  /** For tests: a fake worker and a throwaway database. */
+  createWorker?: () => WorkerLike;
+  dbName?: string;
+  storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
+}
+
+export const DEFAULT_RESULT_COUNT = 10;
+export const DEFAULT_CONTEXT_RADIUS = 1;
+
+function createEmbedWorker(): WorkerLike {
+  return new Worker(new URL('../worker/embed-worker.ts', import.meta.url), { type: 'module', name: 'passage-embed' });
+}
+
+interface IndexingRun {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class PassageApp implements PassageApi {
+  readonly model: ModelSpec;
+  private readonly _options: PassageAppOptions;
+  private readonly _client: EmbedderClient;
+  private readonly _progress = new Listeners<Progress>();
+  private readonly _libraryChange = new Listeners<void>();
+  private readonly _highlighter: Highlighter;
+  private readonly _embedder: Embedder;
+  private _library: Promise<Library> | null = null;
+  private _index: Promise<SearchIndex<string>> | null = null;
+  private _loading: Promise<LoadResult> | null = null;
+  private _indexing: IndexingRun | null = null;
+  private _indexAgain = false;
+  /** Document titles for search hits; cleared whenever documents change. */
+  private readonly _titleCache = new Map<string, string>();
+
+  constructor(options: PassageAppOptions = {}) {
+    this._options = options;
+    this.model = findModel(manifest as ModelManifest, options.modelId);
+    this._client = new EmbedderClient((options.createWorker ?? createEmbedWorker)());
+    this._highlighter = new Highlighter(
+      (texts, signal) => this._client.embed(texts, 'passage', signal ? { signal } : {}),
+      this.model.dimensions,
+    );
+    this._embedder = { embed: (texts, signal) => this._client.embed(texts, 'passage', { signal }) };
+  }
+
+  async start(): Promise<void> {
+    await this._loadModel();
+    void this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+  }
+
+  onProgress(listener: (progress: Progress) => void): () => void {
+    return this._progress.add(listener);
+  }
+
+  onLibraryChange(listener: () => void): () => void {
+    return this._libraryChange.add(listener);
+  }
+
+  async listDocuments(): Promise<DocumentSummary[]> {
+    return (await this._openLibrary()).listDocuments();
+  }
+
+  async addDocument(doc: ImportedText): Promise<AddResult> {
+    if (doc.text.trim() === '') throw new Error(`“${doc.title}” has no text to index.`);
+    const library = await this._openLibrary();
+    // A duplicate is answered before splitting, which would need the model.
+    const existing = await library.findBySha256(await sha256Hex(doc.text));
+    if (existing) return { documentId: existing.id, duplicate: true, passageCount: existing.passageCount };
+
+    await this._loadModel(); // splitting counts tokens with the model's tokenizer
+    const spans = await this._client.split(doc.text);
+    if (spans.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
+    const added = await library.addDocument(doc, spans);
+    if (!added.duplicate) {
+      this._libraryChange.emit();
+      void this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+    }
+    return added;
+  }
+
+  async deleteDocument(id: string): Promise<void> {
+    await this._whileIndexingStopped(async (library, index) => {
+      for (const passageId of await library.deleteDocument(id)) index.remove(passageId);
+    });
+  }
+
+  async reindexDocument(id: string): Promise<void> {
+    await this._whileIndexingStopped(async (library, index) => {
+      for (const passageId of await library.dropVectors(id)) index.remove(passageId);
+    });
+  }
+
+  async clearLibrary(): Promise<void> {
+    await this._whileIndexingStopped(async (library) => {
+      await library.clear();
+      this._index = Promise.resolve(new SearchIndex<string>(this.model.dimensions));
+      this._highlighter.clear();
+    });
+  }
+
+  cancelIndexing(): void {
+    this._indexAgain = false;
+    this._indexing?.controller.abort();
+  }
+
+  resumeIndexing(): Promise<void> {
+    if (this._indexing) {
+      this._indexAgain = true; // pick up what was added after the running pass listed its work
+      return this._indexing.done;
+    }
+    const controller = new AbortController();
+    const run: IndexingRun = {
+      controller,
+      done: this._runIndexing(controller.signal).finally(() => {
+        if (this._indexing === run) this._indexing = null;
+      }),
+    };
+    this._indexing = run;
+    return run.done;
+  }
+
+  async search(query: string, options: { k?: number; hybrid?: boolean; signal?: AbortSignal } = {}): Promise<SearchHit[]> {
+    const { k = DEFAULT_RESULT_COUNT, hybrid = true, signal } = options;
+    const text = query.trim();
+    if (text === '') return [];
+    const [library, index] = await Promise.all([this._openLibrary(), this._searchIndex()]);
+    const queryVector = await this._queryVector(text, signal);
+    const hits = searchPassages(index, queryVector, text, { k, mode: hybrid ? 'hybrid' : 'dense' });
+
+    const passages = await Promise.all(hits.map((hit) => library.getPassage(hit.id)));
+    const found = hits.flatMap((hit, i) => (passages[i] ? [{ hit, passage: passages[i] }] : [])); // deleted meanwhile
+    const titles = await this._titles(library, found.map((f) => f.passage.docId));
+    const highlights = await this._highlighter.highlight(
+      found.map((f) => ({ passageId: f.passage.id, text: f.passage.text })),
+      queryVector,
+      text,
+      signal,
+    );
+    signal?.throwIfAborted();
+    return found.map(({ hit, passage }, i) => ({
+      passageId: passage.id,
+      documentId: passage.docId,
+      documentTitle: titles.get(passage.docId) ?? '',
+      ordinal: passage.ordinal,
+      text: passage.text,
+      score: hit.score,
+      dense: hit.dense ?? 0,
+      lexical: hit.lexical ?? 0,
+      highlight: highlights[i] ?? null,
+    }));
+  }
+
+  async context(passageId: string, radius = DEFAULT_CONTEXT_RADIUS): Promise<ContextPassage[]> {
+    const library = await this._openLibrary();
+    return (await library.neighbours(passageId, radius)).map(({ passage, isCentre }) => ({
+      passageId: passage.id,
+      ordinal: passage.ordinal,
+      text: passage.text,
+      isHit: isCentre,
+    }));
+  }
+
+  async exportLibrary(): Promise<Blob> {
+    return exportLibrary(await this._openLibrary());
+  }
+
+  async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
+    let outcome = { documents: 0, passages: 0 };
+    await this._whileIndexingStopped(async (library) => {
+      outcome = await importLibrary(library, file);
+      this._index = this._loadIndex(library); // imported vectors go straight into search
+      await this._index;
+    });
+    return outcome;
+  }
+
+  async storage(): Promise<StorageInfo> {
+    const storage = this._storageManager();
+    if (!storage) return { usage: null, quota: null, persisted: false };
+    const [estimate, persisted] = await Promise.all([storage.estimate(), storage.persisted()]);
+    return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
+  }
+
+  async persistStorage(): Promise<boolean> {
+    return (await this._storageManager()?.persist()) ?? false;
+  }
+
+  /** Stops the worker and closes the database (tests; a page simply goes away). */
+  async dispose(): Promise<void> {
+    this.cancelIndexing();
+    await this._indexing?.done.catch(() => undefined);
+    this._client.terminate();
+    if (this._library) (await this._library).close();
+  }
+
+  // ——— internals ———
+
+  private _openLibrary(): Promise<Library> {
+    this._library ??= Library.open(this.model, {
+      ...(this._options.dbName ? { name: this._options.dbName } : {}),
+      onVersionChange: () => console.warn('Passage: a newer version was opened in another tab; reload this one.'),
+    });
+    return this._library;
+  }
+
+  private _searchIndex(): Promise<SearchIndex<string>> {
+    this._index ??= this._openLibrary().then((library) => this._loadIndex(library));
+    return this._index;
+  }
+
+  private async _loadIndex(library: Library): Promise<SearchIndex<string>> {
+    const index = new SearchIndex<string>(this.model.dimensions);
+    await library.forEachIndexed((item) => addToIndex(index, item));
+    return index;
+  }
+
+  /** Loads the model once (after `whenReady`); a failed load may be retried by calling again. */
+  private _loadModel(): Promise<LoadResult> {
+    if (!this._loading) {
+      const loading = (async () => {
+        await this._options.whenReady;
+        const loaded = await this._client.load(this.model, this._options.device ?? 'auto', {
+          onProgress: (progress) => this._forwardModelProgress(progress),
+        });
+        this._progress.emit({ stage: 'model-ready', device: loaded.device });
+        return loaded;
+      })();
+      loading.catch(() => {
+        if (this._loading === loading) this._loading = null;
+      });
+      this._loading = loading;
+    }
+    return this._loading;
+  }
+
+  private _forwardModelProgress(progress: WorkerProgress): void {
+    if (progress.stage === 'model-download' || progress.stage === 'model-compile') this._progress.emit(progress);
+  }
+
+  /** The query's vector, or null when the model cannot be loaded (search then falls back to words only). */
+  private async _queryVector(text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+    try {
+      await abortable(this._loadModel(), signal);
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      return null;
+    }
+    return this._client.embed([text], 'query', signal ? { signal } : {});
+  }
+
+  private async _runIndexing(signal: AbortSignal): Promise<void> {
+    try {
+      await this._loadModel();
+      const [library, index] = await Promise.all([this._openLibrary(), this._searchIndex()]);
+      do {
+        this._indexAgain = false;
+        await indexPending(library, this._embedder, {
+          signal,
+          onBatch: (indexed) => {
+            for (const item of indexed) addToIndex(index, item);
+            this._libraryChange.emit();
+          },
+          onProgress: (p) => {
+            if (p.total > 0) this._progress.emit({ stage: 'indexing', ...p });
+          },
+        });
+      } while (this._indexAgain && !signal.aborted);
+    } catch (error) {
+      if (!isAbortError(error)) throw error; // cancelled: what was stored stays, the rest stays pending
+    } finally {
+      this._progress.emit({ stage: 'idle' });
+    }
+  }
+
+  private async _whileIndexingStopped(change: (library: Library, index: SearchIndex<string>) => Promise<void>): Promise<void> {
+    const running = this._indexing;
+    if (running) {
+      running.controller.abort();
+      await running.done.catch(() => undefined);
+    }
+    const [library, index] = await Promise.all([this._openLibrary(), this._searchIndex()]);
+    try {
+      await change(library, index);
+    } finally {
+      this._titleCache.clear();
+      this._libraryChange.emit();
+      if (this._loading) void this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+    }
+  }
+
+  private async _titles(library: Library, docIds: readonly string[]): Promise<Map<string, string>> {
+    for (const id of new Set(docIds)) {
+      if (this._titleCache.has(id)) continue;
+      const document = await library.getDocument(id);
+      if (document) this._titleCache.set(id, document.title);
+    }
+    return this._titleCache;
+  }
+
+  private _storageManager(): PassageAppOptions['storage'] | undefined {
+    if (this._options.storage) return this._options.storage;
+    return typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  }
+}
+
+function addToIndex(index: SearchIndex<string>, { passage, vector }: IndexedPassage): void {
+  index.add(passage.id, passage.text, vector.q, vector.scale);
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** Lets a caller stop waiting for a shared promise (the model load) without cancelling it for others. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
