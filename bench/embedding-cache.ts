@@ -1,10 +1,10 @@
 /**
  * On-disk passage embeddings for the eval, so re-runs skip the model. One append-only file per model build
  * (id + dtype + hash of passage-build.json): fixed-size records of sha256(passage text) + the float32 vector
- * exactly as the engine returned it. A torn last record (interrupted run) is ignored. The key covers everything
+ * exactly as the engine returned it. A torn last record (interrupted run) is cut off so appends stay aligned. The key covers everything
  * the vector depends on, so a hit returns the same numbers the engine would compute for that text.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 
 const HASH_BYTES = 32;
@@ -46,6 +46,7 @@ export class EmbeddingCache {
   private _load(): void {
     const bytes = readFileSync(this.file);
     const records = Math.floor(bytes.length / this._recordBytes);
+    if (records * this._recordBytes !== bytes.length) truncateSync(this.file, records * this._recordBytes);
     for (let i = 0; i < records; i++) {
       const offset = i * this._recordBytes;
       const hash = bytes.toString('hex', offset, offset + HASH_BYTES);

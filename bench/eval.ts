@@ -48,13 +48,14 @@ async function main(argv: readonly string[]): Promise<void> {
       bm25: { tokenize: (text) => tokenize(text, { stem: args.stem }) },
     });
     const queryVectors = await engine.embed(queries.map((q) => q.query), 'query');
-    const textById = new Map(passages.map((p) => [p.id, p.text]));
+    const passageById = new Map(passages.map((p) => [p.id, p]));
 
     const run = (mode: SearchMode, weight: number): QueryResult[] =>
       queries.map((q, i) => {
         const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
         const hits = searchPassages(index, vector, q.query, { k: args.k, mode, denseWeight: weight });
-        return { query: q.query, source: q.source, rank: firstMatchRank(hits.map((h) => textById.get(h.id)!), q.expect) };
+        const ranked = hits.map((h) => passageById.get(h.id)!);
+        return { query: q.query, source: q.source, rank: firstMatchRank(ranked, q.expect, q.doc) };
       });
 
     if (args.sweep && !args.json) printSweep(run, passages.length);

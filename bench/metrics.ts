@@ -2,6 +2,7 @@
  * Scoring an eval run. A query's rank is the 1-based position of the first returned passage that contains any
  * expected substring, compared case-insensitively after NFKC, curly-to-straight quotes and whitespace collapsing
  * (so a line break in the document matches a space in the expectation); null when none of the top k does.
+ * A question may name its document; then passages of other documents never count.
  */
 export function normaliseForMatch(text: string): string {
   return text
@@ -13,10 +14,22 @@ export function normaliseForMatch(text: string): string {
     .toLowerCase();
 }
 
-export function firstMatchRank(passages: readonly string[], expect: readonly string[]): number | null {
+export interface RankedPassage {
+  /** The document's file name. */
+  doc: string;
+  text: string;
+}
+
+/** With `doc`, only passages of that document can match. */
+export function firstMatchRank(
+  passages: readonly RankedPassage[],
+  expect: readonly string[],
+  doc: string | null = null,
+): number | null {
   const needles = expect.map(normaliseForMatch);
-  const index = passages.findIndex((text) => {
-    const haystack = normaliseForMatch(text);
+  const index = passages.findIndex((passage) => {
+    if (doc !== null && passage.doc !== doc) return false;
+    const haystack = normaliseForMatch(passage.text);
     return needles.some((needle) => haystack.includes(needle));
   });
   return index < 0 ? null : index + 1;

@@ -12,6 +12,7 @@ import type { EvalDocument } from './documents.ts';
 
 export interface EvalPassage {
   id: string;
+  doc: string;
   text: string;
 }
 
@@ -21,7 +22,7 @@ export function splitDocuments(
   options: { maxTokens: number; targetTokens?: number },
 ): EvalPassage[] {
   return documents.flatMap((doc) =>
-    splitDocument(doc.text, countTokens, options).map((p) => ({ id: `${doc.name}#${p.ordinal}`, text: p.text })),
+    splitDocument(doc.text, countTokens, options).map((p) => ({ id: `${doc.name}#${p.ordinal}`, doc: doc.name, text: p.text })),
   );
 }
 

@@ -1,9 +1,14 @@
-/** Reads eval questions: JSONL, one `{"query": "...", "expect": ["substring", ...]}` per line. */
+/**
+ * Reads eval questions: JSONL, one `{"query": "...", "expect": ["substring", ...], "doc"?: "file name"}` per
+ * line. With `doc`, only passages of that document count as answers (so a distractor that happens to contain
+ * the same words is not mistaken for the answer).
+ */
 import { readFileSync } from 'node:fs';
 
 export interface EvalQuery {
   query: string;
   expect: string[];
+  doc: string | null;
   /** Where it came from, for messages: "file.jsonl:12". */
   source: string;
 }
@@ -37,12 +42,15 @@ function parseQueryLine(line: string, source: string): EvalQuery {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new EvalInputError(`${source}: expected an object like {"query": "...", "expect": ["..."]}`);
   }
-  const { query, expect } = value as Record<string, unknown>;
+  const { query, expect, doc } = value as Record<string, unknown>;
   if (typeof query !== 'string' || query.trim() === '') {
     throw new EvalInputError(`${source}: "query" must be a non-empty string`);
   }
   if (!Array.isArray(expect) || expect.length === 0 || !expect.every((e) => typeof e === 'string' && e.trim() !== '')) {
     throw new EvalInputError(`${source}: "expect" must be a non-empty array of non-empty strings`);
   }
-  return { query, expect: expect as string[], source };
+  if (doc !== undefined && (typeof doc !== 'string' || doc.trim() === '')) {
+    throw new EvalInputError(`${source}: "doc" must be a document file name`);
+  }
+  return { query, expect: expect as string[], doc: doc ?? null, source };
 }
