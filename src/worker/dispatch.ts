@@ -38,7 +38,7 @@ export function createDispatcher(handlers: Handlers, post: PostReply): (request:
           break;
         }
         case 'status':
-          post({ id, type: 'result', request: 'status', result: handlers.status() }, []);
+          post({ id, type: 'result', request: 'status', result: await handlers.status() }, []);
           break;
       }
     } catch (error) {

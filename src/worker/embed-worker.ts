@@ -8,6 +8,7 @@ import { createDispatcher } from './dispatch.ts';
 import { loadEngine } from './engine.ts';
 import { createHandlers } from './handlers.ts';
 import type { WorkerRequest } from './protocol.ts';
+import { createSharedFetch } from './shared-fetch.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -16,6 +17,12 @@ declare const self: DedicatedWorkerGlobalScope;
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
 env.localModelPath = '/models/';
+// The service worker already precaches the model; a second copy in Transformers.js's own Cache Storage would
+// only double the disk space the app takes.
+env.useBrowserCache = false;
+// One network request per model file, however often Transformers.js asks for it (see shared-fetch.ts).
+const sharedFetch = createSharedFetch((input, init) => fetch(input, init));
+env.fetch = sharedFetch.fetch;
 
 const wasm = env.backends.onnx.wasm;
 if (wasm) {
@@ -28,8 +35,10 @@ if (wasm) {
 // ORT starts its pthread workers from this same script; replacing their message handler hangs session creation.
 if (!self.name.startsWith('em-pthread')) {
   const handlers = createHandlers({
-    loadEngine: (spec, device, onProgress) => loadEngine(spec, { device, onProgress }),
-    webGpuAvailable: 'gpu' in navigator && navigator.gpu !== undefined,
+    loadEngine: (spec, device, onProgress) =>
+      loadEngine(spec, { device, onProgress }).finally(() => sharedFetch.forget()),
+    // Headless Chromium has navigator.gpu but no adapter: only an adapter means WebGPU can run.
+    detectWebGpu: async () => 'gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null,
     crossOriginIsolated: self.crossOriginIsolated,
     threads: wasm?.numThreads ?? 1,
   });

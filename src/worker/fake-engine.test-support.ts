@@ -66,7 +66,7 @@ export function createFakeEngine(device: Device = 'wasm', spec: ModelSpec = FAKE
 export function fakeEnvironment(engine: FakeEngine, overrides: Partial<HandlerEnvironment> = {}): HandlerEnvironment {
   return {
     loadEngine: async () => engine,
-    webGpuAvailable: false,
+    detectWebGpu: async () => false,
     crossOriginIsolated: false,
     threads: 1,
     ...overrides,

@@ -20,7 +20,7 @@ env.localModelPath = modelsDir;
 function realHandlers() {
   return createHandlers({
     loadEngine: (s, _device, onProgress) => loadEngine(s, { device: 'cpu', onProgress }),
-    webGpuAvailable: false,
+    detectWebGpu: async () => false,
     crossOriginIsolated: false,
     threads: 1,
   });
@@ -35,7 +35,7 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
     const again = await handlers.load({ type: 'load', spec, device: 'auto' }, noProgress);
     assert.deepEqual(first, { modelId: spec.id, dims: spec.dimensions, device: 'cpu', threads: 1 });
     assert.deepEqual(again, first);
-    assert.deepEqual(handlers.status().loaded, first);
+    assert.deepEqual((await handlers.status()).loaded, first);
   });
 
   it('splits with the real tokenizer into passages within the token budget', async () => {
@@ -75,7 +75,7 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
 
   it('disposes the engine', async () => {
     await handlers.dispose();
-    assert.equal(handlers.status().loaded, null);
+    assert.equal((await handlers.status()).loaded, null);
   });
 });
 

@@ -20,7 +20,8 @@ import { createThroughput } from './throughput.ts';
 
 export interface HandlerEnvironment {
   loadEngine(spec: ModelSpec, device: Device, onProgress: (info: ProgressInfo) => void): Promise<Engine>;
-  webGpuAvailable: boolean;
+  /** True when WebGPU can actually run here: `navigator.gpu` alone is not enough (it exists without an adapter). */
+  detectWebGpu(): Promise<boolean>;
   crossOriginIsolated: boolean;
   /** ORT wasm threads configured by the caller. */
   threads: number;
@@ -35,7 +36,7 @@ export interface Handlers {
   load(request: LoadRequest, emit: EmitProgress): Promise<LoadResult>;
   split(request: SplitRequest): Promise<PassageSpan[]>;
   embed(request: EmbedRequest, emit: EmitProgress, signal: AbortSignal): Promise<EmbedResult>;
-  status(): StatusResult;
+  status(): Promise<StatusResult>;
   dispose(): Promise<void>;
 }
 
@@ -48,6 +49,8 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
   const now = environment.now ?? (() => performance.now());
   let loaded: Loaded | null = null;
   let loadedResult: LoadResult | null = null;
+  let webGpu: Promise<boolean> | null = null;
+  const detectWebGpu = () => (webGpu ??= environment.detectWebGpu().catch(() => false));
   // ORT sessions must not run two inferences at once; batches from different requests take turns here, so a
   // search query waits for at most one indexing batch.
   let inferenceQueue: Promise<unknown> = Promise.resolve();
@@ -68,11 +71,13 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       if (loaded?.spec.id !== request.spec.id) {
         const previous = loaded;
         const onProgress = forwardModelProgress(emit);
-        const engine = loadOnBestDevice(request.device, {
-          webGpuAvailable: environment.webGpuAvailable,
-          load: (device) => environment.loadEngine(request.spec, device, onProgress),
-          now,
-        });
+        const engine = detectWebGpu().then((webGpuAvailable) =>
+          loadOnBestDevice(request.device, {
+            webGpuAvailable,
+            load: (device) => environment.loadEngine(request.spec, device, onProgress),
+            now,
+          }),
+        );
         loaded = { spec: request.spec, engine };
         loadedResult = null;
         engine.catch(() => {
@@ -116,11 +121,11 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       return { vectors, dims };
     },
 
-    status() {
+    async status() {
       return {
         loaded: loadedResult,
         crossOriginIsolated: environment.crossOriginIsolated,
-        webGpuAvailable: environment.webGpuAvailable,
+        webGpuAvailable: await detectWebGpu(),
       };
     },
 
@@ -139,10 +144,12 @@ function yieldToEventLoop(): Promise<void> {
 
 /** Transformers.js reports per-file events; the page needs bytes per file and the moment compiling starts. */
 function forwardModelProgress(emit: EmitProgress): (info: ProgressInfo) => void {
+  let compiling = false;
   return (info) => {
     if (info.status === 'progress') {
       emit({ stage: 'model-download', file: info.file, loaded: info.loaded, total: info.total });
-    } else if (info.status === 'done' && info.file.endsWith('.onnx')) {
+    } else if (info.status === 'done' && info.file.endsWith('.onnx') && !compiling) {
+      compiling = true; // Transformers.js may report the same file done twice.
       emit({ stage: 'model-compile' }); // The session is created right after the weights arrive.
     }
   };
