@@ -25,6 +25,10 @@ export class EmbeddingCache {
     return this._vectors.size;
   }
 
+  values(): IterableIterator<Float32Array> {
+    return this._vectors.values();
+  }
+
   get(textHash: string): Float32Array | undefined {
     return this._vectors.get(textHash);
   }

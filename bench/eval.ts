@@ -3,14 +3,13 @@
  * the app's own splitting, embedding engine and ranking. See docs/BENCHMARKS.md ("Answer quality").
  * The last line printed is `hit@1=… hit@3=… hit@10=… mrr=… queries=… passages=…` (or one JSON object with --json).
  */
-import path from 'node:path';
 import { searchPassages, type SearchMode } from '../src/core/rank.ts';
 import { tokenize } from '../src/core/tokenize.ts';
-import { EmbeddingCache } from './embedding-cache.ts';
+import { openEmbeddingCache } from './cached-vectors.ts';
 import { parseEvalArgs, type EvalArgs } from './eval-args.ts';
 import { readDocumentDirs, sotuDistractors } from './documents.ts';
 import { firstMatchRank, summarise, type Summary } from './metrics.ts';
-import { loadNodeEngine, modelFingerprint, modelIsBuilt, readModelSpec, REPO_ROOT } from './node-engine.ts';
+import { loadNodeEngine, modelIsBuilt, readModelSpec } from './node-engine.ts';
 import { buildSearchIndex, embedPassages, splitDocuments } from './passage-index.ts';
 import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
 
@@ -35,9 +34,7 @@ async function main(argv: readonly string[]): Promise<void> {
       maxTokens: spec.maxTokens,
       ...(args.targetTokens ? { targetTokens: args.targetTokens } : {}),
     });
-    const cache = args.cache
-      ? new EmbeddingCache(path.join(REPO_ROOT, '.cache', 'embeddings', `${await modelFingerprint(spec)}.bin`), spec.dimensions)
-      : null;
+    const cache = args.cache ? await openEmbeddingCache(spec) : null;
     const started = performance.now();
     const vectors = await embedPassages(engine, passages.map((p) => p.text), cache, ({ done, total, cached }) => {
       const rate = (done - cached) / ((performance.now() - started) / 1000);
