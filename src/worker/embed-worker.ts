@@ -39,6 +39,11 @@ if (!self.name.startsWith('em-pthread')) {
       loadEngine(spec, { device, onProgress }).finally(() => sharedFetch.forget()),
     // Headless Chromium has navigator.gpu but no adapter: only an adapter means WebGPU can run.
     detectWebGpu: async () => 'gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null,
+    fileSizes: async (spec) => {
+      const response = await fetch(`${env.localModelPath}${spec.id}/passage-build.json`);
+      const build = (await response.json()) as { files?: Record<string, { size: number }> };
+      return Object.fromEntries(Object.entries(build.files ?? {}).map(([file, { size }]) => [file, size]));
+    },
     crossOriginIsolated: self.crossOriginIsolated,
     threads: wasm?.numThreads ?? 1,
   });

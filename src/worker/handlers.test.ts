@@ -6,6 +6,7 @@ import { env } from '@huggingface/transformers';
 import manifest from '../../models/manifest.json' with { type: 'json' };
 import { findModel, type ModelManifest } from '../core/model-spec.ts';
 import { loadEngine } from './engine.ts';
+import { createFakeEngine, fakeEnvironment, FAKE_SPEC } from './fake-engine.test-support.ts';
 import { createHandlers } from './handlers.ts';
 import type { WorkerProgress } from './protocol.ts';
 
@@ -87,5 +88,32 @@ describe('worker handlers before load', () => {
       handlers.embed({ type: 'embed', texts: ['x'], kind: 'query' }, () => {}, new AbortController().signal),
       /model is not loaded/,
     );
+  });
+});
+
+describe('model load progress', () => {
+  it('reports file sizes from the build record when responses carry no Content-Length, and compile once', async () => {
+    const engine = createFakeEngine();
+    const handlers = createHandlers(
+      fakeEnvironment(engine, {
+        fileSizes: async () => ({ 'onnx/model_quantized.onnx': 1000 }),
+        loadEngine: async (_spec, _device, onProgress) => {
+          const file = 'onnx/model_quantized.onnx';
+          // What Transformers.js reports for a compressed response: total grows with loaded.
+          onProgress({ status: 'progress', name: 'm', file, progress: 100, loaded: 400, total: 400 });
+          onProgress({ status: 'progress', name: 'm', file: 'config.json', progress: 100, loaded: 60, total: 60 });
+          onProgress({ status: 'done', name: 'm', file });
+          onProgress({ status: 'done', name: 'm', file });
+          return engine;
+        },
+      }),
+    );
+    const progress: WorkerProgress[] = [];
+    await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'auto' }, (p) => progress.push(p));
+    assert.deepEqual(progress, [
+      { stage: 'model-download', file: 'onnx/model_quantized.onnx', loaded: 400, total: 1000 },
+      { stage: 'model-download', file: 'config.json', loaded: 60, total: 60 },
+      { stage: 'model-compile' },
+    ]);
   });
 });

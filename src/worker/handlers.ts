@@ -22,6 +22,11 @@ export interface HandlerEnvironment {
   loadEngine(spec: ModelSpec, device: Device, onProgress: (info: ProgressInfo) => void): Promise<Engine>;
   /** True when WebGPU can actually run here: `navigator.gpu` alone is not enough (it exists without an adapter). */
   detectWebGpu(): Promise<boolean>;
+  /**
+   * Byte sizes of the model's files by path (from models/<id>/passage-build.json). Compressed or precached
+   * responses carry no Content-Length, and without it Transformers.js reports every chunk as 100 % done.
+   */
+  fileSizes?(spec: ModelSpec): Promise<Record<string, number>>;
   crossOriginIsolated: boolean;
   /** ORT wasm threads configured by the caller. */
   threads: number;
@@ -60,6 +65,10 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
     return result;
   };
 
+  function knownSizes(spec: ModelSpec): Promise<Record<string, number>> {
+    return environment.fileSizes?.(spec).catch(() => ({})) ?? Promise.resolve({});
+  }
+
   async function currentEngine(): Promise<Engine> {
     if (!loaded) throw new Error('Passage: the model is not loaded yet (send "load" first)');
     return loaded.engine;
@@ -70,14 +79,14 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       // Lazy singleton: loading the same model again returns the engine already built (or being built).
       if (loaded?.spec.id !== request.spec.id) {
         const previous = loaded;
-        const onProgress = forwardModelProgress(emit);
-        const engine = detectWebGpu().then((webGpuAvailable) =>
-          loadOnBestDevice(request.device, {
+        const engine = Promise.all([detectWebGpu(), knownSizes(request.spec)]).then(([webGpuAvailable, sizes]) => {
+          const onProgress = forwardModelProgress(emit, sizes);
+          return loadOnBestDevice(request.device, {
             webGpuAvailable,
             load: (device) => environment.loadEngine(request.spec, device, onProgress),
             now,
-          }),
-        );
+          });
+        });
         loaded = { spec: request.spec, engine };
         loadedResult = null;
         engine.catch(() => {
@@ -143,11 +152,12 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** Transformers.js reports per-file events; the page needs bytes per file and the moment compiling starts. */
-function forwardModelProgress(emit: EmitProgress): (info: ProgressInfo) => void {
+function forwardModelProgress(emit: EmitProgress, sizes: Record<string, number>): (info: ProgressInfo) => void {
   let compiling = false;
   return (info) => {
     if (info.status === 'progress') {
-      emit({ stage: 'model-download', file: info.file, loaded: info.loaded, total: info.total });
+      const total = Math.max(sizes[info.file] ?? info.total, info.loaded);
+      emit({ stage: 'model-download', file: info.file, loaded: info.loaded, total });
     } else if (info.status === 'done' && info.file.endsWith('.onnx') && !compiling) {
       compiling = true; // Transformers.js may report the same file done twice.
       emit({ stage: 'model-compile' }); // The session is created right after the weights arrive.
