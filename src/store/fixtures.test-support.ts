@@ -11,7 +11,7 @@ export const MODEL: LibraryModel = { id: 'test-model', dimensions: 4 };
 
 let counter = 0;
 export function freshDbName(): string {
-  return `store-test-${process.pid}-${++counter}`;
+  return `store-test-${crypto.randomUUID()}-${++counter}`;
 }
 
 export function openFresh(model: LibraryModel = MODEL): Promise<Library> {
