@@ -29,6 +29,7 @@ import type {
   SearchHit,
   StorageInfo,
 } from './api.ts';
+import { rememberDevice, rememberedDevice } from './device-memory.ts';
 import { Highlighter } from './highlighter.ts';
 import { Listeners } from './listeners.ts';
 
@@ -37,6 +38,7 @@ export interface PassageAppOptions {
   whenReady?: Promise<void>;
   /** Defaults to the manifest's default model. */
   modelId?: string;
+  /** Defaults to the device measured fastest on an earlier start, else 'auto' (measure now). */
   device?: PreferredDevice;
   /** For tests: a fake worker and a throwaway database. */
   createWorker?: () => WorkerLike;
@@ -259,9 +261,11 @@ export class PassageApp implements PassageApi {
     if (!this._loading) {
       const loading = (async () => {
         await this._options.whenReady;
-        const loaded = await this._client.load(this.model, this._options.device ?? 'auto', {
+        const device = this._options.device ?? rememberedDevice(this.model.id);
+        const loaded = await this._client.load(this.model, device, {
           onProgress: (progress) => this._forwardModelProgress(progress),
         });
+        if (device === 'auto') rememberDevice(this.model.id, loaded.device);
         this._progress.emit({ stage: 'model-ready', device: loaded.device });
         return loaded;
       })();
