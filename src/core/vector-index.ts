@@ -144,19 +144,36 @@ export class VectorIndex {
   }
 
   private _int8Candidates(query: Float32Array, count: number): number[] {
-    const { q } = quantize(query);
-    const dims = this.dims;
-    const codes = this._codes;
+    // Int32Array: V8 multiplies int32 × int32 faster than it sign-extends two Int8Array reads.
+    const q = Int32Array.from(quantize(query).q);
     const top = new TopK(Math.min(count, this.size));
-    for (let row = 0, offset = 0; row < this._rows; row++, offset += dims) {
+    for (let row = 0, offset = 0; row < this._rows; row++, offset += this.dims) {
       if (!this._alive[row]) continue;
-      let dot = 0;
-      for (let d = 0; d < dims; d++) dot += codes[offset + d]! * q[d]!;
       // The query's own scale is the same for every row, so it can be left out of the comparison.
-      const score = dot * this._scales[row]!;
+      const score = this._int8Dot(offset, q) * this._scales[row]!;
       if (score > top.threshold) top.push(row, score);
     }
     return top.sorted().map((hit) => hit.row);
+  }
+
+  /** Integer dot product of one stored row with the quantised query; four accumulators, int32 arithmetic. */
+  private _int8Dot(offset: number, q: Int32Array): number {
+    const codes = this._codes;
+    const dims = this.dims;
+    const unrolled = dims - (dims % 4);
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let i = 0;
+    for (; i < unrolled; i += 4) {
+      a = (a + codes[offset + i]! * q[i]!) | 0;
+      b = (b + codes[offset + i + 1]! * q[i + 1]!) | 0;
+      c = (c + codes[offset + i + 2]! * q[i + 2]!) | 0;
+      d = (d + codes[offset + i + 3]! * q[i + 3]!) | 0;
+    }
+    for (; i < dims; i++) a = (a + codes[offset + i]! * q[i]!) | 0;
+    return a + b + c + d;
   }
 
   private _rescore(query: Float32Array, rows: number[], k: number): Hit[] {
