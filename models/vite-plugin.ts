@@ -14,9 +14,12 @@ const ONNX_FILE: Record<ModelSpec['dtype'], string> = {
   fp16: 'onnx/model_fp16.onnx',
 };
 
-/** The files Transformers.js fetches for a feature-extraction pipeline of this model. */
+/**
+ * The files Transformers.js fetches for a feature-extraction pipeline of this model, plus the build stamp,
+ * whose file sizes let the worker show download progress when responses carry no Content-Length.
+ */
 export function browserModelFiles(spec: ModelSpec): string[] {
-  return ['config.json', 'tokenizer.json', 'tokenizer_config.json', ONNX_FILE[spec.dtype]];
+  return ['config.json', 'tokenizer.json', 'tokenizer_config.json', ONNX_FILE[spec.dtype], 'passage-build.json'];
 }
 
 export function modelsPlugin(modelsDir: string): Plugin {
