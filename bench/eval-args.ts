@@ -1,5 +1,6 @@
 /** Command-line options of `npm run eval`. */
 import { parseArgs } from 'node:util';
+import type { Bm25Params } from '../src/core/bm25.ts';
 import { DEFAULT_DENSE_WEIGHT, type SearchMode } from '../src/core/rank.ts';
 import { EvalInputError } from './queries.ts';
 
@@ -14,6 +15,8 @@ export interface EvalArgs {
   /** Window size for long paragraphs (defaults to the model's maxTokens). */
   targetTokens: number | undefined;
   stem: boolean;
+  /** BM25 overrides (defaults: DEFAULT_BM25_PARAMS). */
+  bm25: Partial<Bm25Params>;
   /** Also report every dense weight 0, 0.1, …, 1. */
   sweep: boolean;
   cache: boolean;
@@ -22,7 +25,7 @@ export interface EvalArgs {
 
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
   [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT}] [--distractors sotu]
-  [--target-tokens N] [--no-stem] [--sweep] [--no-cache] [--quiet]`;
+  [--target-tokens N] [--no-stem] [--bm25-k1 1.2] [--bm25-b 0.75] [--sweep] [--no-cache] [--quiet]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;
@@ -39,6 +42,8 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         distractors: { type: 'string', default: 'none' },
         'target-tokens': { type: 'string' },
         'no-stem': { type: 'boolean', default: false },
+        'bm25-k1': { type: 'string' },
+        'bm25-b': { type: 'string' },
         sweep: { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -62,6 +67,10 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     distractors,
     targetTokens: parsed['target-tokens'] === undefined ? undefined : positiveInteger('--target-tokens', parsed['target-tokens']),
     stem: !parsed['no-stem'],
+    bm25: {
+      ...(parsed['bm25-k1'] === undefined ? {} : { k1: nonNegative('--bm25-k1', parsed['bm25-k1']) }),
+      ...(parsed['bm25-b'] === undefined ? {} : { b: nonNegative('--bm25-b', parsed['bm25-b']) }),
+    },
     sweep: parsed.sweep,
     cache: !parsed['no-cache'],
     quiet: parsed.quiet,
@@ -71,6 +80,12 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
 function positiveInteger(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new EvalInputError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function nonNegative(name: string, value: string): number {
+  const n = Number(value);
+  if (!(n >= 0)) throw new EvalInputError(`${name} must be a non-negative number, got "${value}"`);
   return n;
 }
 

@@ -42,7 +42,7 @@ async function main(argv: readonly string[]): Promise<void> {
     });
     process.stderr.write('\n');
     const index = buildSearchIndex(passages, vectors, spec.dimensions, {
-      bm25: { tokenize: (text) => tokenize(text, { stem: args.stem }) },
+      bm25: { params: args.bm25, tokenize: (text) => tokenize(text, { stem: args.stem }) },
     });
     const queryVectors = await engine.embed(queries.map((q) => q.query), 'query');
     const passageById = new Map(passages.map((p) => [p.id, p]));
