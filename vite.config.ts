@@ -22,6 +22,8 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
+      // The icons are matched by globPatterns already; listing them again would only duplicate precache entries.
+      includeManifestIcons: false,
       manifest: {
         name: 'Passage — offline semantic search',
         short_name: 'Passage',

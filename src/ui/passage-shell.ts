@@ -21,8 +21,9 @@ const HYBRID_KEY = 'passage.hybrid';
 const RESULT_COUNT = 8;
 const NOTICE_LIMIT = 6;
 
+/** An error's message for the user, without the "Passage: " prefix the modules put on their errors. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replace(/^Passage:\s*/, '');
 }
 
 function isAbort(error: unknown): boolean {
@@ -126,6 +127,8 @@ export class PassageShellElement extends LitElement {
   @state() private _device = '';
   @state() private _query = '';
   @state() private _hits: SearchHit[] = [];
+  /** The query the hits shown answer (the box may already hold a newer one). */
+  @state() private _hitsFor = '';
   @state() private _searching = false;
   @state() private _searchError = '';
   @state() private _hybrid = localStorage.getItem(HYBRID_KEY) !== 'false';
@@ -203,7 +206,11 @@ export class PassageShellElement extends LitElement {
     if (!pwa) return;
     this._unsubscribe.push(
       pwa.on('offline-ready', () => {
-        if (this._update === 'none') this._update = 'offline-ready';
+        if (this._update !== 'none') return;
+        this._update = 'offline-ready';
+        setTimeout(() => {
+          if (this._update === 'offline-ready') this._update = 'none';
+        }, 8000);
       }),
       pwa.on('update-available', () => (this._update = 'update-available')),
     );
@@ -263,6 +270,7 @@ export class PassageShellElement extends LitElement {
     this._searchError = '';
     if (!query || !this.api) {
       this._hits = [];
+      this._hitsFor = '';
       this._searching = false;
       return;
     }
@@ -271,6 +279,7 @@ export class PassageShellElement extends LitElement {
       const hits = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
       if (signal.aborted) return;
       this._hits = hits;
+      this._hitsFor = query;
     } catch (error) {
       if (isAbort(error) || signal.aborted) return;
       this._searchError = `The search failed: ${messageOf(error)}`;
@@ -358,7 +367,7 @@ export class PassageShellElement extends LitElement {
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}.passage`;
+      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}.json`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     }, 'The library could not be exported');
@@ -435,6 +444,7 @@ export class PassageShellElement extends LitElement {
               : html`<search-results
                   .hits=${this._hits}
                   .query=${this._query}
+                  .answered=${this._hitsFor}
                   .searching=${this._searching}
                   .error=${this._searchError}
                   .loadContext=${this._loadContext}

@@ -112,6 +112,8 @@ export class SearchResultsElement extends LitElement {
 
   @property({ attribute: false }) hits: SearchHit[] = [];
   @property() query = '';
+  /** The query these hits answer; reflected as data-query on the list (tests wait on it). */
+  @property() answered = '';
   /** A search for `query` is running; the hits shown belong to an earlier query. */
   @property({ type: Boolean }) searching = false;
   @property() error = '';
@@ -130,7 +132,12 @@ export class SearchResultsElement extends LitElement {
       ${this.query && !this.searching && !this.error && this.hits.length === 0
         ? html`<p class="none card">Nothing in your library matches this question yet.</p>`
         : nothing}
-      <ol class=${this.searching ? 'stale' : ''} aria-label="Results" aria-busy=${this.searching ? 'true' : 'false'}>
+      <ol
+        class=${this.searching ? 'stale' : ''}
+        aria-label="Results"
+        aria-busy=${this.searching ? 'true' : 'false'}
+        data-query=${this.answered}
+      >
         ${repeat(this.hits, (hit) => hit.passageId, (hit, index) => this._hit(hit, index))}
       </ol>
     `;

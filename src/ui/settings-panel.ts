@@ -152,7 +152,7 @@ export class SettingsPanelElement extends LitElement {
             <input
               class="visually-hidden"
               type="file"
-              accept=".passage,.json,application/json"
+              accept=".json,application/json"
               aria-label="Library file to import"
               tabindex="-1"
               @change=${this._onImportFile}

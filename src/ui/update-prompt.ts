@@ -37,7 +37,7 @@ export class UpdatePromptElement extends LitElement {
         box-shadow: 0 6px 24px rgb(0 0 0 / 18%);
       }
       .bar span {
-        flex: 1 1 12rem;
+        flex: 1 1 auto;
       }
     `,
   ];

@@ -1,0 +1,66 @@
+/** The library file: export, clear, import gives the same answers without embedding again; a file made for
+ * another model is refused and changes nothing. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ask, documentRows, expect, fileInput, fixturesDir, notices, openApp, test, waitForIndexed } from './support/app.ts';
+
+const questions = [
+  { question: 'What did the keeper clean before dark each day?', answer: 'polished the brass lens' },
+  { question: 'How often does a sourdough culture have to be given flour and water?', answer: 'every twelve hours' },
+];
+
+test('export → clear → import restores the same results; a mismatched file is refused', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await fileInput(page).setInputFiles(['lighthouse.txt', 'sourdough.md'].map((f) => path.join(fixturesDir, f)));
+  await waitForIndexed(page, 2);
+
+  const before = [];
+  for (const { question, answer } of questions) {
+    const first = await ask(page, question);
+    expect(first.passage).toContain(answer);
+    before.push(await page.locator('search-results li.result .text').allTextContents());
+  }
+
+  const settings = page.locator('settings-panel');
+  const downloading = page.waitForEvent('download');
+  await settings.getByRole('button', { name: 'Export library' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^passage-library-\d{4}-\d{2}-\d{2}\.json$/);
+  const exported = testInfo.outputPath('library.json');
+  await download.saveAs(exported);
+
+  await settings.getByRole('button', { name: 'Clear library…' }).click();
+  await settings.getByRole('button', { name: 'Delete everything' }).click();
+  await expect(documentRows(page)).toHaveCount(0);
+  await expect(page.locator('empty-state')).toBeVisible();
+
+  const embeddedBeforeImport = await page.locator('passage-shell').getAttribute('data-session-embedded');
+  await settings.locator('input[type=file]').setInputFiles(exported);
+  await expect(notices(page).first()).toContainText('Imported 2 documents');
+  await expect(documentRows(page)).toHaveCount(2);
+  await expect(page.locator('library-panel .indexed.partial')).toHaveCount(0);
+
+  for (const [i, { question }] of questions.entries()) {
+    await ask(page, question);
+    expect(await page.locator('search-results li.result .text').allTextContents()).toEqual(before[i]);
+  }
+  // The vectors came from the file: nothing was embedded again.
+  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', embeddedBeforeImport ?? '');
+
+  // A file made with another model is refused, with the reason, and the library stays as it was.
+  const other = JSON.parse(readFileSync(exported, 'utf8')) as { modelId: string; dims: number };
+  other.modelId = 'bge-small-en-v1.5';
+  other.dims = 512;
+  const mismatched = testInfo.outputPath('other-model.json');
+  writeFileSync(mismatched, JSON.stringify(other));
+  await settings.locator('input[type=file]').setInputFiles(mismatched);
+  await expect(page.locator('notice-list li.error').first()).toContainText('“other-model.json” was not imported');
+  await expect(page.locator('notice-list li.error').first()).toContainText('bge-small-en-v1.5');
+  await expect(documentRows(page)).toHaveCount(2);
+
+  // Not a library file at all.
+  await settings.locator('input[type=file]').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+  await expect(page.locator('notice-list li.error').first()).toContainText('“notes.json” was not imported');
+  await expect(documentRows(page)).toHaveCount(2);
+});
