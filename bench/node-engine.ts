@@ -27,10 +27,13 @@ export function buildStampPath(spec: ModelSpec): string {
   return path.join(MODELS_DIR, spec.id, 'passage-build.json');
 }
 
-/** Identifies the exact model files (and dtype) vectors came from: the cache key prefix. */
+/** Bump when the engine changes how it turns a text into a vector (v2: q8 embeds one text per call). */
+const EMBEDDING_RECIPE = 'v2';
+
+/** Identifies the exact model files, dtype and engine recipe vectors came from: the cache key prefix. */
 export async function modelFingerprint(spec: ModelSpec, dtype: ModelSpec['dtype'] = spec.dtype): Promise<string> {
   const stamp = await sha256Hex(readFileSync(buildStampPath(spec), 'utf8'));
-  return `${spec.id}-${dtype}-${stamp.slice(0, 16)}`;
+  return `${spec.id}-${dtype}-${stamp.slice(0, 16)}-${EMBEDDING_RECIPE}`;
 }
 
 export async function loadNodeEngine(spec: ModelSpec = readModelSpec(), dtype?: ModelSpec['dtype']): Promise<Engine> {
