@@ -14,6 +14,8 @@ export interface EvalArgs {
   distractors: 'none' | 'sotu';
   /** Window size for long paragraphs (defaults to the model's maxTokens). */
   targetTokens: number | undefined;
+  /** Paragraphs shorter than this join a neighbour (defaults to MIN_PASSAGE_CHARS). */
+  minChars: number | undefined;
   stem: boolean;
   /** BM25 overrides (defaults: DEFAULT_BM25_PARAMS). */
   bm25: Partial<Bm25Params>;
@@ -25,7 +27,7 @@ export interface EvalArgs {
 
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
   [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT}] [--distractors sotu]
-  [--target-tokens N] [--no-stem] [--bm25-k1 1.2] [--bm25-b 0.75] [--sweep] [--no-cache] [--quiet]`;
+  [--target-tokens N] [--min-chars N] [--no-stem] [--bm25-k1 1.2] [--bm25-b 0.75] [--sweep] [--no-cache] [--quiet]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;
@@ -41,6 +43,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         weight: { type: 'string', default: String(DEFAULT_DENSE_WEIGHT) },
         distractors: { type: 'string', default: 'none' },
         'target-tokens': { type: 'string' },
+        'min-chars': { type: 'string' },
         'no-stem': { type: 'boolean', default: false },
         'bm25-k1': { type: 'string' },
         'bm25-b': { type: 'string' },
@@ -66,6 +69,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     weight: weightArg(parsed.weight),
     distractors,
     targetTokens: parsed['target-tokens'] === undefined ? undefined : positiveInteger('--target-tokens', parsed['target-tokens']),
+    minChars: parsed['min-chars'] === undefined ? undefined : positiveInteger('--min-chars', parsed['min-chars']),
     stem: !parsed['no-stem'],
     bm25: {
       ...(parsed['bm25-k1'] === undefined ? {} : { k1: nonNegative('--bm25-k1', parsed['bm25-k1']) }),

@@ -33,6 +33,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const passages = splitDocuments(documents, (t) => engine.countTokens(t), {
       maxTokens: spec.maxTokens,
       ...(args.targetTokens ? { targetTokens: args.targetTokens } : {}),
+      ...(args.minChars ? { minChars: args.minChars } : {}),
     });
     const cache = args.cache ? await openEmbeddingCache(spec) : null;
     const started = performance.now();

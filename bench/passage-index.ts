@@ -2,7 +2,7 @@
  * The eval's copy of the app's indexing path: split each document with the model's tokenizer, embed the
  * passages (through the on-disk cache), quantise, and load them into the core SearchIndex.
  */
-import { splitDocument } from '../src/core/split.ts';
+import { splitDocument, type SplitOptions } from '../src/core/split.ts';
 import { sha256Hex } from '../src/core/hash.ts';
 import { SearchIndex, type SearchIndexOptions } from '../src/core/search-index.ts';
 import { quantize } from '../src/core/vector-index.ts';
@@ -19,7 +19,7 @@ export interface EvalPassage {
 export function splitDocuments(
   documents: readonly EvalDocument[],
   countTokens: (text: string) => number,
-  options: { maxTokens: number; targetTokens?: number },
+  options: SplitOptions,
 ): EvalPassage[] {
   return documents.flatMap((doc) =>
     splitDocument(doc.text, countTokens, options).map((p) => ({ id: `${doc.name}#${p.ordinal}`, doc: doc.name, text: p.text })),
