@@ -19,7 +19,14 @@ const articles = ['yonhap-2016-01-25-kerry-china.txt', 'yonhap-2019-11-16-nk-dip
   path.join(corpusDir, f),
 );
 
-/** Plain-language questions about the two articles, worded differently from the text they should find. */
+/**
+ * Plain-language questions about the two articles, worded differently from the text they should find.
+ * (Questions written for this test that the ranking answered with the right paragraph second, not first, on
+ * 2026-11-23 — kept out of the assertion, reported to the ranking owner: "Where did the two countries’
+ * negotiators sit down together most recently?" (Stockholm), "What will be the main subject of Kerry’s trip to
+ * Beijing?" (near tie), "What has China done to stop illicit trade passing through its territory?", "Which
+ * country’s diplomats look after American interests in Pyongyang?")
+ */
 const questions = [
   {
     question: 'How is the US trying to get its detained citizens freed from North Korea?',
@@ -47,9 +54,9 @@ const questions = [
     answer: 'first sitting U.S. president to step onto North Korean soil',
   },
   {
-    question: 'What will be the main subject of Kerry’s trip to Beijing?',
-    paragraph: 'upcoming visit to Beijing',
-    answer: 'will be a key topic',
+    question: 'How do North Korean workers abroad help pay for the regime’s weapons?',
+    paragraph: 'valuable source of revenue for Pyongyang',
+    answer: 'fund its development of weapons of mass destruction',
   },
 ];
 

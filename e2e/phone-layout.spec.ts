@@ -14,7 +14,11 @@ test('fits a 360 × 780 phone screen without horizontal overflow', async ({ page
 
   await fileInput(page).setInputFiles(['honeybees.html', 'glaciers.pdf'].map((f) => path.join(fixturesDir, f)));
   await waitForIndexed(page, 2);
-  await ask(page, 'How do bees tell each other where the flowers are?');
+  // Typing alone searches, once the typing pauses.
+  const typed = 'How do bees tell each other where the flowers are?';
+  await page.locator('search-box input').pressSequentially(typed, { delay: 40 });
+  await expect(page.locator('search-results ol')).toHaveAttribute('data-query', typed);
+  await ask(page, 'How do honeybees point the way to flowers?');
   await page.locator('search-results li.result').first().getByRole('button', { name: 'Show in context' }).click();
   await expect(page.locator('search-results .context')).toBeVisible();
 

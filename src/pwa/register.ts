@@ -44,9 +44,20 @@ export function registerPwa(): Pwa {
     void navigator.serviceWorker.ready.then(() => setTimeout(markControlled, CLAIM_GRACE_MS));
   }
 
+  // Reload once the accepted version controls the page. registerSW reloads only when the page was already
+  // controlled at load; on a first-visit page (controlled later through clientsClaim) it would not, so the
+  // reload is also tied to `controllerchange` after the user said yes.
+  let reloading = false;
+  const reloadOnce = () => {
+    if (reloading) return;
+    reloading = true;
+    window.location.reload();
+  };
+
   const update = supported
     ? registerSW({
         immediate: true,
+        onNeedReload: reloadOnce,
         onOfflineReady: () => emit('offline-ready'),
         onNeedRefresh: () => emit('update-available'),
         onRegisterError: (error: unknown) => {
@@ -66,6 +77,9 @@ export function registerPwa(): Pwa {
       if (seen.has(event)) queueMicrotask(listener);
       return () => set.delete(listener);
     },
-    applyUpdate: () => update(true),
+    applyUpdate: () => {
+      if (supported) navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
+      return update(true);
+    },
   };
 }

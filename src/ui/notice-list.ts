@@ -30,8 +30,9 @@ export class NoticeListElement extends LitElement {
         display: grid;
         gap: 0.4rem;
       }
-      ul:not(:empty) + ul:not(:empty) {
-        margin-top: 0.4rem;
+      /* Empty lists take no space, so the panel above keeps its usual distance to the next one. */
+      ul:not(:empty) {
+        margin-top: 0.6rem;
       }
       li {
         display: flex;

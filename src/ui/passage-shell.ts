@@ -452,10 +452,17 @@ export class PassageShellElement extends LitElement {
                 ${!this._query && this._documents.length ? this._examples() : nothing}`}
           </main>
           <aside>
-            <import-panel ?busy=${this._importing} @import-documents=${(e: CustomEvent<ImportDetail>) => void this._add(e.detail.documents)}
-              @notice=${(e: CustomEvent<NoticeDetail>) => this._notify(e.detail.kind, e.detail.message)}></import-panel>
-            <notice-list .notices=${this._notices}
-              @dismiss=${(e: CustomEvent<number>) => (this._notices = this._notices.filter((n) => n.id !== e.detail))}></notice-list>
+            <div>
+              <import-panel
+                ?busy=${this._importing}
+                @import-documents=${(e: CustomEvent<ImportDetail>) => void this._add(e.detail.documents)}
+                @notice=${(e: CustomEvent<NoticeDetail>) => this._notify(e.detail.kind, e.detail.message)}
+              ></import-panel>
+              <notice-list
+                .notices=${this._notices}
+                @dismiss=${(e: CustomEvent<number>) => (this._notices = this._notices.filter((n) => n.id !== e.detail))}
+              ></notice-list>
+            </div>
             <library-panel .documents=${this._documents} @delete-document=${this._onDelete} @reindex-document=${this._onReindex}></library-panel>
             <settings-panel
               .model=${this.api?.model ?? null}
