@@ -53,6 +53,8 @@ export type Progress =
   | { stage: 'model-compile' }
   | { stage: 'model-ready'; device: string }
   | { stage: 'indexing'; done: number; total: number; perSecond: number; etaSeconds: number | null }
+  /** Background indexing stopped on an error; what was stored stays, the rest stays pending. */
+  | { stage: 'error'; message: string }
   | { stage: 'idle' };
 
 export interface StorageInfo {

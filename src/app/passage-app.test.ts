@@ -96,6 +96,21 @@ describe('PassageApp', () => {
     await app.dispose();
   });
 
+  it('reports a failure of background indexing as an error stage and keeps the passages pending', async () => {
+    const { app, engine } = setup();
+    await app.start();
+    const failure = Promise.reject(new Error('the worker ran out of memory'));
+    failure.catch(() => undefined); // handled by the app; this only keeps Node from calling it unhandled
+    engine()!.gate = failure;
+    const reported = new Promise<Progress>((resolve) => app.onProgress((p) => p.stage === 'error' && resolve(p)));
+
+    await app.addDocument(RIVERS);
+    assert.deepEqual(await reported, { stage: 'error', message: 'Indexing stopped: the worker ran out of memory' });
+    const [rivers] = await app.listDocuments();
+    assert.deepEqual([rivers!.passageCount, rivers!.indexedCount], [3, 0]);
+    await app.dispose();
+  });
+
   it('rejects text without content with a readable error', async () => {
     const { app } = setup();
     await assert.rejects(app.addDocument({ title: 'Blank', type: 'paste', size: 3, text: ' \n ' }), /“Blank” has no text/);

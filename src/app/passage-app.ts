@@ -87,7 +87,15 @@ export class PassageApp implements PassageApi {
 
   async start(): Promise<void> {
     await this._loadModel();
-    void this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+    this._indexInBackground();
+  }
+
+  /** Resumes indexing without awaiting it; a failure is reported as an `error` progress stage. */
+  private _indexInBackground(): void {
+    this.resumeIndexing().catch((error: unknown) => {
+      console.error('Passage: indexing failed', error);
+      this._progress.emit({ stage: 'error', message: `Indexing stopped: ${error instanceof Error ? error.message : String(error)}` });
+    });
   }
 
   onProgress(listener: (progress: Progress) => void): () => void {
@@ -115,7 +123,7 @@ export class PassageApp implements PassageApi {
     const added = await library.addDocument(doc, spans);
     if (!added.duplicate) {
       this._libraryChange.emit();
-      void this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+      this._indexInBackground();
     }
     return added;
   }
@@ -328,7 +336,7 @@ export class PassageApp implements PassageApi {
     } finally {
       this._titleCache.clear();
       this._libraryChange.emit();
-      if (this._loading) void this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+      if (this._loading) this._indexInBackground();
     }
   }
 
