@@ -6,7 +6,7 @@ import { base } from './theme.ts';
 
 /**
  * The status strip under the header: model download (bytes), model preparation, indexing (count, rate, ETA)
- * with a cancel button, and what is left to index when idle. It always keeps its height, so nothing below it
+ * with a cancel button, an indexing failure with "try again", and what is left to index when idle. It always keeps its height, so nothing below it
  * moves when a stage starts or ends. Announced politely to screen readers.
  *
  * @fires cancel-indexing - The user stopped the indexing in flight.
@@ -116,6 +116,11 @@ export class ProgressBarElement extends LitElement {
           <button @click=${() => this._fire('cancel-indexing')}>Cancel</button>
         `;
       }
+      case 'error':
+        return html`
+          <span class="label"><span class="dot error"></span>${p.message.replace(/Passage:\s*/g, '')}</span>
+          <button @click=${() => this._fire('resume-indexing')}>Try again</button>
+        `;
       default:
         if (this.modelLoading && p.stage !== 'model-ready') {
           return html`<span class="label"><span class="dot busy"></span>Starting…</span>`;
