@@ -96,6 +96,46 @@ describe('PassageApp', () => {
     await app.dispose();
   });
 
+  it('makes a passage whose text already has a vector searchable at once, without embedding it again', async () => {
+    const { app, engine } = setup();
+    await app.start();
+    const shared = 'The longest river in Africa is the Nile, which flows north into the Mediterranean.';
+    const rivers = await app.addDocument(RIVERS);
+    await app.resumeIndexing();
+    const embeddedBefore = engine()!.embedCalls.flat();
+    assert.ok(embeddedBefore.includes(shared));
+
+    const atlas = await app.addDocument({
+      title: 'Atlas',
+      type: 'txt',
+      size: 0,
+      text: `Maps show borders, roads and the height of the land with contour lines.\n\n${shared}`,
+    });
+    await app.resumeIndexing();
+    const embeddedForAtlas = engine()!.embedCalls.flat().slice(embeddedBefore.length);
+    assert.ok(embeddedForAtlas.length > 0 && !embeddedForAtlas.includes(shared), 'the shared text is not embedded again');
+    assert.equal((await app.listDocuments())[1]?.indexedCount, 2);
+
+    const sharedHits = async (mode: { hybrid: boolean }) =>
+      (await app.search('longest river Nile Africa', { k: 10, ...mode }))
+        .filter((hit) => hit.text === shared)
+        .map((hit) => hit.passageId)
+        .sort();
+    const both = [`${rivers.documentId}:1`, `${atlas.documentId}:1`].sort();
+    assert.deepEqual(await sharedHits({ hybrid: true }), both);
+    assert.deepEqual(await sharedHits({ hybrid: false }), both);
+
+    // Re-indexing the first document drops the shared vector for both copies; both come back with the new one.
+    await app.reindexDocument(rivers.documentId);
+    await app.resumeIndexing();
+    assert.deepEqual(await sharedHits({ hybrid: false }), both);
+    // Deleting the first document keeps the copy in the second one searchable.
+    await app.deleteDocument(rivers.documentId);
+    await app.resumeIndexing();
+    assert.deepEqual(await sharedHits({ hybrid: false }), [`${atlas.documentId}:1`]);
+    await app.dispose();
+  });
+
   it('reports a failure of background indexing as an error stage and keeps the passages pending', async () => {
     const { app, engine } = setup();
     await app.start();

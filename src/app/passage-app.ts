@@ -1,7 +1,8 @@
 /**
  * The facade the UI talks to (PassageApi). It wires the embedding worker (through EmbedderClient), the
  * IndexedDB library, the resumable indexer and the in-memory core SearchIndex, which is loaded once from the
- * library and then updated as each indexing batch lands.
+ * library and then updated as each indexing batch lands (and when an added document's passages share text, so a
+ * vector, with stored ones).
  *
  * Ordering rules it keeps:
  * - the model is not loaded before `whenReady` resolves (the service worker must control the page first);
@@ -120,8 +121,13 @@ export class PassageApp implements PassageApi {
     await this._loadModel(); // splitting counts tokens with the model's tokenizer
     const spans = await this._client.split(doc.text);
     if (spans.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
-    const added = await library.addDocument(doc, spans);
+    const { indexed, ...added } = await library.addDocument(doc, spans);
     if (!added.duplicate) {
+      // Passages whose text already has a vector (shared with a stored passage) are never embedded again, so
+      // the indexer never reports them: they go into search now. Adding an id twice replaces it, so an index
+      // that is loaded from the library just now (and so has them already) stays as it is.
+      const index = await this._searchIndex();
+      for (const item of indexed) addToIndex(index, item);
       this._libraryChange.emit();
       this._indexInBackground();
     }

@@ -31,7 +31,7 @@ describe('Library', () => {
     const library = await openFresh();
     const first = await addText(library, 'Original', THREE_PARAGRAPHS);
     const again = await addText(library, 'Same text, other name', THREE_PARAGRAPHS);
-    assert.deepEqual(again, { documentId: first.documentId, duplicate: true, passageCount: 3 });
+    assert.deepEqual(again, { documentId: first.documentId, duplicate: true, passageCount: 3, indexed: [] });
     assert.equal((await library.listDocuments()).length, 1);
     library.close();
   });
@@ -60,6 +60,25 @@ describe('Library', () => {
     assert.equal(await library.db.count('vectors'), 2, 'the shared vector stays, the dropped one goes');
     const [summary] = await library.listDocuments();
     assert.equal(summary?.indexedCount, 2);
+    library.close();
+  });
+
+  it('reports the new passages whose text already has a vector, with that vector, so no one waits for the indexer', async () => {
+    const library = await openFresh();
+    const first = await addText(library, 'First', 'Shared paragraph.\n\nOnly in first.');
+    assert.deepEqual(first.indexed, []);
+    await indexPending(library, countingEmbedder());
+    const stored = await library.db.get('vectors', [MODEL.id, (await library.getPassage(`${first.documentId}:0`))!.contentHash]);
+
+    const second = await addText(library, 'Second', 'Only in second.\n\nShared paragraph.\n\nShared paragraph.');
+    assert.deepEqual(
+      second.indexed.map(({ passage, vector }) => [passage.id, passage.text, vector]),
+      [
+        [`${second.documentId}:1`, 'Shared paragraph.', stored],
+        [`${second.documentId}:2`, 'Shared paragraph.', stored],
+      ],
+    );
+    assert.deepEqual((await library.pendingTexts()).map((p) => p.text), ['Only in second.']);
     library.close();
   });
 

@@ -28,6 +28,11 @@ export interface AddedDocument {
   /** True when the same text was already stored; nothing was written. */
   duplicate: boolean;
   passageCount: number;
+  /**
+   * The new passages whose text already had a vector for the current model (shared with a stored passage). The
+   * indexer never embeds them again, so it never reports them: the caller puts them into the search index itself.
+   */
+  indexed: IndexedPassage[];
 }
 
 /** A text that still needs a vector for the current model (one per distinct content hash). */
@@ -93,18 +98,22 @@ export class Library {
     return this._db.getFromIndex('documents', 'by-sha256', sha256);
   }
 
-  /** Stores the document and all its passages in one transaction; a duplicate of stored text writes nothing. */
+  /**
+   * Stores the document and all its passages in one transaction; a duplicate of stored text writes nothing.
+   * Vectors are read in the same transaction, so a passage is either in `indexed` here or in the result of a later
+   * `storeVectors` for its hash, never in neither.
+   */
   async addDocument(input: ImportedText, spans: readonly PassageSpan[]): Promise<AddedDocument> {
     // Hash before the transaction opens: awaiting anything but IndexedDB inside it would commit it early.
     const sha256 = await sha256Hex(input.text);
     const hashes = await Promise.all(spans.map((span) => sha256Hex(span.text)));
     const id = crypto.randomUUID();
 
-    const tx = this._db.transaction(['documents', 'passages'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
     const existing = await tx.objectStore('documents').index('by-sha256').get(sha256);
     if (existing) {
       await tx.done;
-      return { documentId: existing.id, duplicate: true, passageCount: existing.passageCount };
+      return { documentId: existing.id, duplicate: true, passageCount: existing.passageCount, indexed: [] };
     }
     const document: DocumentRecord = {
       id,
@@ -117,6 +126,8 @@ export class Library {
       text: input.text,
     };
     const writes: Promise<unknown>[] = [tx.objectStore('documents').add(document)];
+    const vectorReads = new Map<string, Promise<VectorRecord | undefined>>();
+    const indexed: IndexedPassage[] = [];
     spans.forEach((span, i) => {
       const passage: PassageRecord = {
         id: passageId(id, span.ordinal),
@@ -128,9 +139,16 @@ export class Library {
         contentHash: hashes[i]!,
       };
       writes.push(tx.objectStore('passages').add(passage));
+      let vector = vectorReads.get(passage.contentHash);
+      if (!vector) {
+        vector = tx.objectStore('vectors').get([this._model.id, passage.contentHash]);
+        vectorReads.set(passage.contentHash, vector);
+      }
+      writes.push(vector.then((v) => v && indexed.push({ passage, vector: v })));
     });
     await Promise.all([...writes, tx.done]);
-    return { documentId: id, duplicate: false, passageCount: spans.length };
+    indexed.sort((a, b) => a.passage.ordinal - b.passage.ordinal);
+    return { documentId: id, duplicate: false, passageCount: spans.length, indexed };
   }
 
   /**
