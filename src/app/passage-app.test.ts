@@ -10,23 +10,26 @@ let counter = 0;
 /** The app over a fake in-process worker (deterministic vectors) and a fresh fake IndexedDB database. */
 function setup(options: { whenReady?: Promise<void> } = {}) {
   let engine: FakeEngine | null = null;
-  let worker: FakeWorker | null = null;
+  const workers: FakeWorker[] = [];
   const app = new PassageApp({
     ...options,
     dbName: `app-test-${process.pid}-${++counter}`,
-    createWorker: () =>
-      (worker = new FakeWorker(
+    createWorker: () => {
+      const worker = new FakeWorker(
         fakeEnvironment(createFakeEngine(), {
           loadEngine: async (spec) => (engine = createFakeEngine('wasm', spec)),
         }),
-      )),
+      );
+      workers.push(worker);
+      return worker;
+    },
     storage: {
       estimate: async () => ({ usage: 1234, quota: 99999 }),
       persisted: async () => false,
       persist: async () => true,
     },
   });
-  return { app, worker: () => worker!, engine: () => engine };
+  return { app, workers, worker: () => workers.at(-1)!, engine: () => engine };
 }
 
 const RIVERS: ImportedText = {
@@ -50,18 +53,41 @@ const KITCHEN: ImportedText = {
 describe('PassageApp', () => {
   it('does not load the model before whenReady resolves', async () => {
     let ready!: () => void;
-    const { app, worker } = setup({ whenReady: new Promise<void>((resolve) => (ready = resolve)) });
+    const { app, workers, worker } = setup({ whenReady: new Promise<void>((resolve) => (ready = resolve)) });
     const progress: Progress[] = [];
     app.onProgress((p) => progress.push(p));
     const started = app.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(worker().received.filter((r) => r.type === 'load').length, 0);
+    assert.equal(workers.flatMap((w) => w.received).filter((r) => r.type === 'load').length, 0);
 
     ready();
     await started;
     assert.equal(worker().received.filter((r) => r.type === 'load').length, 1);
     assert.deepEqual(progress.find((p) => p.stage === 'model-ready'), { stage: 'model-ready', device: 'wasm' });
     await app.dispose();
+  });
+
+  it('creates the embedding worker only after whenReady, so the service worker controls its fetches', async () => {
+    let ready!: () => void;
+    const { app, workers } = setup({ whenReady: new Promise<void>((resolve) => (ready = resolve)) });
+    assert.deepEqual(await app.listDocuments(), []);
+    await app.storage();
+    const started = app.start();
+    const searched = app.search('Nile');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(workers.length, 0, 'no worker while the page is not controlled yet');
+
+    ready();
+    await started;
+    assert.deepEqual(await searched, []);
+    assert.equal(workers.length, 1);
+    assert.equal(workers[0]!.received[0]?.type, 'load');
+    await app.addDocument(RIVERS);
+    await app.resumeIndexing();
+    assert.equal((await app.search('Nile'))[0]?.documentTitle, 'Rivers');
+    assert.equal(workers.length, 1, 'one worker for the whole session');
+    await app.dispose();
+    assert.equal(workers[0]!.terminated, true);
   });
 
   it('adds, indexes, searches with a highlight, shows context and deletes', async () => {

@@ -5,7 +5,8 @@
  * vector, with stored ones).
  *
  * Ordering rules it keeps:
- * - the model is not loaded before `whenReady` resolves (the service worker must control the page first);
+ * - the embedding worker is not even created before `whenReady` resolves: a dedicated worker is controlled by the
+ *   service worker only if the page already was when it was created, and its model fetches must go through it;
  * - only one indexing run at a time; a document added during a run is picked up by a follow-up run;
  * - changes that remove vectors (delete, re-index, clear, import) stop indexing first, so a batch in flight
  *   can't put a deleted passage back into the in-memory index; indexing resumes afterwards.
@@ -41,7 +42,7 @@ export interface PassageAppOptions {
   modelId?: string;
   /** Defaults to the device measured fastest on an earlier start, else 'auto' (measure now). */
   device?: PreferredDevice;
-  /** For tests: a fake worker and a throwaway database. */
+  /** For tests: a fake worker and a throwaway database. The worker is created once, after `whenReady`. */
   createWorker?: () => WorkerLike;
   dbName?: string;
   storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
@@ -62,7 +63,9 @@ interface IndexingRun {
 export class PassageApp implements PassageApi {
   readonly model: ModelSpec;
   private readonly _options: PassageAppOptions;
-  private readonly _client: EmbedderClient;
+  /** Created on first use after `whenReady` (see `_embedderClient`); null before that. */
+  private _client: EmbedderClient | null = null;
+  private _disposed = false;
   private readonly _progress = new Listeners<Progress>();
   private readonly _libraryChange = new Listeners<void>();
   private readonly _highlighter: Highlighter;
@@ -78,12 +81,11 @@ export class PassageApp implements PassageApi {
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
     this.model = findModel(manifest as ModelManifest, options.modelId);
-    this._client = new EmbedderClient((options.createWorker ?? createEmbedWorker)());
     this._highlighter = new Highlighter(
-      (texts, signal) => this._client.embed(texts, 'passage', signal ? { signal } : {}),
+      async (texts, signal) => (await this._embedderClient()).embed(texts, 'passage', signal ? { signal } : {}),
       this.model.dimensions,
     );
-    this._embedder = { embed: (texts, signal) => this._client.embed(texts, 'passage', { signal }) };
+    this._embedder = { embed: async (texts, signal) => (await this._embedderClient()).embed(texts, 'passage', { signal }) };
   }
 
   async start(): Promise<void> {
@@ -119,7 +121,7 @@ export class PassageApp implements PassageApi {
     if (existing) return { documentId: existing.id, duplicate: true, passageCount: existing.passageCount };
 
     await this._loadModel(); // splitting counts tokens with the model's tokenizer
-    const spans = await this._client.split(doc.text);
+    const spans = await (await this._embedderClient()).split(doc.text);
     if (spans.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
     const { indexed, ...added } = await library.addDocument(doc, spans);
     if (!added.duplicate) {
@@ -244,8 +246,9 @@ export class PassageApp implements PassageApi {
   /** Stops the worker and closes the database (tests; a page simply goes away). */
   async dispose(): Promise<void> {
     this.cancelIndexing();
+    this._disposed = true;
     await this._indexing?.done.catch(() => undefined);
-    this._client.terminate();
+    this._client?.terminate();
     if (this._library) (await this._library).close();
   }
 
@@ -274,9 +277,9 @@ export class PassageApp implements PassageApi {
   private _loadModel(): Promise<LoadResult> {
     if (!this._loading) {
       const loading = (async () => {
-        await this._options.whenReady;
+        const client = await this._embedderClient();
         const device = this._options.device ?? rememberedDevice(this.model.id);
-        const loaded = await this._client.load(this.model, device, {
+        const loaded = await client.load(this.model, device, {
           onProgress: (progress) => this._forwardModelProgress(progress),
         });
         if (device === 'auto') rememberDevice(this.model.id, loaded.device);
@@ -303,7 +306,18 @@ export class PassageApp implements PassageApi {
       if (isAbortError(error)) throw error;
       return null;
     }
-    return this._client.embed([text], 'query', signal ? { signal } : {});
+    return (await this._embedderClient()).embed([text], 'query', signal ? { signal } : {});
+  }
+
+  /**
+   * The worker client, created on first use once `whenReady` has resolved — the only way to the worker, so no
+   * path can create it while the page is not yet controlled by the service worker.
+   */
+  private async _embedderClient(): Promise<EmbedderClient> {
+    await this._options.whenReady;
+    if (this._disposed) throw new Error('Passage: the app was disposed');
+    this._client ??= new EmbedderClient((this._options.createWorker ?? createEmbedWorker)());
+    return this._client;
   }
 
   private async _runIndexing(signal: AbortSignal): Promise<void> {
