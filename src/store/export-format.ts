@@ -13,18 +13,12 @@
  * This module only converts and validates shapes; export.ts does the database work.
  */
 import type { DocumentType } from '../app/api.ts';
+import type { DocumentRecord } from './db.ts';
 
 export const EXPORT_FORMAT = 'passage-library';
 
-export interface ExportedDocument {
-  id: string;
-  title: string;
-  type: DocumentType;
-  size: number;
-  sha256: string;
-  added: number;
-  text: string;
-}
+/** A document as stored, less its passage count (the file's passages say it). */
+export type ExportedDocument = Omit<DocumentRecord, 'passageCount'>;
 
 export interface ExportedPassage {
   docId: string;
