@@ -174,6 +174,12 @@ describe('PassageApp', () => {
     assert.deepEqual(await reported, { stage: 'error', message: 'Indexing stopped: the worker ran out of memory' });
     const [rivers] = await app.listDocuments();
     assert.deepEqual([rivers!.passageCount, rivers!.indexedCount], [3, 0]);
+
+    // "Try again" (resumeIndexing) failing the same way rejects and ends on the error stage, not on idle.
+    const stages: Progress['stage'][] = [];
+    app.onProgress((p) => stages.push(p.stage));
+    await assert.rejects(app.resumeIndexing(), /ran out of memory/);
+    assert.equal(stages.at(-1), 'error');
     await app.dispose();
   });
 

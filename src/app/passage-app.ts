@@ -93,12 +93,9 @@ export class PassageApp implements PassageApi {
     this._indexInBackground();
   }
 
-  /** Resumes indexing without awaiting it; a failure is reported as an `error` progress stage. */
+  /** Resumes indexing without awaiting it; a failure is reported by `_runIndexing` as an `error` stage. */
   private _indexInBackground(): void {
-    this.resumeIndexing().catch((error: unknown) => {
-      console.error('Passage: indexing failed', error);
-      this._progress.emit({ stage: 'error', message: `Indexing stopped: ${error instanceof Error ? error.message : String(error)}` });
-    });
+    this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
   }
 
   onProgress(listener: (progress: Progress) => void): () => void {
@@ -337,10 +334,16 @@ export class PassageApp implements PassageApi {
           },
         });
       } while (this._indexAgain && !signal.aborted);
-    } catch (error) {
-      if (!isAbortError(error)) throw error; // cancelled: what was stored stays, the rest stays pending
-    } finally {
       this._progress.emit({ stage: 'idle' });
+    } catch (error) {
+      // Cancelled or failed, what was stored stays and the rest stays pending. A failure is shown to the user
+      // however the run was started (in the background or by "Try again").
+      if (isAbortError(error)) {
+        this._progress.emit({ stage: 'idle' });
+        return;
+      }
+      this._progress.emit({ stage: 'error', message: `Indexing stopped: ${error instanceof Error ? error.message : String(error)}` });
+      throw error;
     }
   }
 
