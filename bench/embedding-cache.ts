@@ -1,8 +1,9 @@
 /**
  * On-disk passage embeddings for the eval, so re-runs skip the model. One append-only file per model build
- * (id + dtype + hash of passage-build.json): fixed-size records of sha256(passage text) + the float32 vector
- * exactly as the engine returned it. A torn last record (interrupted run) is cut off so appends stay aligned. The key covers everything
- * the vector depends on, so a hit returns the same numbers the engine would compute for that text.
+ * (id + dtype + hash of passage-build.json): fixed-size records of sha256(vector key) + the float32 vector
+ * exactly as the engine returned it (the key is core/split.ts `vectorKey`: the text, or text and context). A torn
+ * last record (interrupted run) is cut off so appends stay aligned. The key covers everything the vector depends
+ * on, so a hit returns the same numbers the engine would compute for that passage.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';

@@ -37,7 +37,7 @@ async function main(argv: readonly string[]): Promise<void> {
     });
     const cache = args.cache ? await openEmbeddingCache(spec) : null;
     const started = performance.now();
-    const vectors = await embedPassages(engine, passages.map((p) => p.text), cache, ({ done, total, cached }) => {
+    const vectors = await embedPassages(engine, passages, cache, ({ done, total, cached }) => {
       const rate = (done - cached) / ((performance.now() - started) / 1000);
       process.stderr.write(`\rembedded ${done}/${total} passages (${cached} cached, ${rate.toFixed(0)}/s)   `);
     });

@@ -1,6 +1,7 @@
 /**
  * Checks that need the real model (skipped until `npm run models` has built it): splitting with the real
- * tokenizer stays within the model's budget, and int8 search finds what float search finds on real embeddings.
+ * tokenizer stays within the model's budget, a passage read after its context is pooled from its own tokens, and
+ * int8 search finds what float search finds on real embeddings.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,34 @@ describe('with the real model', { skip }, () => {
     assert.ok(passages.length >= 6);
     for (const p of passages) assert.ok(engine.countTokens(p.text) <= spec.maxTokens);
     assert.equal(passages.at(-1)!.end, text.length);
+  });
+
+  it("reads a passage after its context but pools only the passage's own tokens", async () => {
+    const text = readFileSync(path.join(CORPUS_DIR, 'yonhap-2019-11-16-nk-diplomacy.txt'), 'utf8');
+    const passages = splitDocument(text, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
+    const withContext = passages.filter((p) => p.context !== '');
+    assert.ok(withContext.length > 10);
+    for (const p of withContext) {
+      // The cut between context and passage falls between word pieces, so the pooled range is exact.
+      assert.equal(engine.countTokens(p.context + p.text), engine.countTokens(p.context) + engine.countTokens(p.text) - 2);
+    }
+    const pact = withContext.find((p) => p.text.startsWith('The pact, called'))!;
+    const dims = spec.dimensions;
+    const cos = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+    const [alone, inContext, everyToken] = [
+      await engine.embed([pact.text], 'passage'),
+      await engine.embed([pact.text], 'passage', [pact.context]),
+      await engine.embed([pact.context + pact.text], 'passage'),
+    ];
+    assert.deepEqual(await engine.embed([pact.text], 'passage', ['']), alone, 'no context: the passage alone');
+    assert.equal(inContext.length, dims);
+    assert.ok(Math.abs(Math.hypot(...inContext) - 1) < 1e-3);
+    // The context changes the vector, yet it stays the passage's own: closer to it than pooling every token.
+    assert.ok(cos(inContext, alone) < 0.999, `context had no effect (cos ${cos(inContext, alone)})`);
+    assert.ok(cos(inContext, alone) > cos(everyToken, alone), 'context tokens leaked into the pooled vector');
+    // And it now says what "the pact" is: closer to a question about the Korea–Japan intelligence deal.
+    const question = await engine.embed(['When does the Korea-Japan intelligence-sharing deal expire?'], 'query');
+    assert.ok(cos(inContext, question) > cos(alone, question));
   });
 
   it('int8 search finds the float top 10 on real embeddings, up to ties within quantisation noise', async () => {

@@ -17,15 +17,16 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { create, insertMultiple, search, type Orama, type Vector } from '@orama/orama';
 import { HNSW } from 'mememo';
-import { searchPassages, type SearchMode } from '../src/core/rank.ts';
+import { DEFAULT_DENSE_WEIGHT, searchPassages, type SearchMode } from '../src/core/rank.ts';
 import type { SearchIndex } from '../src/core/search-index.ts';
+import type { PassageInput } from '../src/core/split.ts';
 import { STOP_WORDS } from '../src/core/tokenize.ts';
 import { quantize, VectorIndex } from '../src/core/vector-index.ts';
 import { openEmbeddingCache } from './cached-vectors.ts';
 import { readDocumentDirs, sotuDistractors, type EvalDocument } from './documents.ts';
 import { firstMatchRank, normaliseForMatch, summarise, type Summary } from './metrics.ts';
 import { loadNodeEngine, modelIsBuilt, readModelSpec, REPO_ROOT } from './node-engine.ts';
-import { buildSearchIndex, embedPassages, splitDocuments, type EvalPassage } from './passage-index.ts';
+import { buildSearchIndex, embedPassages, splitDocuments, withoutContext, type EvalPassage } from './passage-index.ts';
 import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
 import type { Engine } from '../src/worker/engine.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';
@@ -180,7 +181,7 @@ export function chunkByChars(documents: readonly EvalDocument[], maxChars: numbe
       if (last < 0 || chunks[last]!.length + 1 + word.length > maxChars) chunks.push(word);
       else chunks[last] += ` ${word}`;
     }
-    return chunks.filter((c) => c.trim() !== '').map((text, i) => ({ id: `${doc.name}~${i}`, doc: doc.name, text }));
+    return chunks.filter((c) => c.trim() !== '').map((text, i) => ({ id: `${doc.name}~${i}`, doc: doc.name, text, context: '' }));
   });
 }
 
@@ -223,17 +224,26 @@ async function buildMememo(passages: readonly EvalPassage[], vectors: Float32Arr
 interface PassageSet {
   passages: EvalPassage[];
   byId: Map<string, EvalPassage>;
+  /** Each passage's text embedded alone: what the peers index. */
   vectors: Float32Array;
+  /** Each passage read after its context (core/pooling.ts): what Passage indexes. */
+  contextVectors: Float32Array;
 }
 
 async function embedSet(engine: Engine, cache: EmbeddingCache, passages: EvalPassage[], label: string): Promise<PassageSet> {
-  const started = performance.now();
-  const vectors = await embedPassages(engine, passages.map((p) => p.text), cache, ({ done, total, cached }) => {
-    const rate = (done - cached) / ((performance.now() - started) / 1000);
-    process.stderr.write(`\r${label}: embedded ${done}/${total} (${cached} cached, ${rate.toFixed(0)}/s)   `);
-  });
-  process.stderr.write('\n');
-  return { passages, byId: new Map(passages.map((p) => [p.id, p])), vectors };
+  const embed = async (inputs: readonly PassageInput[], what: string) => {
+    const started = performance.now();
+    const vectors = await embedPassages(engine, inputs, cache, ({ done, total, cached }) => {
+      const rate = (done - cached) / ((performance.now() - started) / 1000);
+      process.stderr.write(`\r${label}${what}: embedded ${done}/${total} (${cached} cached, ${rate.toFixed(0)}/s)   `);
+    });
+    process.stderr.write('\n');
+    return vectors;
+  };
+  const vectors = await embed(withoutContext(passages), '');
+  const withContext = passages.some((p) => p.context !== '');
+  const contextVectors = withContext ? await embed(passages, ' in context') : vectors;
+  return { passages, byId: new Map(passages.map((p) => [p.id, p])), vectors, contextVectors };
 }
 
 function passageMethod(name: string, set: PassageSet, index: SearchIndex<string>, mode: SearchMode, queryVector: (i: number) => Float32Array, queries: readonly EvalQuery[], k: number): Method {
@@ -336,12 +346,12 @@ async function main(argv: readonly string[]): Promise<void> {
 
     const evaluate = async (set: PassageSet, withSemanticFinder: boolean): Promise<{ results: MethodResult[]; builds: [string, BuildStats][] }> => {
       const builds: [string, BuildStats][] = [];
-      const ours = await measureBuild(() => buildSearchIndex(set.passages, set.vectors, dims));
+      const ours = await measureBuild(() => buildSearchIndex(set.passages, set.contextVectors, dims));
       builds.push(['Passage SearchIndex (int8 vectors + BM25)', ours]);
       const vectorsOnly = await measureOnly(() => {
         const index = new VectorIndex(dims, set.passages.length);
         set.passages.forEach((_, i) => {
-          const { q, scale } = quantize(set.vectors.subarray(i * dims, (i + 1) * dims));
+          const { q, scale } = quantize(set.contextVectors.subarray(i * dims, (i + 1) * dims));
           index.add(q, scale);
         });
         return index;
@@ -355,7 +365,7 @@ async function main(argv: readonly string[]): Promise<void> {
       if (mememo) builds.push(['MeMemo HNSW (in memory)', mememo]);
 
       const methods: Method[] = [
-        passageMethod(`Passage hybrid (w = 0.6)`, set, ours.value, 'hybrid', queryVector, queries, args.k),
+        passageMethod(`Passage hybrid (w = ${DEFAULT_DENSE_WEIGHT})`, set, ours.value, 'hybrid', queryVector, queries, args.k),
         passageMethod('Passage dense only (int8)', set, ours.value, 'dense', queryVector, queries, args.k),
         passageMethod('Passage BM25 only', set, ours.value, 'lexical', queryVector, queries, args.k),
         ...oramaMethods(set, orama.value, oramaTuned, queryArray, queries, args.k),
@@ -364,7 +374,7 @@ async function main(argv: readonly string[]): Promise<void> {
       if (withSemanticFinder) {
         for (const chars of args.sfChars) {
           const chunks = await embedSet(engine, cache, chunkByChars(documents, chars), `SemanticFinder-style ${chars}-char chunks`);
-          const index = buildSearchIndex(chunks.passages, chunks.vectors, dims);
+          const index = buildSearchIndex(chunks.passages, chunks.contextVectors, dims);
           const label = chars === SEMANTICFINDER_DEFAULT_CHARS ? ' (its default)' : '';
           methods.push(passageMethod(`SemanticFinder-style: ${chars}-char chunks${label}, dense only`, chunks, index, 'dense', queryVector, queries, args.k));
         }

@@ -126,20 +126,22 @@ describe('PassageApp', () => {
     const { app, engine } = setup();
     await app.start();
     const shared = 'The longest river in Africa is the Nile, which flows north into the Mediterranean.';
+    // A passage is embedded with the sentence before it, so the same paragraph after the same sentence is the same input.
+    const sharedInput = `They shape valleys over millions of years.\n\n${shared}`;
     const rivers = await app.addDocument(RIVERS);
     await app.resumeIndexing();
     const embeddedBefore = engine()!.embedCalls.flat();
-    assert.ok(embeddedBefore.includes(shared));
+    assert.ok(embeddedBefore.includes(sharedInput));
 
     const atlas = await app.addDocument({
       title: 'Atlas',
       type: 'txt',
       size: 0,
-      text: `Maps show borders, roads and the height of the land with contour lines.\n\n${shared}`,
+      text: `Maps show borders, roads and the height of the land. They shape valleys over millions of years.\n\n${shared}`,
     });
     await app.resumeIndexing();
     const embeddedForAtlas = engine()!.embedCalls.flat().slice(embeddedBefore.length);
-    assert.ok(embeddedForAtlas.length > 0 && !embeddedForAtlas.includes(shared), 'the shared text is not embedded again');
+    assert.ok(embeddedForAtlas.length > 0 && !embeddedForAtlas.includes(sharedInput), 'the shared text is not embedded again');
     assert.equal((await app.listDocuments())[1]?.indexedCount, 2);
 
     const sharedHits = async (mode: { hybrid: boolean }) =>

@@ -85,7 +85,14 @@ export class PassageApp implements PassageApi {
       async (texts, signal) => (await this._embedderClient()).embed(texts, 'passage', signal ? { signal } : {}),
       this.model.dimensions,
     );
-    this._embedder = { embed: async (texts, signal) => (await this._embedderClient()).embed(texts, 'passage', { signal }) };
+    this._embedder = {
+      embed: async (passages, signal) =>
+        (await this._embedderClient()).embed(
+          passages.map((p) => p.text),
+          'passage',
+          { signal, contexts: passages.map((p) => p.context) },
+        ),
+    };
   }
 
   async start(): Promise<void> {
@@ -139,9 +146,15 @@ export class PassageApp implements PassageApi {
     });
   }
 
+  /** Splits the stored text again (the splitter may have changed since) and embeds every passage anew. */
   async reindexDocument(id: string): Promise<void> {
+    const document = await (await this._openLibrary()).getDocument(id);
+    if (!document) return;
+    await this._loadModel();
+    const spans = await (await this._embedderClient()).split(document.text);
     await this._whileIndexingStopped(async (library, index) => {
-      for (const passageId of await library.dropVectors(id)) index.remove(passageId);
+      for (const passageId of await library.replacePassages(id, spans)) index.remove(passageId);
+      this._highlighter.clear(); // its sentence vectors are cached by passage id, and the ids now name new text
     });
   }
 

@@ -8,7 +8,7 @@ import type { Hit } from './top-k.ts';
 import { TopK, compareHits } from './top-k.ts';
 
 /** Weight of the dense score, measured on bench/eval (see docs/BENCHMARKS.md, "Answer quality"). */
-export const DEFAULT_DENSE_WEIGHT = 0.6;
+export const DEFAULT_DENSE_WEIGHT = 0.8;
 /** How many top rows each method contributes to the fusion candidate set. */
 export const DEFAULT_FUSION_CANDIDATES = 50;
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitDocument, type PassageSpan } from './split.ts';
+import { splitDocument, vectorKey, type PassageSpan } from './split.ts';
 
 /** A stand-in tokenizer: one piece per whitespace-separated word, plus [CLS] and [SEP]. */
 const countWords = (text: string) => (text.match(/\S+/gu)?.length ?? 0) + 2;
@@ -9,6 +9,7 @@ function assertRoundTrip(text: string, passages: PassageSpan[]): void {
   passages.forEach((p, i) => {
     assert.equal(p.ordinal, i);
     assert.equal(p.text, text.slice(p.start, p.end));
+    assert.equal(p.context, text.slice(p.start - p.context.length, p.start), 'context is the text just before');
     assert.equal(p.text, p.text.trim(), 'passages are trimmed');
     if (i > 0) assert.ok(p.start > passages[i - 1]!.start, 'passages advance');
   });
@@ -118,6 +119,45 @@ describe('splitDocument', () => {
 
   it('keeps a document that is only one short line', () => {
     const passages = splitDocument('Hello.', countWords, { maxTokens: 50 });
-    assert.deepEqual(passages, [{ ordinal: 0, start: 0, end: 6, text: 'Hello.' }]);
+    assert.deepEqual(passages, [{ ordinal: 0, start: 0, end: 6, text: 'Hello.', context: '' }]);
+  });
+
+  describe('context', () => {
+    const first = 'Seoul and Tokyo are quarrelling over an intelligence-sharing pact. Washington wants the pact kept.';
+    const second = 'The pact, called GSOMIA by everyone involved, is set to expire on Nov. 23.';
+
+    it("gives each passage after the first the previous passage's last sentence as context", () => {
+      const text = `${first}\n\n${second}`;
+      const passages = splitDocument(text, countWords, { maxTokens: 50 });
+      assert.deepEqual(passages.map((p) => p.context), ['', 'Washington wants the pact kept.\n\n']);
+      assertRoundTrip(text, passages);
+    });
+
+    it('leaves the context out when context and passage together would exceed the model input', () => {
+      const text = `${first}\n\n${second}`;
+      const secondTokens = countWords(second);
+      const passages = splitDocument(text, countWords, { maxTokens: secondTokens + 3 }); // the context is 5 words
+      assert.equal(passages.length, 2);
+      assert.equal(passages[1]!.context, '');
+      assert.ok(countWords(passages[1]!.context + passages[1]!.text) <= secondTokens + 3);
+    });
+
+    it('keys a vector by the text alone without context, and by text and context with it', () => {
+      assert.equal(vectorKey({ context: '', text: 'It expires soon.' }), 'It expires soon.');
+      const keys = [
+        vectorKey({ context: 'A pact. ', text: 'It expires soon.' }),
+        vectorKey({ context: 'A pact. It ', text: 'expires soon.' }), // same characters, another cut
+        vectorKey({ context: 'A carton. ', text: 'It expires soon.' }),
+      ];
+      assert.equal(new Set(keys).size, 3);
+      assert.ok(!keys.includes('It expires soon.'));
+    });
+
+    it('adds no context where a cut paragraph already repeats the sentence before', () => {
+      const sentences = Array.from({ length: 30 }, (_, i) => `Sentence ${i} is short.`);
+      const passages = splitDocument(sentences.join(' '), countWords, { maxTokens: 30 });
+      assert.ok(passages.length > 2);
+      for (const p of passages.slice(1)) assert.equal(p.context, '', `window ${p.ordinal} overlaps the previous one`);
+    });
   });
 });

@@ -13,8 +13,15 @@
  *    window's last sentence (when it is short) so a fact that straddles a cut is whole in one window; a sentence
  *    that alone exceeds the budget is cut between words.
  *
- * Every passage satisfies `passage.text === original.slice(passage.start, passage.end)`; joined paragraphs keep
- * the blank lines between them.
+ * 5. Each passage after the first carries `context`: the previous passage's last sentence and the whitespace
+ *    up to this passage. The model reads `context + text` and pools only the passage's tokens (core/pooling.ts),
+ *    so a paragraph that leans on the one before ("The pact, called …", "To use a naval metaphor, …") is still
+ *    found by what it is about; BM25, highlighting and display use `text` alone. The context is left out when
+ *    the two together would not fit the model's input.
+ *
+ * Every passage satisfies `passage.text === original.slice(passage.start, passage.end)` and
+ * `passage.context === original.slice(passage.start - passage.context.length, passage.start)`; joined paragraphs
+ * keep the blank lines between them.
  */
 import { splitSentences } from './sentences.ts';
 import { findLines, findParagraphs, type Span } from './text-spans.ts';
@@ -27,6 +34,21 @@ export interface PassageSpan {
   start: number;
   end: number;
   text: string;
+  /** Text just before the passage that is embedded with it (may be empty); see step 5 above. */
+  context: string;
+}
+
+/** What the embedding engine needs to embed a passage. */
+export type PassageInput = Pick<PassageSpan, 'context' | 'text'>;
+
+/**
+ * The string whose sha-256 keys a passage's vector (its content hash): equal keys, equal vectors. Without context
+ * it is the text itself; with context it names the pooling recipe and where the passage starts, so no two
+ * different (context, text) pairs share a key, and a change of recipe re-embeds exactly the passages it affects.
+ */
+export function vectorKey(passage: PassageInput): string {
+  if (passage.context === '') return passage.text;
+  return `late-pooling-v1\u0000${passage.context.length}\u0000${passage.context}${passage.text}`;
 }
 
 /** Word pieces of a text as the model counts them, including [CLS] and [SEP]. */
@@ -51,7 +73,23 @@ export function splitDocument(text: string, countTokens: CountTokens, options: S
   const paragraphs = dropBoilerplate(text, findParagraphs(text));
   const units = joinShortParagraphs(paragraphs, options.minChars ?? MIN_PASSAGE_CHARS);
   const spans = units.flatMap((unit) => fitToBudget(text, unit, countTokens, budget));
-  return spans.map((span, ordinal) => ({ ordinal, ...span, text: text.slice(span.start, span.end) }));
+  return spans.map((span, ordinal) => ({
+    ordinal,
+    ...span,
+    text: text.slice(span.start, span.end),
+    context: ordinal === 0 ? '' : contextBefore(text, span, spans[ordinal - 1]!, countTokens, options.maxTokens),
+  }));
+}
+
+/**
+ * The previous passage's last sentence through to `span`. Empty when that sentence already opens `span` (the
+ * overlap of a cut paragraph) or when context and passage together exceed the model's input.
+ */
+function contextBefore(text: string, span: Span, previous: Span, countTokens: CountTokens, maxTokens: number): string {
+  const sentences = sentencesOf(text, previous);
+  const from = Math.min(sentences[sentences.length - 1]?.start ?? span.start, span.start);
+  if (from === span.start || countTokens(text.slice(from, span.end)) > maxTokens) return '';
+  return text.slice(from, span.start);
 }
 
 function dropBoilerplate(text: string, paragraphs: Span[]): Span[] {

@@ -1,17 +1,17 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DB_VERSION, openDatabase, type DocumentRecord } from './db.ts';
+import { DB_VERSION, openDatabase, type DocumentRecord, type PassageRecord } from './db.ts';
 
 let counter = 0;
 const freshName = () => `db-test-${process.pid}-${++counter}`;
 
 describe('database schema', () => {
-  it('is at version 2', () => {
-    assert.equal(DB_VERSION, 2);
+  it('is at version 3', () => {
+    assert.equal(DB_VERSION, 3);
   });
 
-  it('upgrades a v1 database to v2 and keeps its data, back-filling passageCount', async () => {
+  it('upgrades a v1 database to the latest and keeps its data, back-filling passageCount and context', async () => {
     const name = freshName();
     const v1 = await openDatabase({ name, version: 1 });
     assert.deepEqual([...v1.objectStoreNames].sort(), ['documents', 'passages', 'vectors']);
@@ -27,24 +27,36 @@ describe('database schema', () => {
         end: 5,
         text: 'Hello',
         contentHash: 'h-hello',
-      });
+      } as unknown as PassageRecord); // v1 and v2 passages had no context
     }
     await v1.put('vectors', { modelId: 'm', contentHash: 'h-hello', q: new Int8Array([1, -2, 3]), scale: 0.5 });
     v1.close();
 
-    const v2 = await openDatabase({ name });
-    assert.equal(v2.version, 2);
-    assert.ok(v2.objectStoreNames.contains('meta'));
-    const document = await v2.get('documents', 'd1');
+    const latest = await openDatabase({ name });
+    assert.equal(latest.version, 3);
+    assert.ok(latest.objectStoreNames.contains('meta'));
+    const document = await latest.get('documents', 'd1');
     assert.equal(document?.title, 'Old');
     assert.equal(document?.passageCount, 2);
-    assert.deepEqual(
-      (await v2.getAllFromIndex('passages', 'by-hash', 'h-hello')).map((p) => p.id),
-      ['d1:0', 'd1:1'],
-    );
-    const vector = await v2.get('vectors', ['m', 'h-hello']);
+    const passages = await latest.getAllFromIndex('passages', 'by-hash', 'h-hello');
+    assert.deepEqual(passages.map((p) => p.id), ['d1:0', 'd1:1']);
+    // An empty context keeps sha256(context + text) equal to the old sha256(text): the vectors stay valid.
+    assert.deepEqual(passages.map((p) => p.context), ['', '']);
+    const vector = await latest.get('vectors', ['m', 'h-hello']);
     assert.deepEqual(vector?.q, new Int8Array([1, -2, 3]));
+    latest.close();
+  });
+
+  it('upgrades v2 to v3 without touching a passage that already has a context', async () => {
+    const name = freshName();
+    const v2 = await openDatabase({ name, version: 2 });
+    const base = { docId: 'd1', start: 6, end: 11, text: 'world', contentHash: 'h' };
+    await v2.put('passages', { ...base, id: 'd1:0', ordinal: 0 } as unknown as PassageRecord);
+    await v2.put('passages', { ...base, id: 'd1:1', ordinal: 1, context: 'Hello ' });
     v2.close();
+    const v3 = await openDatabase({ name });
+    assert.deepEqual((await v3.getAll('passages')).map((p) => [p.id, p.context]), [['d1:0', ''], ['d1:1', 'Hello ']]);
+    v3.close();
   });
 
   it('closes an old connection that blocks an upgrade and tells the page', async () => {

@@ -7,7 +7,9 @@
  *   shipped; it is kept as a real migration step so the upgrade path is exercised by a test from day one.
  * - v2: passages get a by-hash index (to find which passages share a vector), a `meta` store records the model
  *   the vectors belong to, and documents get `passageCount` (back-filled from their passages).
- * To add v3: append one step to MIGRATIONS and bump nothing else.
+ * - v3: passages get `context`, the text before them that the model reads with them (see core/split.ts). Stored
+ *   passages get an empty context, whose vector key is the text alone, so their content hashes and vectors stay.
+ * To add v4: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
@@ -35,7 +37,12 @@ export interface PassageRecord {
   start: number;
   end: number;
   text: string;
-  /** sha256 of `text`; a vector is stored once per (model, contentHash), however many passages share it. */
+  /** Text just before the passage that the model reads with it: `document.text.slice(start - context.length, start)`. */
+  context: string;
+  /**
+   * sha256 of the passage's vector key (core/split.ts `vectorKey`: the text alone, or text and context); a vector
+   * is stored once per (model, contentHash), however many passages share it.
+   */
   contentHash: string;
 }
 
@@ -88,6 +95,13 @@ const MIGRATIONS: readonly Migration[] = [
     while (cursor) {
       const passageCount = await passages.index('by-doc').count(cursor.value.id);
       await cursor.update({ ...cursor.value, passageCount });
+      cursor = await cursor.continue();
+    }
+  },
+  async function v2ToV3(_db, tx) {
+    let cursor = await tx.objectStore('passages').openCursor();
+    while (cursor) {
+      if (typeof cursor.value.context !== 'string') await cursor.update({ ...cursor.value, context: '' });
       cursor = await cursor.continue();
     }
   },

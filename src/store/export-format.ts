@@ -5,7 +5,9 @@
  * { format: 'passage-library', schemaVersion, modelId, dims, exported: ISO date,
  *   counts: { documents, passages, vectors },
  *   documents: [{ id, title, type, size, sha256, added, text }],
- *   passages:  [{ docId, ordinal, start, end, contentHash }],      // text = document.text.slice(start, end)
+ *   passages:  [{ docId, ordinal, start, end, contextStart, contentHash }],
+ *              // text = document.text.slice(start, end), context = document.text.slice(contextStart, start);
+ *              // schema 2 files have no contextStart (no context: contextStart = start)
  *   vectors:   [{ contentHash, scale, q: base64 of the int8 bytes }] }
  * ```
  * Passage texts are not repeated (they are slices of their document's text) and vectors are int8 in base64
@@ -25,6 +27,8 @@ export interface ExportedPassage {
   ordinal: number;
   start: number;
   end: number;
+  /** Where the passage's context begins (see PassageRecord.context). */
+  contextStart: number;
   contentHash: string;
 }
 
@@ -94,11 +98,13 @@ export function parseLibraryFile(json: unknown): LibraryFile {
     }),
     passages: list(file['passages'], 'passages').map((value, i) => {
       const p = record(value, `passages[${i}]`);
+      const start = num(p['start'], `passages[${i}].start`);
       return {
         docId: str(p['docId'], `passages[${i}].docId`),
         ordinal: num(p['ordinal'], `passages[${i}].ordinal`),
-        start: num(p['start'], `passages[${i}].start`),
+        start,
         end: num(p['end'], `passages[${i}].end`),
+        contextStart: p['contextStart'] === undefined ? start : num(p['contextStart'], `passages[${i}].contextStart`),
         contentHash: str(p['contentHash'], `passages[${i}].contentHash`),
       };
     }),

@@ -12,7 +12,7 @@ const TEXT_B = 'A second document.\n\nRivers carry water to the sea.';
 
 async function indexedLibrary(): Promise<Library> {
   const library = await openFresh();
-  await addText(library, 'A', TEXT_A);
+  await addText(library, 'A', TEXT_A, { withContext: true });
   await addText(library, 'B', TEXT_B);
   await indexPending(library, countingEmbedder());
   return library;
@@ -37,6 +37,7 @@ describe('export and import', () => {
     const header = await fileJson(file);
     assert.equal(header['format'], 'passage-library');
     assert.deepEqual(header['counts'], { documents: 2, passages: 4, vectors: 3 });
+    assert.ok(before.passages.some((p) => p.context !== ''), 'the round trip includes passage context');
 
     await library.clear();
     assert.deepEqual(await importLibrary(library, file), { documents: 2, passages: 4 });
@@ -81,6 +82,7 @@ describe('export and import', () => {
     const exported = await fileJson(await exportLibrary(library));
     const asBlob = (value: unknown) => new Blob([JSON.stringify(value)]);
     await assert.rejects(importLibrary(library, asBlob({ ...exported, schemaVersion: 1 })), /schema version 1/);
+    await assert.rejects(importLibrary(library, asBlob({ ...exported, schemaVersion: 99 })), /schema version 99/);
     await assert.rejects(importLibrary(library, new Blob(['not json'])), /not JSON/);
     await assert.rejects(importLibrary(library, asBlob({ hello: 'world' })), /not a Passage library export/);
     library.close();
@@ -97,6 +99,34 @@ describe('export and import', () => {
     await assert.rejects(importLibrary(target, new Blob([JSON.stringify(exported)])), /does not match its hash/);
     assert.equal(await target.db.count('documents'), 0);
     assert.equal(await target.db.count('passages'), 0);
+    target.close();
+  });
+
+  it('imports a schema 2 file, which has no passage context, as passages without context', async () => {
+    const source = await openFresh();
+    await addText(source, 'B', TEXT_B);
+    await indexPending(source, countingEmbedder());
+    const exported = await fileJson(await exportLibrary(source));
+    source.close();
+    const passages = exported['passages'] as Record<string, unknown>[];
+    for (const p of passages) delete p['contextStart'];
+
+    const target = await openFresh();
+    const v2File = new Blob([JSON.stringify({ ...exported, schemaVersion: 2 })]);
+    assert.deepEqual(await importLibrary(target, v2File), { documents: 1, passages: 2 });
+    assert.deepEqual((await target.db.getAll('passages')).map((p) => p.context), ['', '']);
+    assert.equal(await indexPending(target, countingEmbedder()), 0, 'its vectors still match');
+    target.close();
+  });
+
+  it('refuses a passage whose context would start after it', async () => {
+    const source = await indexedLibrary();
+    const exported = await fileJson(await exportLibrary(source));
+    source.close();
+    const passages = exported['passages'] as { start: number; contextStart: number }[];
+    passages[0]!.contextStart = passages[0]!.start + 1;
+    const target = await openFresh();
+    await assert.rejects(importLibrary(target, new Blob([JSON.stringify(exported)])), /out of range/);
     target.close();
   });
 

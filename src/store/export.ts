@@ -5,6 +5,7 @@
  * Documents already in the library (same sha256) are skipped, so importing twice changes nothing.
  */
 import { sha256Hex } from '../core/hash.ts';
+import { vectorKey } from '../core/split.ts';
 import { DB_VERSION, type DocumentRecord, type PassageRecord, type VectorRecord } from './db.ts';
 import {
   EXPORT_FORMAT,
@@ -31,7 +32,14 @@ export async function exportLibrary(library: Library): Promise<Blob> {
     exported: new Date().toISOString(),
     counts: { documents: documents.length, passages: passages.length, vectors: vectors.length },
     documents: documents.map(({ id, title, type, size, sha256, added, text }) => ({ id, title, type, size, sha256, added, text })),
-    passages: passages.map(({ docId, ordinal, start, end, contentHash }) => ({ docId, ordinal, start, end, contentHash })),
+    passages: passages.map(({ docId, ordinal, start, end, context, contentHash }) => ({
+      docId,
+      ordinal,
+      start,
+      end,
+      contextStart: start - context.length,
+      contentHash,
+    })),
     vectors: vectors.map((v) => ({ contentHash: v.contentHash, scale: v.scale, q: encodeInt8(v.q) })),
   };
   return new Blob([JSON.stringify(file)], { type: 'application/json' });
@@ -78,12 +86,15 @@ export async function importLibrary(library: Library, blob: Blob): Promise<Impor
   return { documents: importedDocuments, passages: importedPassages };
 }
 
+/** Schema 2 files differ from 3 only in lacking passage context, which parseLibraryFile fills in as none. */
+const OLDEST_IMPORTABLE_SCHEMA = 2;
+
 function refuseMismatch(file: LibraryFile, library: Library): void {
   const here = library.model;
-  if (file.schemaVersion !== DB_VERSION) {
+  if (file.schemaVersion < OLDEST_IMPORTABLE_SCHEMA || file.schemaVersion > DB_VERSION) {
     throw new Error(
       `Passage: import refused: the file has library schema version ${file.schemaVersion}, ` +
-        `this app uses version ${DB_VERSION}. Nothing was changed.`,
+        `this app reads versions ${OLDEST_IMPORTABLE_SCHEMA} to ${DB_VERSION}. Nothing was changed.`,
     );
   }
   if (file.modelId !== here.id || file.dims !== here.dimensions) {
@@ -115,12 +126,16 @@ async function rebuildRecords(file: LibraryFile, modelId: string): Promise<Recor
   for (const p of file.passages) {
     const document = documents.get(p.docId);
     if (!document) throw corrupt(`a passage belongs to a missing document ${p.docId}`);
-    if (!(p.start >= 0 && p.start <= p.end && p.end <= document.text.length)) throw corrupt(`a passage of "${document.title}" is out of range`);
+    const inRange = p.contextStart >= 0 && p.contextStart <= p.start && p.start <= p.end && p.end <= document.text.length;
+    if (!inRange) throw corrupt(`a passage of "${document.title}" is out of range`);
     const text = document.text.slice(p.start, p.end);
-    if ((await sha256Hex(text)) !== p.contentHash) throw corrupt(`a passage of "${document.title}" does not match its hash`);
+    const context = document.text.slice(p.contextStart, p.start);
+    if ((await sha256Hex(vectorKey({ context, text }))) !== p.contentHash) {
+      throw corrupt(`a passage of "${document.title}" does not match its hash`);
+    }
     const siblings = passages.get(p.docId)!;
     if (siblings.some((s) => s.ordinal === p.ordinal)) throw corrupt(`"${document.title}" has passage ${p.ordinal} twice`);
-    siblings.push({ ordinal: p.ordinal, start: p.start, end: p.end, text, contentHash: p.contentHash });
+    siblings.push({ ordinal: p.ordinal, start: p.start, end: p.end, text, context, contentHash: p.contentHash });
     document.passageCount++;
   }
   const vectors = file.vectors.map((v) => {

@@ -18,12 +18,17 @@ export function openFresh(model: LibraryModel = MODEL): Promise<Library> {
   return Library.open(model, { name: freshDbName() });
 }
 
-/** Paragraphs (blank-line separated) as passages, offsets into `text`. */
-export function paragraphs(text: string): PassageSpan[] {
+/**
+ * Paragraphs (blank-line separated) as passages, offsets into `text`; with `withContext`, each passage after the
+ * first has the whole previous paragraph (and the blank line) as its context.
+ */
+export function paragraphs(text: string, { withContext = false } = {}): PassageSpan[] {
   const spans: PassageSpan[] = [];
   const re = /[^\n]+(?:\n[^\n]+)*/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    spans.push({ ordinal: spans.length, start: m.index, end: m.index + m[0].length, text: m[0] });
+    const previous = spans.at(-1);
+    const context = withContext && previous ? text.slice(previous.start, m.index) : '';
+    spans.push({ ordinal: spans.length, start: m.index, end: m.index + m[0].length, text: m[0], context });
   }
   return spans;
 }
@@ -32,12 +37,12 @@ export function doc(title: string, text: string): ImportedText {
   return { title, type: 'txt', text, size: text.length };
 }
 
-export async function addText(library: Library, title: string, text: string) {
-  return library.addDocument(doc(title, text), paragraphs(text));
+export async function addText(library: Library, title: string, text: string, options: { withContext?: boolean } = {}) {
+  return library.addDocument(doc(title, text), paragraphs(text, options));
 }
 
 export interface CountingEmbedder extends Embedder {
-  /** Every text ever embedded, in order. */
+  /** Every input ever embedded (context + text), in order. */
   embedded: string[];
   calls: number;
   /** Throw on the call with this (1-based) number, simulating a crash mid-indexing. */
@@ -49,10 +54,12 @@ export function countingEmbedder(dims = MODEL.dimensions): CountingEmbedder {
     embedded: [],
     calls: 0,
     failOnCall: null,
-    async embed(texts, signal) {
+    async embed(passages, signal) {
       signal.throwIfAborted();
       embedder.calls++;
       if (embedder.calls === embedder.failOnCall) throw new Error('worker crashed mid-batch');
+      // What the model reads: the passage after its context.
+      const texts = passages.map((p) => p.context + p.text);
       embedder.embedded.push(...texts);
       const out = new Float32Array(texts.length * dims);
       texts.forEach((text, i) => {

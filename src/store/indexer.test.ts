@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ThroughputSnapshot } from '../worker/throughput.ts';
 import { addText, countingEmbedder, freshDbName, MODEL } from './fixtures.test-support.ts';
+import { DB_VERSION } from './db.ts';
 import { indexPending } from './indexer.ts';
 import { Library, type IndexedPassage } from './library.ts';
 
@@ -95,7 +96,7 @@ describe('indexPending', () => {
     const after = await Library.open(otherModel, { name });
     assert.equal(after.modelChanged, true);
     assert.equal(await after.db.count('vectors'), 0);
-    assert.deepEqual(await after.db.get('meta', 'library'), { modelId: 'other-model', dims: 6, schemaVersion: 2 });
+    assert.deepEqual(await after.db.get('meta', 'library'), { modelId: 'other-model', dims: 6, schemaVersion: DB_VERSION });
     assert.equal((await after.listDocuments())[0]?.indexedCount, 0);
     const embedder = countingEmbedder(6);
     assert.equal(await indexPending(after, embedder), 3);

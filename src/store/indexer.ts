@@ -3,13 +3,14 @@
  * stores each batch in its own transaction. A crash or reload loses at most the batch in flight; the next run
  * asks the library again what is pending and starts there. Nothing already stored is embedded again.
  */
+import type { PassageInput } from '../core/split.ts';
 import { quantize } from '../core/vector-index.ts';
 import { createThroughput, type ThroughputSnapshot } from '../worker/throughput.ts';
 import type { IndexedPassage, Library, NewVector } from './library.ts';
 
 export interface Embedder {
-  /** Row-major `texts.length × dims`, L2-normalised passage vectors. */
-  embed(texts: readonly string[], signal: AbortSignal): Promise<Float32Array>;
+  /** Row-major `passages.length × dims`, L2-normalised passage vectors, each passage read after its context. */
+  embed(passages: readonly PassageInput[], signal: AbortSignal): Promise<Float32Array>;
 }
 
 export interface IndexOptions {
@@ -39,7 +40,7 @@ export async function indexPending(library: Library, embedder: Embedder, options
   for (let start = 0; start < pending.length; start += batchSize) {
     signal.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
-    const vectors = await embedder.embed(batch.map((p) => p.text), signal);
+    const vectors = await embedder.embed(batch, signal);
     if (vectors.length !== batch.length * dimensions) {
       throw new Error(`Passage: expected ${batch.length} vectors of ${dimensions} dimensions, got ${vectors.length} numbers`);
     }

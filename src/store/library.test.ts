@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addText, countingEmbedder, doc, MODEL, openFresh, paragraphs } from './fixtures.test-support.ts';
+import { sha256Hex } from '../core/hash.ts';
+import { vectorKey } from '../core/split.ts';
 import { indexPending } from './indexer.ts';
 
 const THREE_PARAGRAPHS = 'First paragraph about rivers.\n\nSecond paragraph about mountains.\n\nThird about the sea.';
@@ -95,14 +97,52 @@ describe('Library', () => {
     library.close();
   });
 
-  it('drops the vectors of a document (and of passages sharing them) so they are embedded again', async () => {
+  it('re-indexes a document: new passages replace the old, and their vectors (also shared ones) are embedded again', async () => {
     const library = await openFresh();
-    const a = await addText(library, 'A', 'Shared paragraph.\n\nOnly in A.');
+    const textA = 'Shared paragraph.\n\nOnly in A.';
+    const a = await addText(library, 'A', textA);
     const b = await addText(library, 'B', 'Shared paragraph.\n\nOnly in B.');
     await indexPending(library, countingEmbedder());
-    const affected = await library.dropVectors(a.documentId);
-    assert.deepEqual(affected.sort(), [`${a.documentId}:0`, `${a.documentId}:1`, `${b.documentId}:0`].sort());
-    assert.deepEqual((await library.pendingTexts()).map((p) => p.text), ['Shared paragraph.', 'Only in A.']);
+    assert.deepEqual(await library.pendingTexts(), []);
+
+    const resplit = paragraphs(textA, { withContext: true });
+    const removed = await library.replacePassages(a.documentId, resplit);
+    assert.deepEqual(removed.sort(), [`${a.documentId}:0`, `${a.documentId}:1`, `${b.documentId}:0`].sort());
+    const passages = await library.getPassages(a.documentId);
+    assert.deepEqual(passages.map((p) => [p.text, p.context]), [
+      ['Shared paragraph.', ''],
+      ['Only in A.', 'Shared paragraph.\n\n'],
+    ]);
+    assert.deepEqual((await library.pendingTexts()).map((p) => [p.context, p.text]).sort(), [
+      ['', 'Shared paragraph.'],
+      ['Shared paragraph.\n\n', 'Only in A.'],
+    ]);
+    assert.equal((await library.listDocuments()).find((d) => d.id === a.documentId)?.passageCount, 2);
+    assert.deepEqual(await library.replacePassages('deleted-meanwhile', resplit), []);
+    library.close();
+  });
+
+  it('embeds a passage after its context and keys its vector by the hash of both', async () => {
+    const library = await openFresh();
+    const added = await addText(library, 'Pact', 'The allies argue over a pact.\n\nIt expires soon.', { withContext: true });
+    // The same paragraph after a different one is a different embedding input: it must not share the vector.
+    await addText(library, 'Milk', 'A carton of milk.\n\nIt expires soon.', { withContext: true });
+    const passages = await library.getPassages(added.documentId);
+    assert.deepEqual(passages.map((p) => [p.text, p.context]), [
+      ['The allies argue over a pact.', ''],
+      ['It expires soon.', 'The allies argue over a pact.\n\n'],
+    ]);
+    assert.equal(passages[1]!.contentHash, await sha256Hex(vectorKey(passages[1]!)));
+    assert.notEqual(passages[1]!.contentHash, await sha256Hex('It expires soon.'));
+
+    const embedder = countingEmbedder();
+    assert.equal(await indexPending(library, embedder), 4);
+    assert.deepEqual(embedder.embedded.sort(), [
+      'A carton of milk.',
+      'A carton of milk.\n\nIt expires soon.',
+      'The allies argue over a pact.',
+      'The allies argue over a pact.\n\nIt expires soon.',
+    ]);
     library.close();
   });
 

@@ -6,7 +6,7 @@
  */
 import type { DocumentSummary, ImportedText } from '../app/api.ts';
 import { sha256Hex } from '../core/hash.ts';
-import type { PassageSpan } from '../core/split.ts';
+import { vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
 import {
   DB_VERSION,
   META_KEY,
@@ -35,10 +35,9 @@ export interface AddedDocument {
   indexed: IndexedPassage[];
 }
 
-/** A text that still needs a vector for the current model (one per distinct content hash). */
-export interface PendingText {
+/** A passage that still needs a vector for the current model (one per distinct content hash). */
+export interface PendingText extends PassageInput {
   contentHash: string;
-  text: string;
 }
 
 export interface NewVector {
@@ -60,6 +59,11 @@ export interface NeighbourPassage {
 
 export function passageId(docId: string, ordinal: number): string {
   return `${docId}:${ordinal}`;
+}
+
+function passageRecord(docId: string, span: PassageSpan, contentHash: string): PassageRecord {
+  const { ordinal, start, end, text, context } = span;
+  return { id: passageId(docId, ordinal), docId, ordinal, start, end, text, context, contentHash };
 }
 
 export class Library {
@@ -106,7 +110,7 @@ export class Library {
   async addDocument(input: ImportedText, spans: readonly PassageSpan[]): Promise<AddedDocument> {
     // Hash before the transaction opens: awaiting anything but IndexedDB inside it would commit it early.
     const sha256 = await sha256Hex(input.text);
-    const hashes = await Promise.all(spans.map((span) => sha256Hex(span.text)));
+    const hashes = await Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
     const id = crypto.randomUUID();
 
     const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
@@ -129,15 +133,7 @@ export class Library {
     const vectorReads = new Map<string, Promise<VectorRecord | undefined>>();
     const indexed: IndexedPassage[] = [];
     spans.forEach((span, i) => {
-      const passage: PassageRecord = {
-        id: passageId(id, span.ordinal),
-        docId: id,
-        ordinal: span.ordinal,
-        start: span.start,
-        end: span.end,
-        text: span.text,
-        contentHash: hashes[i]!,
-      };
+      const passage = passageRecord(id, span, hashes[i]!);
       writes.push(tx.objectStore('passages').add(passage));
       let vector = vectorReads.get(passage.contentHash);
       if (!vector) {
@@ -172,21 +168,32 @@ export class Library {
   }
 
   /**
-   * Forgets the current model's vectors of a document's passages so the indexer embeds them again. A vector
-   * shared with another document's identical passage goes too; the ids of every passage that lost its vector are
-   * returned (for the in-memory index).
+   * Re-indexing: replaces a document's passages with `spans` (a fresh split of its text) and forgets the current
+   * model's vectors of both the old and the new passages, so the indexer embeds the document again — one
+   * transaction, so a crash leaves either the old passages or the new ones. A vector shared with another
+   * document's identical passage goes too. Returns the ids of every passage that left the search index (the old
+   * ones and those that lost a shared vector). A document deleted meanwhile is left alone.
    */
-  async dropVectors(docId: string): Promise<string[]> {
-    const tx = this._db.transaction(['passages', 'vectors'], 'readwrite');
-    const passages = tx.objectStore('passages');
-    const hashes = new Set((await passages.index('by-doc').getAll(docId)).map((p) => p.contentHash));
-    const affected: string[] = [];
-    for (const contentHash of hashes) {
-      await tx.objectStore('vectors').delete([this._model.id, contentHash]);
-      affected.push(...(await passages.index('by-hash').getAllKeys(contentHash)));
+  async replacePassages(docId: string, spans: readonly PassageSpan[]): Promise<string[]> {
+    const hashes = await Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
+    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    const document = await tx.objectStore('documents').get(docId);
+    if (!document) {
+      await tx.done;
+      return [];
     }
+    const passages = tx.objectStore('passages');
+    const old = await passages.index('by-doc').getAll(docId);
+    await Promise.all(old.map((p) => passages.delete(p.id)));
+    const removed = new Set(old.map((p) => p.id));
+    for (const contentHash of new Set([...old.map((p) => p.contentHash), ...hashes])) {
+      await tx.objectStore('vectors').delete([this._model.id, contentHash]);
+      for (const id of await passages.index('by-hash').getAllKeys(contentHash)) removed.add(id);
+    }
+    await Promise.all(spans.map((span, i) => passages.add(passageRecord(docId, span, hashes[i]!))));
+    await tx.objectStore('documents').put({ ...document, passageCount: spans.length });
     await tx.done;
-    return affected;
+    return [...removed];
   }
 
   /** Removes every document, passage and vector; the model record stays. */
@@ -247,7 +254,7 @@ export class Library {
       .map((passage) => ({ passage, isCentre: passage.id === id }));
   }
 
-  /** Distinct passage texts without a vector for the current model, in the order documents were added. */
+  /** Passages without a vector for the current model, one per content hash, in the order documents were added. */
   async pendingTexts(): Promise<PendingText[]> {
     const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readonly');
     const embedded = await this._embeddedHashes(tx.objectStore('vectors'));
@@ -260,9 +267,11 @@ export class Library {
     const passages = await tx.objectStore('passages').getAll();
     await tx.done;
     passages.sort((a, b) => (addedAt.get(a.docId) ?? 0) - (addedAt.get(b.docId) ?? 0) || a.ordinal - b.ordinal);
-    const pending = new Map<string, string>();
-    for (const p of passages) if (!embedded.has(p.contentHash)) pending.set(p.contentHash, p.text);
-    return [...pending].map(([contentHash, text]) => ({ contentHash, text }));
+    const pending = new Map<string, PendingText>();
+    for (const { contentHash, context, text } of passages) {
+      if (!embedded.has(contentHash) && !pending.has(contentHash)) pending.set(contentHash, { contentHash, context, text });
+    }
+    return [...pending.values()];
   }
 
   /**

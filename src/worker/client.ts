@@ -62,10 +62,16 @@ export class EmbedderClient {
   async embed(
     texts: readonly string[],
     kind: TextKind,
-    options: CallOptions & { batchSize?: number } = {},
+    options: CallOptions & { batchSize?: number; contexts?: readonly string[] } = {},
   ): Promise<Float32Array> {
-    const { batchSize, ...callOptions } = options;
-    const request: RequestBody = { type: 'embed', texts: [...texts], kind, ...(batchSize ? { batchSize } : {}) };
+    const { batchSize, contexts, ...callOptions } = options;
+    const request: RequestBody = {
+      type: 'embed',
+      texts: [...texts],
+      kind,
+      ...(batchSize ? { batchSize } : {}),
+      ...(contexts ? { contexts: [...contexts] } : {}),
+    };
     const result = await this._call<'embed'>(request, callOptions);
     return result.vectors;
   }

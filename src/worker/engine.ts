@@ -5,6 +5,7 @@
  */
 import { pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import type { ModelSpec } from '../core/model-spec.ts';
+import { poolPassageTokens } from '../core/pooling.ts';
 
 export type Device = 'wasm' | 'webgpu' | 'cpu';
 export type TextKind = 'query' | 'passage';
@@ -19,8 +20,12 @@ export interface EngineOptions {
 export interface Engine {
   readonly spec: ModelSpec;
   readonly device: Device;
-  /** Row-major `texts.length × spec.dimensions`, prefixes applied, pooled and normalised as the spec says. */
-  embed(texts: readonly string[], kind: TextKind): Promise<Float32Array>;
+  /**
+   * Row-major `texts.length × spec.dimensions`, prefixes applied, pooled and normalised as the spec says. With
+   * `contexts` (passages only, one per text, '' for none) each text is read after its context and only its own
+   * tokens are pooled (core/pooling.ts) — for mean-pooled models without a passage prefix; others ignore contexts.
+   */
+  embed(texts: readonly string[], kind: TextKind, contexts?: readonly string[]): Promise<Float32Array>;
   /** Word pieces of `text`, counting [CLS] and [SEP], without truncation. */
   countTokens(text: string): number;
   dispose(): Promise<void>;
@@ -47,11 +52,38 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
     return data;
   }
 
+  const countTokens = (text: string) => extractor.tokenizer.encode(text).length;
+  // Late pooling needs every token's vector and a clean cut between context and passage tokens; a [CLS]-pooled
+  // model has no per-token average to restrict, and a passage prefix would sit between the two.
+  const readsContext = spec.pooling === 'mean' && !spec.passagePrefix;
+
+  async function runInContext(context: string, text: string): Promise<Float32Array> {
+    const contextTokens = countTokens(context) - 2; // without its own [CLS] and [SEP]
+    const output = await extractor(context + text, { pooling: 'none', normalize: false });
+    try {
+      const tokens = output.dims[1]!;
+      // The splitter's context ends in whitespace, so word pieces never straddle the cut; if they ever did, the
+      // token count would not add up and the passage is embedded alone rather than pooled at a wrong offset.
+      if (tokens !== contextTokens + countTokens(text)) return run([text]);
+      return poolPassageTokens(output.data as Float32Array, tokens, spec.dimensions, contextTokens, spec.normalize);
+    } finally {
+      output.dispose?.();
+    }
+  }
+
   return {
     spec,
     device,
-    async embed(texts, kind) {
+    async embed(texts, kind, contexts) {
       if (texts.length === 0) return new Float32Array(0);
+      if (contexts && readsContext && kind === 'passage' && contexts.some((c) => c !== '')) {
+        const out = new Float32Array(texts.length * spec.dimensions);
+        for (let i = 0; i < texts.length; i++) {
+          const context = contexts[i] ?? '';
+          out.set(context ? await runInContext(context, texts[i]!) : await run([texts[i]!]), i * spec.dimensions);
+        }
+        return out;
+      }
       const prefix = kind === 'query' ? spec.queryPrefix : spec.passagePrefix;
       const inputs = prefix ? texts.map((t) => prefix + t) : [...texts];
       if (inputs.length <= textsPerCall) return run(inputs);
@@ -59,9 +91,7 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
       for (let i = 0; i < inputs.length; i++) out.set(await run([inputs[i]!]), i * spec.dimensions);
       return out;
     },
-    countTokens(text) {
-      return extractor.tokenizer.encode(text).length;
-    },
+    countTokens,
     async dispose() {
       await extractor.dispose();
     },

@@ -39,6 +39,7 @@ export function fakeVector(text: string, dims = FAKE_SPEC.dimensions): Float32Ar
 }
 
 export interface FakeEngine extends Engine {
+  /** Per call, each input as the model would read it (context + text). */
   embedCalls: string[][];
   /** When set, each embed call waits for this before answering (to catch a request mid-flight). */
   gate: Promise<void> | null;
@@ -50,8 +51,9 @@ export function createFakeEngine(device: Device = 'wasm', spec: ModelSpec = FAKE
     device,
     embedCalls: [],
     gate: null,
-    async embed(texts) {
-      engine.embedCalls.push([...texts]);
+    async embed(texts, _kind, contexts) {
+      // Recorded as the model would read them: each text after its context.
+      engine.embedCalls.push(texts.map((t, i) => (contexts?.[i] ?? '') + t));
       if (engine.gate) await engine.gate;
       const out = new Float32Array(texts.length * spec.dimensions);
       texts.forEach((t, i) => out.set(fakeVector(t, spec.dimensions), i * spec.dimensions));

@@ -113,6 +113,9 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       const engine = await currentEngine();
       const dims = engine.spec.dimensions;
       const batchSize = Math.max(1, request.batchSize ?? DEFAULT_BATCH_SIZE);
+      if (request.contexts && request.contexts.length !== request.texts.length) {
+        throw new Error(`Passage: ${request.contexts.length} contexts for ${request.texts.length} texts`);
+      }
       const vectors = new Float32Array(request.texts.length * dims);
       const throughput = createThroughput(request.texts.length, now);
       for (let start = 0; start < request.texts.length; start += batchSize) {
@@ -120,9 +123,10 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
         await yieldToEventLoop();
         signal.throwIfAborted();
         const batch = request.texts.slice(start, start + batchSize);
+        const contexts = request.contexts?.slice(start, start + batchSize);
         const rows = await exclusive(() => {
           signal.throwIfAborted(); // It may have been cancelled while waiting for its turn.
-          return engine.embed(batch, request.kind);
+          return engine.embed(batch, request.kind, contexts);
         });
         vectors.set(rows, start * dims);
         emit({ stage: 'embedding', ...throughput.snapshot(start + batch.length) });

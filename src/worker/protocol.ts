@@ -27,6 +27,8 @@ export interface EmbedRequest {
   type: 'embed';
   texts: string[];
   kind: TextKind;
+  /** Passages only: per text, the text before it that the model reads first (see core/pooling.ts); '' for none. */
+  contexts?: string[];
   /** Texts per inference call; progress is reported and cancellation checked between batches. */
   batchSize?: number;
 }
