@@ -64,6 +64,21 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
     assert.equal(progress.length, 2);
   });
 
+  it("hands each passage's context to the engine across batches, and refuses contexts that do not match the texts", async () => {
+    const texts = ['It expires on Nov. 23.', 'It expires on Nov. 23.', 'Rivers flow to the sea.'];
+    const contexts = ['Seoul and Tokyo share an intelligence pact. ', '', ''];
+    const { vectors, dims } = await handlers.embed({ type: 'embed', texts, kind: 'passage', contexts, batchSize: 2 }, noProgress, new AbortController().signal);
+    const row = (i: number) => [...vectors.subarray(i * dims, (i + 1) * dims)];
+    assert.notDeepEqual(row(0), row(1), 'the first text was read after its context');
+    const alone = await handlers.embed({ type: 'embed', texts: texts.slice(1), kind: 'passage' }, noProgress, new AbortController().signal);
+    assert.deepEqual(row(1), [...alone.vectors.subarray(0, dims)], 'no context: the text alone');
+    assert.deepEqual(row(2), [...alone.vectors.subarray(dims)], 'the second batch got its own contexts');
+    await assert.rejects(
+      handlers.embed({ type: 'embed', texts, kind: 'passage', contexts: [''] }, noProgress, new AbortController().signal),
+      /1 contexts for 3 texts/,
+    );
+  });
+
   it('stops before the next batch once aborted', async () => {
     const controller = new AbortController();
     const call = handlers.embed(
