@@ -1,6 +1,7 @@
 /** Command-line options of `npm run eval`. */
 import { parseArgs } from 'node:util';
 import type { Bm25Params } from '../src/core/bm25.ts';
+import { CONTEXT_TOKEN_WEIGHT } from '../src/core/pooling.ts';
 import { DEFAULT_DENSE_WEIGHT, type SearchMode } from '../src/core/rank.ts';
 import { EvalInputError } from './queries.ts';
 
@@ -17,6 +18,10 @@ export interface EvalArgs {
   /** Paragraphs shorter than this join a neighbour (defaults to MIN_PASSAGE_CHARS). */
   minChars: number | undefined;
   stem: boolean;
+  /** Embed passages without their context (the recipe before context existed). */
+  noContext: boolean;
+  /** Overrides CONTEXT_TOKEN_WEIGHT (core/pooling.ts). */
+  contextWeight: number | undefined;
   /** BM25 overrides (defaults: DEFAULT_BM25_PARAMS). */
   bm25: Partial<Bm25Params>;
   /** Also report every dense weight 0, 0.1, …, 1. */
@@ -27,7 +32,8 @@ export interface EvalArgs {
 
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
   [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT}] [--distractors sotu]
-  [--target-tokens N] [--min-chars N] [--no-stem] [--bm25-k1 1.2] [--bm25-b 0.75] [--sweep] [--no-cache] [--quiet]`;
+  [--target-tokens N] [--min-chars N] [--no-stem] [--no-context | --context-weight ${CONTEXT_TOKEN_WEIGHT}]
+  [--bm25-k1 1.2] [--bm25-b 0.75] [--sweep] [--no-cache] [--quiet]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;
@@ -45,6 +51,8 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         'target-tokens': { type: 'string' },
         'min-chars': { type: 'string' },
         'no-stem': { type: 'boolean', default: false },
+        'no-context': { type: 'boolean', default: false },
+        'context-weight': { type: 'string' },
         'bm25-k1': { type: 'string' },
         'bm25-b': { type: 'string' },
         sweep: { type: 'boolean', default: false },
@@ -71,6 +79,8 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     targetTokens: parsed['target-tokens'] === undefined ? undefined : positiveInteger('--target-tokens', parsed['target-tokens']),
     minChars: parsed['min-chars'] === undefined ? undefined : positiveInteger('--min-chars', parsed['min-chars']),
     stem: !parsed['no-stem'],
+    noContext: parsed['no-context'],
+    contextWeight: parsed['context-weight'] === undefined ? undefined : unitInterval('--context-weight', parsed['context-weight']),
     bm25: {
       ...(parsed['bm25-k1'] === undefined ? {} : { k1: nonNegative('--bm25-k1', parsed['bm25-k1']) }),
       ...(parsed['bm25-b'] === undefined ? {} : { b: nonNegative('--bm25-b', parsed['bm25-b']) }),
@@ -93,8 +103,10 @@ function nonNegative(name: string, value: string): number {
   return n;
 }
 
-function weightArg(value: string): number {
+function unitInterval(name: string, value: string): number {
   const w = Number(value);
-  if (!(w >= 0 && w <= 1)) throw new EvalInputError(`--weight must be a number in [0, 1], got "${value}"`);
+  if (!(w >= 0 && w <= 1)) throw new EvalInputError(`${name} must be a number in [0, 1], got "${value}"`);
   return w;
 }
+
+const weightArg = (value: string): number => unitInterval('--weight', value);

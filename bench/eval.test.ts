@@ -75,6 +75,9 @@ describe('npm run eval', () => {
     const badWeight = runEval(['--docs', docs, '--queries', path.join(dir, 'good.jsonl'), '--weight', '2']);
     assert.notEqual(badWeight.status, 0);
     assert.match(badWeight.stderr, /--weight must be a number in \[0, 1\]/);
+    const badContext = runEval(['--docs', docs, '--queries', path.join(dir, 'good.jsonl'), '--context-weight', '1.5']);
+    assert.notEqual(badContext.status, 0);
+    assert.match(badContext.stderr, /--context-weight must be a number in \[0, 1\]/);
   });
 
   it('prints one JSON object with the summary and per-query ranks', { skip: !modelIsBuilt() && 'model not built' }, () => {

@@ -28,13 +28,14 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const spec = readModelSpec();
   if (!modelIsBuilt(spec)) throw new EvalInputError(`model ${spec.id} is not built yet: run \`npm run models\``);
-  const engine = await loadNodeEngine(spec);
+  const engine = await loadNodeEngine(spec, undefined, args.contextWeight);
   try {
-    const passages = splitDocuments(documents, (t) => engine.countTokens(t), {
+    const split = splitDocuments(documents, (t) => engine.countTokens(t), {
       maxTokens: spec.maxTokens,
       ...(args.targetTokens ? { targetTokens: args.targetTokens } : {}),
       ...(args.minChars ? { minChars: args.minChars } : {}),
     });
+    const passages = args.noContext ? split.map((p) => ({ ...p, context: '' })) : split;
     const cache = args.cache ? await openEmbeddingCache(spec) : null;
     const started = performance.now();
     const vectors = await embedPassages(engine, passages, cache, ({ done, total, cached }) => {

@@ -36,12 +36,16 @@ export async function modelFingerprint(spec: ModelSpec, dtype: ModelSpec['dtype'
   return `${spec.id}-${dtype}-${stamp.slice(0, 16)}-${EMBEDDING_RECIPE}`;
 }
 
-export async function loadNodeEngine(spec: ModelSpec = readModelSpec(), dtype?: ModelSpec['dtype']): Promise<Engine> {
+export async function loadNodeEngine(
+  spec: ModelSpec = readModelSpec(),
+  dtype?: ModelSpec['dtype'],
+  contextWeight?: number,
+): Promise<Engine> {
   if (!modelIsBuilt(spec)) {
     throw new Error(`model ${spec.id} is not built: run \`npm run models\` first (expected ${path.join(MODELS_DIR, spec.id)})`);
   }
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = MODELS_DIR + path.sep;
-  return loadEngine(spec, { device: 'cpu', ...(dtype ? { dtype } : {}) });
+  return loadEngine(spec, { device: 'cpu', ...(dtype ? { dtype } : {}), ...(contextWeight === undefined ? {} : { contextWeight }) });
 }

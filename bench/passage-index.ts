@@ -56,7 +56,7 @@ export async function embedPassages(
 ): Promise<Float32Array> {
   const dims = engine.spec.dimensions;
   const out = new Float32Array(passages.length * dims);
-  const hashes = await Promise.all(passages.map((p) => sha256Hex(vectorKey(p))));
+  const hashes = await Promise.all(passages.map((p) => sha256Hex(vectorKey(p, engine.contextWeight))));
   const missing: number[] = [];
   hashes.forEach((hash, i) => {
     const cached = cache?.get(hash);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { poolPassageTokens } from './pooling.ts';
+import { CONTEXT_TOKEN_WEIGHT, poolPassageTokens } from './pooling.ts';
 
 // 5 tokens × 2 dims: [CLS], two context pieces, one passage piece, [SEP].
 const hidden = Float32Array.from([
@@ -12,12 +12,19 @@ const hidden = Float32Array.from([
 ]);
 
 describe('poolPassageTokens', () => {
-  it("averages [CLS], the passage's pieces and [SEP], leaving out the context's pieces", () => {
-    assert.deepEqual([...poolPassageTokens(hidden, 5, 2, 2, false)], [2, 2]);
+  it("averages [CLS], the passage's pieces and [SEP], with the context's pieces at the given weight", () => {
+    assert.deepEqual([...poolPassageTokens(hidden, 5, 2, 2, false, 0)], [2, 2]);
+    const half = poolPassageTokens(hidden, 5, 2, 2, false, 0.5);
+    assert.deepEqual([...half], [Math.fround((1 + 3 + 2 + 0.5 * (100 - 50)) / 4), Math.fround((0 + 4 + 2 + 0.5 * 107) / 4)]);
+  });
+
+  it('weighs context tokens by CONTEXT_TOKEN_WEIGHT by default', () => {
+    assert.ok(CONTEXT_TOKEN_WEIGHT > 0 && CONTEXT_TOKEN_WEIGHT < 1);
+    assert.deepEqual(poolPassageTokens(hidden, 5, 2, 2, false), poolPassageTokens(hidden, 5, 2, 2, false, CONTEXT_TOKEN_WEIGHT));
   });
 
   it('normalises when asked', () => {
-    const v = poolPassageTokens(hidden, 5, 2, 2, true);
+    const v = poolPassageTokens(hidden, 5, 2, 2, true, 0);
     assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-6);
     assert.ok(Math.abs(v[0]! - v[1]!) < 1e-6);
   });

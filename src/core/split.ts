@@ -14,15 +14,16 @@
  *    that alone exceeds the budget is cut between words.
  *
  * 5. Each passage after the first carries `context`: the previous passage's last sentence and the whitespace
- *    up to this passage. The model reads `context + text` and pools only the passage's tokens (core/pooling.ts),
- *    so a paragraph that leans on the one before ("The pact, called …", "To use a naval metaphor, …") is still
- *    found by what it is about; BM25, highlighting and display use `text` alone. The context is left out when
- *    the two together would not fit the model's input.
+ *    up to this passage. The model reads `context + text`, and the context's tokens count less than the passage's
+ *    own in its vector (core/pooling.ts), so a paragraph that leans on the one before ("The pact, called …",
+ *    "To use a naval metaphor, …") is still found by what it is about; BM25, highlighting and display use `text`
+ *    alone. The context is left out when the two together would not fit the model's input.
  *
  * Every passage satisfies `passage.text === original.slice(passage.start, passage.end)` and
  * `passage.context === original.slice(passage.start - passage.context.length, passage.start)`; joined paragraphs
  * keep the blank lines between them.
  */
+import { CONTEXT_TOKEN_WEIGHT } from './pooling.ts';
 import { splitSentences } from './sentences.ts';
 import { findLines, findParagraphs, type Span } from './text-spans.ts';
 
@@ -46,9 +47,9 @@ export type PassageInput = Pick<PassageSpan, 'context' | 'text'>;
  * it is the text itself; with context it names the pooling recipe and where the passage starts, so no two
  * different (context, text) pairs share a key, and a change of recipe re-embeds exactly the passages it affects.
  */
-export function vectorKey(passage: PassageInput): string {
+export function vectorKey(passage: PassageInput, contextWeight = CONTEXT_TOKEN_WEIGHT): string {
   if (passage.context === '') return passage.text;
-  return `late-pooling-v1\u0000${passage.context.length}\u0000${passage.context}${passage.text}`;
+  return `context-weight-${contextWeight}\u0000${passage.context.length}\u0000${passage.context}${passage.text}`;
 }
 
 /** Word pieces of a text as the model counts them, including [CLS] and [SEP]. */

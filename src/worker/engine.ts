@@ -5,7 +5,7 @@
  */
 import { pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import type { ModelSpec } from '../core/model-spec.ts';
-import { poolPassageTokens } from '../core/pooling.ts';
+import { CONTEXT_TOKEN_WEIGHT, poolPassageTokens } from '../core/pooling.ts';
 
 export type Device = 'wasm' | 'webgpu' | 'cpu';
 export type TextKind = 'query' | 'passage';
@@ -14,16 +14,21 @@ export interface EngineOptions {
   device?: Device;
   /** Overrides spec.dtype (the tests compare fp32 and q8). */
   dtype?: ModelSpec['dtype'];
+  /** Overrides CONTEXT_TOKEN_WEIGHT (the eval compares weights). */
+  contextWeight?: number;
   onProgress?: (info: ProgressInfo) => void;
 }
 
 export interface Engine {
   readonly spec: ModelSpec;
   readonly device: Device;
+  /** How much a passage's context tokens count in its vector (core/pooling.ts). */
+  readonly contextWeight: number;
   /**
    * Row-major `texts.length × spec.dimensions`, prefixes applied, pooled and normalised as the spec says. With
-   * `contexts` (passages only, one per text, '' for none) each text is read after its context and only its own
-   * tokens are pooled (core/pooling.ts) — for mean-pooled models without a passage prefix; others ignore contexts.
+   * `contexts` (passages only, one per text, '' for none) each text is read after its context, whose tokens
+   * count less in the pooled vector (core/pooling.ts) — for mean-pooled models without a passage prefix; others
+   * ignore contexts.
    */
   embed(texts: readonly string[], kind: TextKind, contexts?: readonly string[]): Promise<Float32Array>;
   /** Word pieces of `text`, counting [CLS] and [SEP], without truncation. */
@@ -39,6 +44,7 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
   // call: a vector then depends only on its text (stored vectors, cached vectors and queries agree), and on
   // 2 CPU cores it is also faster (256-piece passages: 47/s alone vs 20/s in batches of 32, bench/embed.bench.ts).
   const textsPerCall = dtype === 'q8' ? 1 : Infinity;
+  const contextWeight = options.contextWeight ?? CONTEXT_TOKEN_WEIGHT;
   const extractor: FeatureExtractionPipeline = await pipeline('feature-extraction', spec.id, {
     dtype,
     device,
@@ -53,8 +59,8 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
   }
 
   const countTokens = (text: string) => extractor.tokenizer.encode(text).length;
-  // Late pooling needs every token's vector and a clean cut between context and passage tokens; a [CLS]-pooled
-  // model has no per-token average to restrict, and a passage prefix would sit between the two.
+  // Context pooling needs every token's vector and a clean cut between context and passage tokens; a [CLS]-pooled
+  // model has no per-token average to weigh, and a passage prefix would sit between the two.
   const readsContext = spec.pooling === 'mean' && !spec.passagePrefix;
 
   async function runInContext(context: string, text: string): Promise<Float32Array> {
@@ -65,7 +71,7 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
       // The splitter's context ends in whitespace, so word pieces never straddle the cut; if they ever did, the
       // token count would not add up and the passage is embedded alone rather than pooled at a wrong offset.
       if (tokens !== contextTokens + countTokens(text)) return run([text]);
-      return poolPassageTokens(output.data as Float32Array, tokens, spec.dimensions, contextTokens, spec.normalize);
+      return poolPassageTokens(output.data as Float32Array, tokens, spec.dimensions, contextTokens, spec.normalize, contextWeight);
     } finally {
       output.dispose?.();
     }
@@ -74,6 +80,7 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
   return {
     spec,
     device,
+    contextWeight,
     async embed(texts, kind, contexts) {
       if (texts.length === 0) return new Float32Array(0);
       if (contexts && readsContext && kind === 'passage' && contexts.some((c) => c !== '')) {

@@ -49,6 +49,7 @@ export function createFakeEngine(device: Device = 'wasm', spec: ModelSpec = FAKE
   const engine: FakeEngine = {
     spec,
     device,
+    contextWeight: 0,
     embedCalls: [],
     gate: null,
     async embed(texts, _kind, contexts) {
