@@ -1,6 +1,6 @@
 /**
  * Checks that need the real model (skipped until `npm run models` has built it): splitting with the real
- * tokenizer stays within the model's budget, a passage read after its context is pooled mostly from its own tokens, and
+ * tokenizer stays within the model's budget, a passage read after its context is pooled from its own tokens, and
  * int8 search finds what float search finds on real embeddings.
  */
 import { describe, it, before, after } from 'node:test';
@@ -54,7 +54,7 @@ describe('with the real model', { skip }, () => {
     assert.equal(passages.at(-1)!.end, text.length);
   });
 
-  it("reads a passage after its context and pools mostly the passage's own tokens", async () => {
+  it("reads a passage after its context and pools the passage's own tokens", async () => {
     const text = readFileSync(path.join(CORPUS_DIR, 'yonhap-2019-11-16-nk-diplomacy.txt'), 'utf8');
     const passages = splitDocument(text, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
     const withContext = passages.filter((p) => p.context !== '');

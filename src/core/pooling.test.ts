@@ -19,7 +19,7 @@ describe('poolPassageTokens', () => {
   });
 
   it('weighs context tokens by CONTEXT_TOKEN_WEIGHT by default', () => {
-    assert.ok(CONTEXT_TOKEN_WEIGHT > 0 && CONTEXT_TOKEN_WEIGHT < 1);
+    assert.ok(CONTEXT_TOKEN_WEIGHT >= 0 && CONTEXT_TOKEN_WEIGHT < 1);
     assert.deepEqual(poolPassageTokens(hidden, 5, 2, 2, false), poolPassageTokens(hidden, 5, 2, 2, false, CONTEXT_TOKEN_WEIGHT));
   });
 

@@ -2,15 +2,15 @@
  * Pooling a passage that the model read after its context (core/split.ts step 5). The model reads
  * `context + passage`; the passage's vector is a weighted mean of the token vectors in which the passage's own
  * tokens — [CLS], its word pieces, [SEP] — count fully and the context's tokens count CONTEXT_TOKEN_WEIGHT each.
- * The context shapes every passage token through attention and adds a little of its own meaning, so a paragraph
- * that leans on the one before ("The pact, called …") is found by what it is about; at full weight the vector
- * would take on the previous paragraph's content and let it outrank the paragraph that holds the answer, at zero
- * ("late chunking") paragraphs like "To use a naval metaphor, …" stay lost. Measured: docs/BENCHMARKS.md,
- * "Passage context".
+ * The context shapes every passage token through attention, so a paragraph that leans on the one before
+ * ("The pact, called …") is found by what it is about. Context tokens count for nothing (as in "late chunking"):
+ * at any weight above zero the vector takes on some of the previous paragraph's content, and the paragraph after
+ * an answer began to outrank the answer itself (0.35 found a few more answers in the top 3, but put the wrong
+ * paragraph first for questions that were answered first before). Measured: docs/BENCHMARKS.md, "Passage context".
  */
 
 /** How much each context token counts in a passage's mean, relative to the passage's own tokens. */
-export const CONTEXT_TOKEN_WEIGHT = 0.35;
+export const CONTEXT_TOKEN_WEIGHT = 0;
 
 /**
  * `hidden` is the model's last hidden state for one input, row-major `tokens × dims`, laid out as

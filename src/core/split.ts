@@ -14,10 +14,10 @@
  *    that alone exceeds the budget is cut between words.
  *
  * 5. Each passage after the first carries `context`: the previous passage's last sentence and the whitespace
- *    up to this passage. The model reads `context + text`, and the context's tokens count less than the passage's
- *    own in its vector (core/pooling.ts), so a paragraph that leans on the one before ("The pact, called …",
- *    "To use a naval metaphor, …") is still found by what it is about; BM25, highlighting and display use `text`
- *    alone. The context is left out when the two together would not fit the model's input.
+ *    up to this passage. The model reads `context + text`, and the passage's vector is pooled from the passage's
+ *    own tokens (core/pooling.ts), so a paragraph that leans on the one before ("The pact, called …") is still
+ *    found by what it is about; BM25, highlighting and display use `text` alone. The context is left out when the
+ *    two together would not fit the model's input.
  *
  * Every passage satisfies `passage.text === original.slice(passage.start, passage.end)` and
  * `passage.context === original.slice(passage.start - passage.context.length, passage.start)`; joined paragraphs

@@ -27,8 +27,8 @@ export interface Engine {
   /**
    * Row-major `texts.length × spec.dimensions`, prefixes applied, pooled and normalised as the spec says. With
    * `contexts` (passages only, one per text, '' for none) each text is read after its context, whose tokens
-   * count less in the pooled vector (core/pooling.ts) — for mean-pooled models without a passage prefix; others
-   * ignore contexts.
+   * count CONTEXT_TOKEN_WEIGHT in the pooled vector (core/pooling.ts) — for mean-pooled models without a passage
+   * prefix; others ignore contexts.
    */
   embed(texts: readonly string[], kind: TextKind, contexts?: readonly string[]): Promise<Float32Array>;
   /** Word pieces of `text`, counting [CLS] and [SEP], without truncation. */
