@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ImportedText } from '../app/api.ts';
 import { ACCEPTED_FILES, ACCEPTED_LABEL, ImportError, importFile, importPastedText } from '../import/index.ts';
-import { base } from './theme.ts';
+import { base, panel } from './theme.ts';
 
 export interface ImportDetail {
   documents: ImportedText[];
@@ -24,13 +24,8 @@ export interface NoticeDetail {
 export class ImportPanelElement extends LitElement {
   static override styles = [
     base,
+    panel,
     css`
-      :host {
-        display: block;
-      }
-      section {
-        padding: 1rem;
-      }
       .drop {
         border: 2px dashed var(--p-border);
         border-radius: var(--p-radius);

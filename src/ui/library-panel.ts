@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DocumentSummary } from '../app/api.ts';
 import { formatBytes, formatDate, plural } from './format.ts';
-import { base } from './theme.ts';
+import { base, panel } from './theme.ts';
 
 const TYPE_LABEL: Record<DocumentSummary['type'], string> = {
   txt: 'TXT',
@@ -26,13 +26,8 @@ const TYPE_LABEL: Record<DocumentSummary['type'], string> = {
 export class LibraryPanelElement extends LitElement {
   static override styles = [
     base,
+    panel,
     css`
-      :host {
-        display: block;
-      }
-      section {
-        padding: 1rem;
-      }
       .head {
         display: flex;
         align-items: baseline;

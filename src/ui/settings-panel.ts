@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StorageInfo } from '../app/api.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { formatBytes, plural } from './format.ts';
-import { base } from './theme.ts';
+import { base, panel } from './theme.ts';
 
 /**
  * Settings and the library's housekeeping: the model in use, hybrid search, storage used and "keep data",
@@ -19,13 +19,8 @@ import { base } from './theme.ts';
 export class SettingsPanelElement extends LitElement {
   static override styles = [
     base,
+    panel,
     css`
-      :host {
-        display: block;
-      }
-      section {
-        padding: 1rem;
-      }
       dl {
         display: grid;
         grid-template-columns: max-content 1fr;

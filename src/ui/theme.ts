@@ -156,3 +156,13 @@ export const base = css`
     }
   }
 `;
+
+/** A side panel (import, library, settings): a block with the panel padding. */
+export const panel = css`
+  :host {
+    display: block;
+  }
+  section {
+    padding: 1rem;
+  }
+`;
