@@ -148,10 +148,10 @@ export class PassageApp implements PassageApi {
 
   /** Splits the stored text again (the splitter may have changed since) and embeds every passage anew. */
   async reindexDocument(id: string): Promise<void> {
-    const document = await (await this._openLibrary()).getDocument(id);
-    if (!document) return;
+    const text = await (await this._openLibrary()).getText(id);
+    if (text === undefined) return;
     await this._loadModel();
-    const spans = await (await this._embedderClient()).split(document.text);
+    const spans = await (await this._embedderClient()).split(text);
     await this._whileIndexingStopped(async (library, index) => {
       for (const passageId of await library.replacePassages(id, spans)) index.remove(passageId);
       this._highlighter.clear(); // its sentence vectors are cached by passage id, and the ids now name new text

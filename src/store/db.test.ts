@@ -7,11 +7,11 @@ let counter = 0;
 const freshName = () => `db-test-${process.pid}-${++counter}`;
 
 describe('database schema', () => {
-  it('is at version 3', () => {
-    assert.equal(DB_VERSION, 3);
+  it('is at version 4', () => {
+    assert.equal(DB_VERSION, 4);
   });
 
-  it('upgrades a v1 database to the latest and keeps its data, back-filling passageCount and context', async () => {
+  it('upgrades a v1 database to the latest and keeps its data, back-filling passageCount and context, moving texts', async () => {
     const name = freshName();
     const v1 = await openDatabase({ name, version: 1 });
     assert.deepEqual([...v1.objectStoreNames].sort(), ['documents', 'passages', 'vectors']);
@@ -33,11 +33,13 @@ describe('database schema', () => {
     v1.close();
 
     const latest = await openDatabase({ name });
-    assert.equal(latest.version, 3);
+    assert.equal(latest.version, 4);
     assert.ok(latest.objectStoreNames.contains('meta'));
     const document = await latest.get('documents', 'd1');
     assert.equal(document?.title, 'Old');
     assert.equal(document?.passageCount, 2);
+    assert.equal('text' in (document ?? {}), false, 'the text left the document record');
+    assert.deepEqual(await latest.get('texts', 'd1'), { docId: 'd1', text: 'Hello world' });
     const passages = await latest.getAllFromIndex('passages', 'by-hash', 'h-hello');
     assert.deepEqual(passages.map((p) => p.id), ['d1:0', 'd1:1']);
     // An empty context keeps sha256(context + text) equal to the old sha256(text): the vectors stay valid.

@@ -9,7 +9,9 @@
  *   the vectors belong to, and documents get `passageCount` (back-filled from their passages).
  * - v3: passages get `context`, the text before them that the model reads with them (see core/split.ts). Stored
  *   passages get an empty context, whose vector key is the text alone, so their content hashes and vectors stay.
- * To add v4: append one step to MIGRATIONS and bump nothing else.
+ * - v4: a document's text moves to its own `texts` store, so listing documents (on every library change) no longer
+ *   reads every text; documents keep their metadata only.
+ * To add v5: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
@@ -20,11 +22,15 @@ export interface DocumentRecord {
   type: DocumentType;
   /** Size of the original file in bytes. */
   size: number;
-  /** sha256 of `text`: two documents with the same text are the same document. */
+  /** sha256 of the document's text: two documents with the same text are the same document. */
   sha256: string;
   added: number;
   passageCount: number;
-  /** The extracted plain text, kept for "show in context" and for export. */
+}
+
+/** A document's extracted plain text, kept for re-indexing and export (passages hold their own slices). */
+export interface TextRecord {
+  docId: string;
   text: string;
 }
 
@@ -33,11 +39,11 @@ export interface PassageRecord {
   id: string;
   docId: string;
   ordinal: number;
-  /** Offsets into the document's text: `text === document.text.slice(start, end)`. */
+  /** Offsets into the document's text: `text === documentText.slice(start, end)`. */
   start: number;
   end: number;
   text: string;
-  /** Text just before the passage that the model reads with it: `document.text.slice(start - context.length, start)`. */
+  /** Text just before the passage that the model reads with it: `documentText.slice(start - context.length, start)`. */
   context: string;
   /**
    * sha256 of the passage's vector key (core/split.ts `vectorKey`: the text alone, or text and context); a vector
@@ -64,6 +70,7 @@ export const META_KEY = 'library';
 
 export interface PassageDB extends DBSchema {
   documents: { key: string; value: DocumentRecord; indexes: { 'by-sha256': string } };
+  texts: { key: string; value: TextRecord };
   passages: { key: string; value: PassageRecord; indexes: { 'by-doc': string; 'by-hash': string } };
   vectors: { key: [modelId: string, contentHash: string]; value: VectorRecord };
   meta: { key: typeof META_KEY; value: LibraryMeta };
@@ -102,6 +109,16 @@ const MIGRATIONS: readonly Migration[] = [
     let cursor = await tx.objectStore('passages').openCursor();
     while (cursor) {
       if (typeof cursor.value.context !== 'string') await cursor.update({ ...cursor.value, context: '' });
+      cursor = await cursor.continue();
+    }
+  },
+  async function v3ToV4(db, tx) {
+    db.createObjectStore('texts', { keyPath: 'docId' });
+    let cursor = await tx.objectStore('documents').openCursor();
+    while (cursor) {
+      const { text, ...document } = cursor.value as DocumentRecord & { text?: string };
+      await tx.objectStore('texts').put({ docId: document.id, text: text ?? '' });
+      await cursor.update(document);
       cursor = await cursor.continue();
     }
   },

@@ -22,7 +22,8 @@ async function snapshot(library: Library) {
   const documents = (await library.db.getAll('documents')).sort((a, b) => a.title.localeCompare(b.title));
   const passages = (await library.db.getAll('passages')).sort((a, b) => a.id.localeCompare(b.id));
   const vectors = (await library.db.getAll('vectors')).sort((a, b) => a.contentHash.localeCompare(b.contentHash));
-  return { documents, passages, vectors };
+  const texts = (await library.db.getAll('texts')).sort((a, b) => a.text.localeCompare(b.text));
+  return { documents, passages, vectors, texts };
 }
 
 async function fileJson(blob: Blob): Promise<Record<string, unknown>> {

@@ -17,13 +17,15 @@ import {
 import { modelRange, passageId, type Library } from './library.ts';
 
 export async function exportLibrary(library: Library): Promise<Blob> {
-  const tx = library.db.transaction(['documents', 'passages', 'vectors'], 'readonly');
-  const [documents, passages, vectors] = await Promise.all([
+  const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readonly');
+  const [documents, texts, passages, vectors] = await Promise.all([
     tx.objectStore('documents').getAll(),
+    tx.objectStore('texts').getAll(),
     tx.objectStore('passages').getAll(),
     tx.objectStore('vectors').getAll(modelRange(library.model.id)),
   ]);
   await tx.done;
+  const textOf = new Map(texts.map((t) => [t.docId, t.text]));
   const file: LibraryFile = {
     format: EXPORT_FORMAT,
     schemaVersion: DB_VERSION,
@@ -31,7 +33,15 @@ export async function exportLibrary(library: Library): Promise<Blob> {
     dims: library.model.dimensions,
     exported: new Date().toISOString(),
     counts: { documents: documents.length, passages: passages.length, vectors: vectors.length },
-    documents: documents.map(({ id, title, type, size, sha256, added, text }) => ({ id, title, type, size, sha256, added, text })),
+    documents: documents.map(({ id, title, type, size, sha256, added }) => ({
+      id,
+      title,
+      type,
+      size,
+      sha256,
+      added,
+      text: textOf.get(id) ?? '',
+    })),
     passages: passages.map(({ docId, ordinal, start, end, context, contentHash }) => ({
       docId,
       ordinal,
@@ -62,7 +72,7 @@ export async function importLibrary(library: Library, blob: Blob): Promise<Impor
   refuseMismatch(file, library);
   const { documents, passages, vectors } = await rebuildRecords(file, library.model.id);
 
-  const tx = library.db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+  const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
   const documentStore = tx.objectStore('documents');
   let importedDocuments = 0;
   let importedPassages = 0;
@@ -70,7 +80,9 @@ export async function importLibrary(library: Library, blob: Blob): Promise<Impor
     if (await documentStore.index('by-sha256').count(document.sha256)) continue; // already here
     // A random id collision is unlikely, but must not overwrite another document.
     const id = (await documentStore.count(document.id)) ? crypto.randomUUID() : document.id;
-    await documentStore.add({ ...document, id });
+    const { text, ...record } = document;
+    await documentStore.add({ ...record, id });
+    await tx.objectStore('texts').add({ docId: id, text });
     for (const passage of passages.get(document.id) ?? []) {
       await tx.objectStore('passages').add({ ...passage, id: passageId(id, passage.ordinal), docId: id });
       importedPassages++;
@@ -86,7 +98,10 @@ export async function importLibrary(library: Library, blob: Blob): Promise<Impor
   return { documents: importedDocuments, passages: importedPassages };
 }
 
-/** Schema 2 files differ from 3 only in lacking passage context, which parseLibraryFile fills in as none. */
+/**
+ * Schema 2 files differ from later ones only in lacking passage context, which parseLibraryFile fills in as none;
+ * schema 4 moved texts to their own store in the database but not in the file.
+ */
 const OLDEST_IMPORTABLE_SCHEMA = 2;
 
 function refuseMismatch(file: LibraryFile, library: Library): void {
@@ -108,7 +123,7 @@ function refuseMismatch(file: LibraryFile, library: Library): void {
 type FilePassage = Omit<PassageRecord, 'id' | 'docId'>;
 
 interface Records {
-  documents: DocumentRecord[];
+  documents: (DocumentRecord & { text: string })[];
   /** Passages by their document's id in the file; ids are given once the document's final id is known. */
   passages: Map<string, FilePassage[]>;
   vectors: VectorRecord[];
@@ -116,7 +131,7 @@ interface Records {
 
 /** Turns the file into records, checking every hash and offset first, so a bad file fails before any write. */
 async function rebuildRecords(file: LibraryFile, modelId: string): Promise<Records> {
-  const documents = new Map<string, DocumentRecord>();
+  const documents = new Map<string, DocumentRecord & { text: string }>();
   const passages = new Map<string, FilePassage[]>();
   for (const d of file.documents) {
     if ((await sha256Hex(d.text)) !== d.sha256) throw corrupt(`the text of "${d.title}" does not match its hash`);

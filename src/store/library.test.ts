@@ -26,6 +26,8 @@ describe('Library', () => {
     const passages = await library.getPassages(added.documentId);
     assert.deepEqual(passages.map((p) => p.text), ['First paragraph about rivers.', 'Second paragraph about mountains.', 'Third about the sea.']);
     for (const p of passages) assert.equal(THREE_PARAGRAPHS.slice(p.start, p.end), p.text);
+    assert.equal(await library.getText(added.documentId), THREE_PARAGRAPHS);
+    assert.equal('text' in ((await library.getDocument(added.documentId)) ?? {}), false, 'the text is stored apart');
     library.close();
   });
 
@@ -45,6 +47,7 @@ describe('Library', () => {
     await assert.rejects(library.addDocument(doc('Broken', THREE_PARAGRAPHS), spans), { name: 'ConstraintError' });
     assert.deepEqual(await library.listDocuments(), []);
     assert.equal((await library.db.count('passages')), 0);
+    assert.equal((await library.db.count('texts')), 0);
     library.close();
   });
 
@@ -59,6 +62,8 @@ describe('Library', () => {
     assert.deepEqual(removed.sort(), [`${drop.documentId}:0`, `${drop.documentId}:1`]);
     assert.deepEqual((await library.listDocuments()).map((d) => d.id), [keep.documentId]);
     assert.equal(await library.db.count('passages'), 2);
+    assert.equal(await library.getText(drop.documentId), undefined);
+    assert.equal(await library.db.count('texts'), 1);
     assert.equal(await library.db.count('vectors'), 2, 'the shared vector stays, the dropped one goes');
     const [summary] = await library.listDocuments();
     assert.equal(summary?.indexedCount, 2);
@@ -151,7 +156,7 @@ describe('Library', () => {
     await addText(library, 'A', THREE_PARAGRAPHS);
     await indexPending(library, countingEmbedder());
     await library.clear();
-    for (const store of ['documents', 'passages', 'vectors'] as const) assert.equal(await library.db.count(store), 0);
+    for (const store of ['documents', 'texts', 'passages', 'vectors'] as const) assert.equal(await library.db.count(store), 0);
     assert.equal(library.model.id, MODEL.id);
     library.close();
   });

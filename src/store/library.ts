@@ -113,7 +113,7 @@ export class Library {
     const hashes = await Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
     const id = crypto.randomUUID();
 
-    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
     const existing = await tx.objectStore('documents').index('by-sha256').get(sha256);
     if (existing) {
       await tx.done;
@@ -127,9 +127,11 @@ export class Library {
       sha256,
       added: Date.now(),
       passageCount: spans.length,
-      text: input.text,
     };
-    const writes: Promise<unknown>[] = [tx.objectStore('documents').add(document)];
+    const writes: Promise<unknown>[] = [
+      tx.objectStore('documents').add(document),
+      tx.objectStore('texts').add({ docId: id, text: input.text }),
+    ];
     const vectorReads = new Map<string, Promise<VectorRecord | undefined>>();
     const indexed: IndexedPassage[] = [];
     spans.forEach((span, i) => {
@@ -152,7 +154,7 @@ export class Library {
    * Returns the ids of the deleted passages (for the in-memory index).
    */
   async deleteDocument(id: string): Promise<string[]> {
-    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
     const passages = tx.objectStore('passages');
     const doomed = await passages.index('by-doc').getAll(id);
     await Promise.all(doomed.map((p) => passages.delete(p.id)));
@@ -163,6 +165,7 @@ export class Library {
       }
     }
     await tx.objectStore('documents').delete(id);
+    await tx.objectStore('texts').delete(id);
     await tx.done;
     return doomed.map((p) => p.id);
   }
@@ -196,11 +199,12 @@ export class Library {
     return [...removed];
   }
 
-  /** Removes every document, passage and vector; the model record stays. */
+  /** Removes every document, text, passage and vector; the model record stays. */
   async clear(): Promise<void> {
-    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
     await Promise.all([
       tx.objectStore('documents').clear(),
+      tx.objectStore('texts').clear(),
       tx.objectStore('passages').clear(),
       tx.objectStore('vectors').clear(),
       tx.done,
@@ -225,11 +229,16 @@ export class Library {
     await tx.done;
     return documents
       .sort((a, b) => a.added - b.added)
-      .map(({ text: _text, ...summary }) => ({ ...summary, indexedCount: indexedPerDoc.get(summary.id) ?? 0 }));
+      .map((summary) => ({ ...summary, indexedCount: indexedPerDoc.get(summary.id) ?? 0 }));
   }
 
   getDocument(id: string): Promise<DocumentRecord | undefined> {
     return this._db.get('documents', id);
+  }
+
+  /** The document's extracted text (what its passages are slices of). */
+  async getText(id: string): Promise<string | undefined> {
+    return (await this._db.get('texts', id))?.text;
   }
 
   getPassage(id: string): Promise<PassageRecord | undefined> {
