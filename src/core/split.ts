@@ -35,7 +35,7 @@ export interface PassageSpan {
   start: number;
   end: number;
   text: string;
-  /** Text just before the passage that is embedded with it (may be empty); see step 5 above. */
+  /** Text just before the passage that the model reads before it (may be empty); see step 5 above. */
   context: string;
 }
 
