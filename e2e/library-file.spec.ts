@@ -1,5 +1,5 @@
 /** The library file: export, clear, import gives the same answers without embedding again; a file made for
- * another model is refused and changes nothing. */
+ * another model is refused and changes nothing. Then re-indexing a document embeds it again. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ask, documentRows, expect, fileInput, fixturesDir, notices, openApp, test, waitForIndexed } from './support/app.ts';
@@ -9,7 +9,7 @@ const questions = [
   { question: 'How often does a sourdough culture have to be given flour and water?', answer: 'every twelve hours' },
 ];
 
-test('export → clear → import restores the same results; a mismatched file is refused', async ({ page }, testInfo) => {
+test('export → clear → import restores the same results; a mismatched file is refused; re-index embeds again', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   await openApp(page);
   await fileInput(page).setInputFiles(['lighthouse.txt', 'sourdough.md'].map((f) => path.join(fixturesDir, f)));
@@ -63,4 +63,14 @@ test('export → clear → import restores the same results; a mismatched file i
   await settings.locator('input[type=file]').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
   await expect(page.locator('notice-list li.error').first()).toContainText('“notes.json” was not imported');
   await expect(documentRows(page)).toHaveCount(2);
+
+  // Re-index one document: it is split and embedded again, and answers as before.
+  const lighthouse = documentRows(page).filter({ hasText: 'lighthouse' });
+  const passages = Number(await lighthouse.locator('.indexed').getAttribute('data-passages'));
+  const embeddedBeforeReindex = Number(await page.locator('passage-shell').getAttribute('data-session-embedded'));
+  await lighthouse.getByRole('button', { name: /^Re-index / }).click();
+  await waitForIndexed(page, 2);
+  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', String(embeddedBeforeReindex + passages));
+  const again = await ask(page, questions[0]!.question);
+  expect(again.passage).toContain(questions[0]!.answer);
 });
