@@ -64,7 +64,9 @@ try {
   await page.locator(`search-results ol[data-query="${question}"][aria-busy=false] li.result`).first().waitFor();
 
   // A calm picture: no transient notices or toasts, no focus ring in the search box.
-  for (const button of await page.locator('notice-list button').all()) await button.click();
+  // Dismissing a notice removes it, so always dismiss the first one left.
+  const notices = page.locator('notice-list button');
+  while ((await notices.count()) > 0) await notices.first().click();
   const dismiss = page.locator('update-prompt button');
   if (await dismiss.count()) await dismiss.last().click();
   await page.locator('search-box input').blur();
