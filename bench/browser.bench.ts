@@ -13,7 +13,6 @@
  * afterwards): first visit → reload → import → queries. Timings are taken inside the page (performance.now(),
  * relative to the navigation for "model ready"); results are medians. Not part of `npm test`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -22,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config.ts';
 import { ask, corpusDir, fileInput, repoRoot, waitForIndexed, waitForModel, waitForServiceWorker } from '../e2e/support/app.ts';
+import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { readQueries } from './queries.ts';
 
 const PREVIEW_PORT = 4174;
@@ -106,41 +106,6 @@ const median = (xs: readonly number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
-
-async function reachable(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url)).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function startPreview(): Promise<ChildProcess> {
-  const url = `http://localhost:${PREVIEW_PORT}/`;
-  if (await reachable(url)) throw new Error(`something already answers on :${PREVIEW_PORT}; stop it first`);
-  // Its own process group, so stopping it also stops the vite process npx starts.
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PREVIEW_PORT), '--strictPort'], {
-    cwd: repoRoot,
-    stdio: 'ignore',
-    detached: true,
-  });
-  for (let i = 0; i < 120; i++) {
-    if (await reachable(url)) return server;
-    if (server.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  stopPreview(server);
-  throw new Error(`vite preview did not start on :${PREVIEW_PORT} (run \`npx vite build\` first)`);
-}
-
-function stopPreview(server: ChildProcess): void {
-  if (server.pid === undefined || server.exitCode !== null) return;
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    server.kill('SIGTERM');
-  }
-}
 
 /** Forwards to the preview server without COOP/COEP, so pages from it are not cross-origin isolated. */
 function startPlainProxy(): Promise<http.Server> {
@@ -253,7 +218,7 @@ function summarise(label: string, runs: readonly RunResult[]): void {
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; load average at start ${loadavg()}`);
 const started = performance.now();
-const server = await startPreview();
+const server = await startPreview(PREVIEW_PORT);
 const proxy = await startPlainProxy();
 try {
   const browserVersion = await chromium.launch(chromiumLaunch).then(async (b) => {

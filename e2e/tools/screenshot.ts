@@ -6,12 +6,12 @@
  *
  * Uses the preview server on :4173 when one is running, otherwise starts `vite preview` and stops it afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { chromiumLaunch } from '../../playwright.config.ts';
+import { reachable, startPreview, stopPreview } from '../support/preview.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const url = 'http://localhost:4173/';
@@ -19,25 +19,7 @@ const dark = process.argv.includes('--dark');
 const out = path.join(root, dark ? 'docs/screenshot-dark.png' : 'docs/screenshot.png');
 const question = 'What freedoms should everyone in the world have?';
 
-async function reachable(): Promise<boolean> {
-  try {
-    return (await fetch(url)).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function startPreview(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', '4173', '--strictPort'], { cwd: root, stdio: 'ignore' });
-  for (let i = 0; i < 120; i++) {
-    if (await reachable()) return server;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  server.kill();
-  throw new Error('vite preview did not start on :4173 (run `npx vite build` first)');
-}
-
-const server = (await reachable()) ? null : await startPreview();
+const server = (await reachable(url)) ? null : await startPreview(4173);
 const browser = await chromium.launch(chromiumLaunch);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: dark ? 'dark' : 'light' });
@@ -78,5 +60,5 @@ try {
   console.log(`wrote ${path.relative(root, out)}`);
 } finally {
   await browser.close();
-  server?.kill();
+  if (server) stopPreview(server);
 }
