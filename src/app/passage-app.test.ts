@@ -3,17 +3,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImportedText, Progress } from './api.ts';
 import { PassageApp } from './passage-app.ts';
+import { sha256Hex } from '../core/hash.ts';
+import { SPLIT_RECIPE } from '../core/split.ts';
+import { openDatabase } from '../store/db.ts';
 import { createFakeEngine, fakeEnvironment, FakeWorker, type FakeEngine } from '../worker/fake-engine.test-support.ts';
 
 let counter = 0;
 
 /** The app over a fake in-process worker (deterministic vectors) and a fresh fake IndexedDB database. */
-function setup(options: { whenReady?: Promise<void> } = {}) {
+function setup(options: { whenReady?: Promise<void>; dbName?: string } = {}) {
   let engine: FakeEngine | null = null;
   const workers: FakeWorker[] = [];
   const app = new PassageApp({
     ...options,
-    dbName: `app-test-${process.pid}-${++counter}`,
+    dbName: options.dbName ?? `app-test-${process.pid}-${++counter}`,
     createWorker: () => {
       const worker = new FakeWorker(
         fakeEnvironment(createFakeEngine(), {
@@ -210,6 +213,36 @@ describe('PassageApp', () => {
     const [top] = await app.search('Nile', { hybrid: false });
     assert.equal(top?.documentTitle, 'Rivers');
     await app.dispose();
+  });
+
+  it('splits documents made by an older splitting recipe again at start, and embeds them again', async () => {
+    const dbName = `app-test-${process.pid}-${++counter}`;
+    const first = setup({ dbName });
+    await first.app.start();
+    const { documentId } = await first.app.addDocument(RIVERS);
+    await first.app.resumeIndexing();
+    await first.app.dispose();
+
+    // Make it look like a document stored before passages had context (recipe 1).
+    const db = await openDatabase({ name: dbName });
+    const { splitRecipe: _recipe, ...oldDocument } = (await db.get('documents', documentId))!;
+    await db.put('documents', oldDocument);
+    for (const passage of await db.getAllFromIndex('passages', 'by-doc', documentId)) {
+      await db.put('passages', { ...passage, context: '', contentHash: await sha256Hex(passage.text) });
+    }
+    db.close();
+
+    const second = setup({ dbName });
+    await second.app.start();
+    await second.app.resumeIndexing();
+    const reopened = await openDatabase({ name: dbName });
+    const passages = await reopened.getAllFromIndex('passages', 'by-doc', documentId);
+    assert.equal((await reopened.get('documents', documentId))?.splitRecipe, SPLIT_RECIPE);
+    assert.ok(passages.some((p) => p.context !== ''), 'split again, with context');
+    reopened.close();
+    assert.equal(second.engine()!.embedCalls.flat().length, 3, 'its passages were embedded again');
+    assert.deepEqual((await second.app.listDocuments()).map((d) => [d.indexedCount, d.passageCount]), [[3, 3]]);
+    await second.app.dispose();
   });
 
   it('re-indexes a document by embedding its passages again', async () => {

@@ -97,7 +97,22 @@ export class PassageApp implements PassageApi {
 
   async start(): Promise<void> {
     await this._loadModel();
+    await this._resplitStaleDocuments();
     this._indexInBackground();
+  }
+
+  /**
+   * Documents split by an older recipe (before passage context, say) are split again and re-embedded, once; a
+   * document that fails keeps its old passages, which still answer.
+   */
+  private async _resplitStaleDocuments(): Promise<void> {
+    for (const id of await (await this._openLibrary()).staleDocumentIds()) {
+      try {
+        await this.reindexDocument(id);
+      } catch (error) {
+        console.error(`Passage: could not split document ${id} again`, error);
+      }
+    }
   }
 
   /** Resumes indexing without awaiting it; a failure is reported by `_runIndexing` as an `error` stage. */

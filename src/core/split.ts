@@ -65,6 +65,11 @@ export interface SplitOptions {
 }
 
 export const MIN_PASSAGE_CHARS = 40;
+/**
+ * Bump when what splitDocument returns for a text changes (2: passages carry context). Documents split by an
+ * older recipe are split again, and so embedded again, when the app starts.
+ */
+export const SPLIT_RECIPE = 2;
 /** A line seen this often in one document is a running header or footer. */
 const REPEATED_LINE_COUNT = 3;
 const HAS_LETTER = /\p{L}/u;

@@ -26,6 +26,8 @@ export interface DocumentRecord {
   sha256: string;
   added: number;
   passageCount: number;
+  /** The core/split.ts SPLIT_RECIPE its passages were made with; absent = 1 (before passage context). */
+  splitRecipe?: number;
 }
 
 /** A document's extracted plain text, kept for re-indexing and export (passages hold their own slices). */

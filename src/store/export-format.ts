@@ -4,7 +4,7 @@
  * ```
  * { format: 'passage-library', schemaVersion, modelId, dims, exported: ISO date,
  *   counts: { documents, passages, vectors },
- *   documents: [{ id, title, type, size, sha256, added, text }],
+ *   documents: [{ id, title, type, size, sha256, added, splitRecipe?, text }],
  *   passages:  [{ docId, ordinal, start, end, contextStart, contentHash }],
  *              // text = document.text.slice(start, end), context = document.text.slice(contextStart, start);
  *              // schema 2 files have no contextStart (no context: contextStart = start)
@@ -93,6 +93,7 @@ export function parseLibraryFile(json: unknown): LibraryFile {
         size: num(d['size'], `documents[${i}].size`),
         sha256: str(d['sha256'], `documents[${i}].sha256`),
         added: num(d['added'], `documents[${i}].added`),
+        ...(d['splitRecipe'] === undefined ? {} : { splitRecipe: num(d['splitRecipe'], `documents[${i}].splitRecipe`) }),
         text: str(d['text'], `documents[${i}].text`),
       };
     }),

@@ -33,13 +33,14 @@ export async function exportLibrary(library: Library): Promise<Blob> {
     dims: library.model.dimensions,
     exported: new Date().toISOString(),
     counts: { documents: documents.length, passages: passages.length, vectors: vectors.length },
-    documents: documents.map(({ id, title, type, size, sha256, added }) => ({
+    documents: documents.map(({ id, title, type, size, sha256, added, splitRecipe }) => ({
       id,
       title,
       type,
       size,
       sha256,
       added,
+      ...(splitRecipe === undefined ? {} : { splitRecipe }),
       text: textOf.get(id) ?? '',
     })),
     passages: passages.map(({ docId, ordinal, start, end, context, contentHash }) => ({

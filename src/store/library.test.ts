@@ -127,6 +127,18 @@ describe('Library', () => {
     library.close();
   });
 
+  it('names the documents split by an older recipe, until they are split again', async () => {
+    const library = await openFresh();
+    const { documentId } = await addText(library, 'Old', THREE_PARAGRAPHS);
+    assert.deepEqual(await library.staleDocumentIds(), []);
+    const { splitRecipe: _recipe, ...before } = (await library.getDocument(documentId))!;
+    await library.db.put('documents', before); // as stored before recipes were recorded
+    assert.deepEqual(await library.staleDocumentIds(), [documentId]);
+    await library.replacePassages(documentId, paragraphs(THREE_PARAGRAPHS, { withContext: true }));
+    assert.deepEqual(await library.staleDocumentIds(), []);
+    library.close();
+  });
+
   it('embeds a passage after its context and keys its vector by the hash of both', async () => {
     const library = await openFresh();
     const added = await addText(library, 'Pact', 'The allies argue over a pact.\n\nIt expires soon.', { withContext: true });

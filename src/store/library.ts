@@ -6,7 +6,7 @@
  */
 import type { DocumentSummary, ImportedText } from '../app/api.ts';
 import { sha256Hex } from '../core/hash.ts';
-import { vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
+import { SPLIT_RECIPE, vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
 import {
   DB_VERSION,
   META_KEY,
@@ -127,6 +127,7 @@ export class Library {
       sha256,
       added: Date.now(),
       passageCount: spans.length,
+      splitRecipe: SPLIT_RECIPE,
     };
     const writes: Promise<unknown>[] = [
       tx.objectStore('documents').add(document),
@@ -194,7 +195,7 @@ export class Library {
       for (const id of await passages.index('by-hash').getAllKeys(contentHash)) removed.add(id);
     }
     await Promise.all(spans.map((span, i) => passages.add(passageRecord(docId, span, hashes[i]!))));
-    await tx.objectStore('documents').put({ ...document, passageCount: spans.length });
+    await tx.objectStore('documents').put({ ...document, passageCount: spans.length, splitRecipe: SPLIT_RECIPE });
     await tx.done;
     return [...removed];
   }
@@ -230,6 +231,15 @@ export class Library {
     return documents
       .sort((a, b) => a.added - b.added)
       .map((summary) => ({ ...summary, indexedCount: indexedPerDoc.get(summary.id) ?? 0 }));
+  }
+
+  /** Documents whose passages were made by an older SPLIT_RECIPE, oldest first: they should be split again. */
+  async staleDocumentIds(): Promise<string[]> {
+    const documents = await this._db.getAll('documents');
+    return documents
+      .filter((d) => (d.splitRecipe ?? 1) < SPLIT_RECIPE)
+      .sort((a, b) => a.added - b.added)
+      .map((d) => d.id);
   }
 
   getDocument(id: string): Promise<DocumentRecord | undefined> {
