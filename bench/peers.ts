@@ -32,7 +32,10 @@ import type { Engine } from '../src/worker/engine.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';
 
 const DEFAULT_DOCS = [path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), path.join(REPO_ROOT, '.cache', 'sotu-docs')];
-const DEFAULT_QUERIES = [path.join(REPO_ROOT, 'bench', 'eval', 'articles.jsonl'), path.join(REPO_ROOT, 'bench', 'eval', 'sotu.jsonl')];
+/** Every question set in bench/eval (145 questions). */
+const DEFAULT_QUERIES = ['articles', 'articles-check', 'articles-natural', 'articles-paraphrased', 'articles-heldout', 'sotu'].map((set) =>
+  path.join(REPO_ROOT, 'bench', 'eval', `${set}.jsonl`),
+);
 /** SemanticFinder's default chunking: "Split by # Chars", 100 (its index.html, do-me/SemanticFinder). */
 const SEMANTICFINDER_DEFAULT_CHARS = 100;
 
