@@ -15,6 +15,7 @@ import manifest from '../../models/manifest.json';
 import { sha256Hex } from '../core/hash.ts';
 import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
 import { searchPassages } from '../core/rank.ts';
+import type { PassageSpan } from '../core/split.ts';
 import { SearchIndex } from '../core/search-index.ts';
 import { exportLibrary, importLibrary } from '../store/export.ts';
 import { indexPending, type Embedder } from '../store/indexer.ts';
@@ -53,6 +54,11 @@ export const DEFAULT_CONTEXT_RADIUS = 1;
 
 function createEmbedWorker(): WorkerLike {
   return new Worker(new URL('../worker/embed-worker.ts', import.meta.url), { type: 'module', name: 'passage-embed' });
+}
+
+interface StoredSplit {
+  id: string;
+  spans: PassageSpan[];
 }
 
 interface IndexingRun {
@@ -102,16 +108,25 @@ export class PassageApp implements PassageApi {
   }
 
   /**
-   * Documents split by an older recipe (before passage context, say) are split again and re-embedded, once; a
-   * document that fails keeps its old passages, which still answer.
+   * Documents split by an older recipe (before passage context, say) are split again and re-embedded, once, all
+   * in one pause of indexing; a document that fails keeps its old passages, which still answer, and is tried
+   * again at the next start.
    */
   private async _resplitStaleDocuments(): Promise<void> {
+    const splits: StoredSplit[] = [];
     for (const id of await (await this._openLibrary()).staleDocumentIds()) {
       try {
-        await this.reindexDocument(id);
+        const split = await this._splitStored(id);
+        if (split) splits.push(split);
       } catch (error) {
         console.error(`Passage: could not split document ${id} again`, error);
       }
+    }
+    if (splits.length === 0) return;
+    try {
+      await this._replacePassages(splits);
+    } catch (error) {
+      console.error('Passage: could not store documents split again', error);
     }
   }
 
@@ -163,12 +178,23 @@ export class PassageApp implements PassageApi {
 
   /** Splits the stored text again (the splitter may have changed since) and embeds every passage anew. */
   async reindexDocument(id: string): Promise<void> {
+    const split = await this._splitStored(id);
+    if (split) await this._replacePassages([split]);
+  }
+
+  /** A stored document's text split by the current splitter; null when the document is gone. */
+  private async _splitStored(id: string): Promise<StoredSplit | null> {
     const text = await (await this._openLibrary()).getText(id);
-    if (text === undefined) return;
-    await this._loadModel();
-    const spans = await (await this._embedderClient()).split(text);
+    if (text === undefined) return null;
+    await this._loadModel(); // splitting counts tokens with the model's tokenizer
+    return { id, spans: await (await this._embedderClient()).split(text) };
+  }
+
+  private async _replacePassages(splits: readonly StoredSplit[]): Promise<void> {
     await this._whileIndexingStopped(async (library, index) => {
-      for (const passageId of await library.replacePassages(id, spans)) index.remove(passageId);
+      for (const { id, spans } of splits) {
+        for (const passageId of await library.replacePassages(id, spans)) index.remove(passageId);
+      }
       this._highlighter.clear(); // its sentence vectors are cached by passage id, and the ids now name new text
     });
   }

@@ -61,6 +61,11 @@ export function passageId(docId: string, ordinal: number): string {
   return `${docId}:${ordinal}`;
 }
 
+/** Each span's content hash: the sha-256 of its vector key. Computed before a transaction opens (see addDocument). */
+function contentHashes(spans: readonly PassageSpan[]): Promise<string[]> {
+  return Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
+}
+
 function passageRecord(docId: string, span: PassageSpan, contentHash: string): PassageRecord {
   const { ordinal, start, end, text, context } = span;
   return { id: passageId(docId, ordinal), docId, ordinal, start, end, text, context, contentHash };
@@ -110,7 +115,7 @@ export class Library {
   async addDocument(input: ImportedText, spans: readonly PassageSpan[]): Promise<AddedDocument> {
     // Hash before the transaction opens: awaiting anything but IndexedDB inside it would commit it early.
     const sha256 = await sha256Hex(input.text);
-    const hashes = await Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
+    const hashes = await contentHashes(spans);
     const id = crypto.randomUUID();
 
     const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
@@ -179,7 +184,7 @@ export class Library {
    * ones and those that lost a shared vector). A document deleted meanwhile is left alone.
    */
   async replacePassages(docId: string, spans: readonly PassageSpan[]): Promise<string[]> {
-    const hashes = await Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
+    const hashes = await contentHashes(spans);
     const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
     const document = await tx.objectStore('documents').get(docId);
     if (!document) {
