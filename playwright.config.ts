@@ -15,7 +15,8 @@ export const chromiumLaunch = {
   ],
 };
 
-const port = 4173;
+// PASSAGE_E2E_PORT lets two checkouts run their e2e suites side by side.
+const port = Number(process.env.PASSAGE_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
