@@ -41,6 +41,12 @@ export interface SearchHit {
   highlight: { start: number; end: number } | null;
 }
 
+export interface SearchOutcome {
+  hits: SearchHit[];
+  /** The word index is still loading after a reload: these hits were ranked by meaning alone. */
+  byMeaningOnly: boolean;
+}
+
 export interface ContextPassage {
   passageId: string;
   ordinal: number;
@@ -89,7 +95,7 @@ export interface PassageApi {
   /** Starts (or resumes) indexing of everything pending. */
   resumeIndexing(): Promise<void>;
 
-  search(query: string, options?: { k?: number; hybrid?: boolean; signal?: AbortSignal }): Promise<SearchHit[]>;
+  search(query: string, options?: { k?: number; hybrid?: boolean; signal?: AbortSignal }): Promise<SearchOutcome>;
   context(passageId: string, radius?: number): Promise<ContextPassage[]>;
 
   exportLibrary(): Promise<Blob>;

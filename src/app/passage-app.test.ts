@@ -6,6 +6,7 @@ import { PassageApp } from './passage-app.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { SPLIT_RECIPE } from '../core/split.ts';
 import { openDatabase } from '../store/db.ts';
+import { LibraryService } from '../store/library-service.ts';
 import { createFakeEngine, fakeEnvironment, FakeWorker, type FakeEngine } from '../worker/fake-engine.test-support.ts';
 
 let counter = 0;
@@ -14,9 +15,11 @@ let counter = 0;
 function setup(options: { whenReady?: Promise<void>; dbName?: string } = {}) {
   let engine: FakeEngine | null = null;
   const workers: FakeWorker[] = [];
+  const dbName = options.dbName ?? `app-test-${process.pid}-${++counter}`;
   const app = new PassageApp({
     ...options,
-    dbName: options.dbName ?? `app-test-${process.pid}-${++counter}`,
+    dbName,
+    createLibrary: (model) => new LibraryService(model, { dbName }),
     createWorker: () => {
       const worker = new FakeWorker(
         fakeEnvironment(createFakeEngine(), {
@@ -82,12 +85,12 @@ describe('PassageApp', () => {
 
     ready();
     await started;
-    assert.deepEqual(await searched, []);
+    assert.deepEqual((await searched).hits, []);
     assert.equal(workers.length, 1);
     assert.equal(workers[0]!.received[0]?.type, 'load');
     await app.addDocument(RIVERS);
     await app.resumeIndexing();
-    assert.equal((await app.search('Nile'))[0]?.documentTitle, 'Rivers');
+    assert.equal((await app.search('Nile')).hits[0]?.documentTitle, 'Rivers');
     assert.equal(workers.length, 1, 'one worker for the whole session');
     await app.dispose();
     assert.equal(workers[0]!.terminated, true);
@@ -109,7 +112,7 @@ describe('PassageApp', () => {
     const listed = await app.listDocuments();
     assert.deepEqual(listed.map((d) => [d.title, d.indexedCount, d.passageCount]), [['Rivers', 3, 3], ['Kitchen', 1, 1]]);
 
-    const [top] = await app.search('longest river Nile Africa');
+    const [top] = (await app.search('longest river Nile Africa')).hits;
     assert.equal(top?.documentId, rivers.documentId);
     assert.equal(top?.ordinal, 1);
     assert.equal(top?.documentTitle, 'Rivers');
@@ -119,7 +122,7 @@ describe('PassageApp', () => {
     assert.deepEqual(around.map((c) => [c.ordinal, c.isHit]), [[0, false], [1, true], [2, false]]);
 
     await app.deleteDocument(kitchen.documentId);
-    const afterDelete = await app.search('bread flour yeast dough', { k: 10 });
+    const afterDelete = (await app.search('bread flour yeast dough', { k: 10 })).hits;
     assert.ok(afterDelete.every((hit) => hit.documentId !== kitchen.documentId));
     assert.deepEqual((await app.listDocuments()).map((d) => d.title), ['Rivers']);
     await app.dispose();
@@ -148,7 +151,7 @@ describe('PassageApp', () => {
     assert.equal((await app.listDocuments())[1]?.indexedCount, 2);
 
     const sharedHits = async (mode: { hybrid: boolean }) =>
-      (await app.search('longest river Nile Africa', { k: 10, ...mode }))
+      (await app.search('longest river Nile Africa', { k: 10, ...mode })).hits
         .filter((hit) => hit.text === shared)
         .map((hit) => hit.passageId)
         .sort();
@@ -203,14 +206,14 @@ describe('PassageApp', () => {
 
     await app.clearLibrary();
     assert.deepEqual(await app.listDocuments(), []);
-    assert.deepEqual(await app.search('Nile'), []);
+    assert.deepEqual((await app.search('Nile')).hits, []);
 
     const passageCalls = () => engine()!.embedCalls.length;
     const before = passageCalls();
     assert.deepEqual(await app.importLibrary(file), { documents: 1, passages: 3 });
     await app.resumeIndexing();
     assert.equal(passageCalls(), before, 'imported vectors were not recomputed');
-    const [top] = await app.search('Nile', { hybrid: false });
+    const [top] = (await app.search('Nile', { hybrid: false })).hits;
     assert.equal(top?.documentTitle, 'Rivers');
     await app.dispose();
   });

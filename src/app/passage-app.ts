@@ -11,15 +11,15 @@
  * - changes that remove vectors (delete, re-index, clear, import) stop indexing first, so a batch in flight
  *   can't put a deleted passage back into the in-memory index; indexing resumes afterwards.
  */
+import { proxy, wrap } from 'comlink';
 import manifest from '../../models/manifest.json';
 import { sha256Hex } from '../core/hash.ts';
 import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
-import { searchPassages } from '../core/rank.ts';
 import type { PassageSpan } from '../core/split.ts';
-import { SearchIndex } from '../core/search-index.ts';
-import { exportLibrary, importLibrary } from '../store/export.ts';
-import { indexPending, type Embedder } from '../store/indexer.ts';
-import { Library, type IndexedPassage } from '../store/library.ts';
+import { indexPending, type Embedder, type PendingWork } from '../store/indexer.ts';
+import type { LibraryModel } from '../store/library.ts';
+import type { LibraryService } from '../store/library-service.ts';
+import type { LibraryWorkerFactory } from '../store/library-worker.ts';
 import { EmbedderClient, type WorkerLike } from '../worker/client.ts';
 import type { LoadResult, PreferredDevice, WorkerProgress } from '../worker/protocol.ts';
 import type {
@@ -29,12 +29,19 @@ import type {
   ImportedText,
   PassageApi,
   Progress,
-  SearchHit,
+  SearchOutcome,
   StorageInfo,
 } from './api.ts';
 import { rememberDevice, rememberedDevice } from './device-memory.ts';
-import { Highlighter } from './highlighter.ts';
 import { Listeners } from './listeners.ts';
+
+/**
+ * What the app asks of the library: the library worker's service (through Comlink in the browser), or the same
+ * class in-process (Node tests). Every method is async either way.
+ */
+export type LibraryBackend = {
+  [K in keyof LibraryService as LibraryService[K] extends (...args: never[]) => Promise<unknown> ? K : never]: LibraryService[K];
+};
 
 export interface PassageAppOptions {
   /** Resolves when the model may be fetched (the service worker controls the page). */
@@ -45,6 +52,8 @@ export interface PassageAppOptions {
   device?: PreferredDevice;
   /** For tests: a fake worker and a throwaway database. The worker is created once, after `whenReady`. */
   createWorker?: () => WorkerLike;
+  /** For tests: the library in-process instead of in the library worker. */
+  createLibrary?: (model: LibraryModel) => LibraryBackend;
   dbName?: string;
   storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
 }
@@ -54,6 +63,27 @@ export const DEFAULT_CONTEXT_RADIUS = 1;
 
 function createEmbedWorker(): WorkerLike {
   return new Worker(new URL('../worker/embed-worker.ts', import.meta.url), { type: 'module', name: 'passage-embed' });
+}
+
+/** The library worker, reached through Comlink; its service object stays in the worker. */
+function createLibraryWorker(model: LibraryModel, dbName: string | undefined): LibraryBackend {
+  const worker = new Worker(new URL('../store/library-worker.ts', import.meta.url), { type: 'module', name: 'passage-library' });
+  const factory = wrap<LibraryWorkerFactory>(worker);
+  const service = factory.create(
+    model,
+    dbName,
+    proxy({
+      onVersionChange: () => console.warn('Passage: a newer version was opened in another tab; reload this one.'),
+      onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
+    }),
+  );
+  // Every call waits for the remote service, then runs there.
+  return new Proxy({} as LibraryBackend, {
+    get: (_target, name) => async (...args: unknown[]) => {
+      const remote = (await service) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
+      return remote[name]!(...args);
+    },
+  });
 }
 
 interface StoredSplit {
@@ -74,23 +104,15 @@ export class PassageApp implements PassageApi {
   private _disposed = false;
   private readonly _progress = new Listeners<Progress>();
   private readonly _libraryChange = new Listeners<void>();
-  private readonly _highlighter: Highlighter;
   private readonly _embedder: Embedder;
-  private _library: Promise<Library> | null = null;
-  private _index: Promise<SearchIndex<string>> | null = null;
+  private _library: LibraryBackend | null = null;
   private _loading: Promise<LoadResult> | null = null;
   private _indexing: IndexingRun | null = null;
   private _indexAgain = false;
-  /** Document titles for search hits; cleared whenever documents change. */
-  private readonly _titleCache = new Map<string, string>();
 
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
     this.model = findModel(manifest as ModelManifest, options.modelId);
-    this._highlighter = new Highlighter(
-      async (texts, signal) => (await this._embedderClient()).embed(texts, 'passage', signal ? { signal } : {}),
-      this.model.dimensions,
-    );
     this._embedder = {
       embed: async (passages, signal) =>
         (await this._embedderClient()).embed(
@@ -102,6 +124,7 @@ export class PassageApp implements PassageApi {
   }
 
   async start(): Promise<void> {
+    void this._openLibrary().ready().catch(() => undefined); // the index loads while the model does
     await this._loadModel();
     await this._resplitStaleDocuments();
     this._indexInBackground();
@@ -114,7 +137,7 @@ export class PassageApp implements PassageApi {
    */
   private async _resplitStaleDocuments(): Promise<void> {
     const splits: StoredSplit[] = [];
-    for (const id of await (await this._openLibrary()).staleDocumentIds()) {
+    for (const id of await this._openLibrary().staleDocumentIds()) {
       try {
         const split = await this._splitStored(id);
         if (split) splits.push(split);
@@ -144,26 +167,22 @@ export class PassageApp implements PassageApi {
   }
 
   async listDocuments(): Promise<DocumentSummary[]> {
-    return (await this._openLibrary()).listDocuments();
+    return this._openLibrary().listDocuments();
   }
 
   async addDocument(doc: ImportedText): Promise<AddResult> {
     if (doc.text.trim() === '') throw new Error(`“${doc.title}” has no text to index.`);
-    const library = await this._openLibrary();
+    const library = this._openLibrary();
     // A duplicate is answered before splitting, which would need the model.
     const existing = await library.findBySha256(await sha256Hex(doc.text));
-    if (existing) return { documentId: existing.id, duplicate: true, passageCount: existing.passageCount };
+    if (existing) return existing;
 
     await this._loadModel(); // splitting counts tokens with the model's tokenizer
     const spans = await (await this._embedderClient()).split(doc.text);
     if (spans.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
-    const { indexed, ...added } = await library.addDocument(doc, spans);
+    // Passages whose text already has a vector (shared with a stored passage) are searchable at once.
+    const added = await library.addDocument(doc, spans);
     if (!added.duplicate) {
-      // Passages whose text already has a vector (shared with a stored passage) are never embedded again, so
-      // the indexer never reports them: they go into search now. Adding an id twice replaces it, so an index
-      // that is loaded from the library just now (and so has them already) stays as it is.
-      const index = await this._searchIndex();
-      for (const item of indexed) addToIndex(index, item);
       this._libraryChange.emit();
       this._indexInBackground();
     }
@@ -171,9 +190,7 @@ export class PassageApp implements PassageApi {
   }
 
   async deleteDocument(id: string): Promise<void> {
-    await this._whileIndexingStopped(async (library, index) => {
-      for (const passageId of await library.deleteDocument(id)) index.remove(passageId);
-    });
+    await this._whileIndexingStopped((library) => library.deleteDocument(id));
   }
 
   /** Splits the stored text again (the splitter may have changed since) and embeds every passage anew. */
@@ -184,27 +201,20 @@ export class PassageApp implements PassageApi {
 
   /** A stored document's text split by the current splitter; null when the document is gone. */
   private async _splitStored(id: string): Promise<StoredSplit | null> {
-    const text = await (await this._openLibrary()).getText(id);
+    const text = await this._openLibrary().getText(id);
     if (text === undefined) return null;
     await this._loadModel(); // splitting counts tokens with the model's tokenizer
     return { id, spans: await (await this._embedderClient()).split(text) };
   }
 
   private async _replacePassages(splits: readonly StoredSplit[]): Promise<void> {
-    await this._whileIndexingStopped(async (library, index) => {
-      for (const { id, spans } of splits) {
-        for (const passageId of await library.replacePassages(id, spans)) index.remove(passageId);
-      }
-      this._highlighter.clear(); // its sentence vectors are cached by passage id, and the ids now name new text
+    await this._whileIndexingStopped(async (library) => {
+      for (const { id, spans } of splits) await library.replacePassages(id, spans);
     });
   }
 
   async clearLibrary(): Promise<void> {
-    await this._whileIndexingStopped(async (library) => {
-      await library.clear();
-      this._index = Promise.resolve(new SearchIndex<string>(this.model.dimensions));
-      this._highlighter.clear();
-    });
+    await this._whileIndexingStopped((library) => library.clear());
   }
 
   cancelIndexing(): void {
@@ -228,57 +238,35 @@ export class PassageApp implements PassageApi {
     return run.done;
   }
 
-  async search(query: string, options: { k?: number; hybrid?: boolean; signal?: AbortSignal } = {}): Promise<SearchHit[]> {
+  async search(query: string, options: { k?: number; hybrid?: boolean; signal?: AbortSignal } = {}): Promise<SearchOutcome> {
     const { k = DEFAULT_RESULT_COUNT, hybrid = true, signal } = options;
     const text = query.trim();
-    if (text === '') return [];
-    const [library, index] = await Promise.all([this._openLibrary(), this._searchIndex()]);
+    if (text === '') return { hits: [], byMeaningOnly: false };
+    const started = performance.now();
     const queryVector = await this._queryVector(text, signal);
-    const hits = searchPassages(index, queryVector, text, { k, mode: hybrid ? 'hybrid' : 'dense' });
-
-    const passages = await Promise.all(hits.map((hit) => library.getPassage(hit.id)));
-    const found = hits.flatMap((hit, i) => (passages[i] ? [{ hit, passage: passages[i] }] : [])); // deleted meanwhile
-    const titles = await this._titles(library, found.map((f) => f.passage.docId));
-    const highlights = await this._highlighter.highlight(
-      found.map((f) => ({ passageId: f.passage.id, text: f.passage.text })),
-      queryVector,
-      text,
-      signal,
-    );
+    const embedded = performance.now();
+    const { hits, byMeaningOnly, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid });
     signal?.throwIfAborted();
-    return found.map(({ hit, passage }, i) => ({
-      passageId: passage.id,
-      documentId: passage.docId,
-      documentTitle: titles.get(passage.docId) ?? '',
-      ordinal: passage.ordinal,
-      text: passage.text,
-      score: hit.score,
-      dense: hit.dense ?? 0,
-      lexical: hit.lexical ?? 0,
-      highlight: highlights[i] ?? null,
-    }));
+    // For the scale benchmark (bench:scale) and for anyone profiling: where a query's time goes.
+    measure('passage:query:embed', started, embedded - started);
+    measure('passage:query:rank', embedded, timings.rank);
+    measure('passage:query:read', embedded + timings.rank, timings.read);
+    measure('passage:query:highlight', embedded + timings.rank + timings.read, timings.highlight);
+    return { hits, byMeaningOnly };
   }
 
   async context(passageId: string, radius = DEFAULT_CONTEXT_RADIUS): Promise<ContextPassage[]> {
-    const library = await this._openLibrary();
-    return (await library.neighbours(passageId, radius)).map(({ passage, isCentre }) => ({
-      passageId: passage.id,
-      ordinal: passage.ordinal,
-      text: passage.text,
-      isHit: isCentre,
-    }));
+    return this._openLibrary().neighbours(passageId, radius);
   }
 
   async exportLibrary(): Promise<Blob> {
-    return exportLibrary(await this._openLibrary());
+    return this._openLibrary().exportLibrary();
   }
 
   async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
     let outcome = { documents: 0, passages: 0 };
     await this._whileIndexingStopped(async (library) => {
-      outcome = await importLibrary(library, file);
-      this._index = this._loadIndex(library); // imported vectors go straight into search
-      await this._index;
+      outcome = await library.importLibrary(file);
     });
     return outcome;
   }
@@ -300,28 +288,15 @@ export class PassageApp implements PassageApi {
     this._disposed = true;
     await this._indexing?.done.catch(() => undefined);
     this._client?.terminate();
-    if (this._library) (await this._library).close();
+    await this._library?.close();
   }
 
   // ——— internals ———
 
-  private _openLibrary(): Promise<Library> {
-    this._library ??= Library.open(this.model, {
-      ...(this._options.dbName ? { name: this._options.dbName } : {}),
-      onVersionChange: () => console.warn('Passage: a newer version was opened in another tab; reload this one.'),
-    });
+  private _openLibrary(): LibraryBackend {
+    const model = { id: this.model.id, dimensions: this.model.dimensions };
+    this._library ??= this._options.createLibrary?.(model) ?? createLibraryWorker(model, this._options.dbName);
     return this._library;
-  }
-
-  private _searchIndex(): Promise<SearchIndex<string>> {
-    this._index ??= this._openLibrary().then((library) => this._loadIndex(library));
-    return this._index;
-  }
-
-  private async _loadIndex(library: Library): Promise<SearchIndex<string>> {
-    const index = new SearchIndex<string>(this.model.dimensions);
-    await library.forEachIndexed((item) => addToIndex(index, item));
-    return index;
   }
 
   /** Loads the model once (after `whenReady`); a failed load may be retried by calling again. */
@@ -374,15 +349,18 @@ export class PassageApp implements PassageApi {
   private async _runIndexing(signal: AbortSignal): Promise<void> {
     try {
       await this._loadModel();
-      const [library, index] = await Promise.all([this._openLibrary(), this._searchIndex()]);
+      const library = this._openLibrary();
+      const work: PendingWork = {
+        model: { id: this.model.id, dimensions: this.model.dimensions },
+        pendingCount: () => library.pendingCount(),
+        pendingTexts: (limit) => library.pendingTexts(limit),
+        storeVectors: (modelId, batch) => library.storeVectors(modelId, batch),
+      };
       do {
         this._indexAgain = false;
-        await indexPending(library, this._embedder, {
+        await indexPending(work, this._embedder, {
           signal,
-          onBatch: (indexed) => {
-            for (const item of indexed) addToIndex(index, item);
-            this._libraryChange.emit();
-          },
+          onBatch: () => this._libraryChange.emit(),
           onProgress: (p) => {
             if (p.total > 0) this._progress.emit({ stage: 'indexing', ...p });
           },
@@ -401,29 +379,18 @@ export class PassageApp implements PassageApi {
     }
   }
 
-  private async _whileIndexingStopped(change: (library: Library, index: SearchIndex<string>) => Promise<void>): Promise<void> {
+  private async _whileIndexingStopped(change: (library: LibraryBackend) => Promise<void>): Promise<void> {
     const running = this._indexing;
     if (running) {
       running.controller.abort();
       await running.done.catch(() => undefined);
     }
-    const [library, index] = await Promise.all([this._openLibrary(), this._searchIndex()]);
     try {
-      await change(library, index);
+      await change(this._openLibrary());
     } finally {
-      this._titleCache.clear();
       this._libraryChange.emit();
       if (this._loading) this._indexInBackground();
     }
-  }
-
-  private async _titles(library: Library, docIds: readonly string[]): Promise<Map<string, string>> {
-    for (const id of new Set(docIds)) {
-      if (this._titleCache.has(id)) continue;
-      const document = await library.getDocument(id);
-      if (document) this._titleCache.set(id, document.title);
-    }
-    return this._titleCache;
   }
 
   private _storageManager(): PassageAppOptions['storage'] | undefined {
@@ -432,8 +399,13 @@ export class PassageApp implements PassageApi {
   }
 }
 
-function addToIndex(index: SearchIndex<string>, { passage, vector }: IndexedPassage): void {
-  index.add(passage.id, passage.text, vector.q, vector.scale);
+/** A named span on the performance timeline (ignored where the User Timing API is missing). */
+function measure(name: string, start: number, duration: number): void {
+  try {
+    performance.measure(name, { start, duration: Math.max(0, duration) });
+  } catch {
+    // Older engines without measure options: the figures are for profiling only.
+  }
 }
 
 function isAbortError(error: unknown): boolean {

@@ -1,14 +1,14 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DB_VERSION, openDatabase, type DocumentRecord, type PassageRecord } from './db.ts';
+import { DB_VERSION, META_KEY, openDatabase, type DocumentRecord, type PassageRecord } from './db.ts';
 
 let counter = 0;
 const freshName = () => `db-test-${process.pid}-${++counter}`;
 
 describe('database schema', () => {
-  it('is at version 4', () => {
-    assert.equal(DB_VERSION, 4);
+  it('is at version 5', () => {
+    assert.equal(DB_VERSION, 5);
   });
 
   it('upgrades a v1 database to the latest and keeps its data, back-filling passageCount and context, moving texts', async () => {
@@ -33,7 +33,7 @@ describe('database schema', () => {
     v1.close();
 
     const latest = await openDatabase({ name });
-    assert.equal(latest.version, 4);
+    assert.equal(latest.version, DB_VERSION);
     assert.ok(latest.objectStoreNames.contains('meta'));
     const document = await latest.get('documents', 'd1');
     assert.equal(document?.title, 'Old');
@@ -59,6 +59,35 @@ describe('database schema', () => {
     const v3 = await openDatabase({ name });
     assert.deepEqual((await v3.getAll('passages')).map((p) => [p.id, p.context]), [['d1:0', ''], ['d1:1', 'Hello ']]);
     v3.close();
+  });
+
+  it('upgrades v4 to v5: vectors become per-document blocks in reading order and documents count what is indexed, with nothing embedded again', async () => {
+    const name = freshName();
+    const v4 = await openDatabase({ name, version: 4 });
+    await v4.put('meta', { modelId: 'm', dims: 2, schemaVersion: 4 }, META_KEY);
+    const document = { id: 'd1', title: 'Old', type: 'txt', size: 1, sha256: 's', added: 1, passageCount: 12 };
+    await v4.put('documents', document as unknown as DocumentRecord);
+    // Ordinals 0…11 (string order puts d1:10 before d1:2); ordinal 5 has no vector yet.
+    for (let ordinal = 0; ordinal < 12; ordinal++) {
+      const passage = { id: `d1:${ordinal}`, docId: 'd1', ordinal, start: 0, end: 1, text: 'x', context: '', contentHash: `h${ordinal}` };
+      await v4.put('passages', passage);
+      if (ordinal !== 5) await v4.put('vectors', { modelId: 'm', contentHash: `h${ordinal}`, q: new Int8Array([ordinal, -ordinal]), scale: ordinal / 10 });
+    }
+    await v4.put('vectors', { modelId: 'other', contentHash: 'h1', q: new Int8Array([9, 9]), scale: 1 });
+    v4.close();
+
+    const v5 = await openDatabase({ name });
+    assert.equal((await v5.get('documents', 'd1'))?.indexedCount, 11);
+    const blocks = await v5.getAll('vectorBlocks');
+    assert.equal(blocks.length, 1);
+    const [block] = blocks;
+    const ordinals = [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11];
+    assert.deepEqual([...block!.ordinals], ordinals);
+    assert.deepEqual([...block!.q], ordinals.flatMap((o) => [o, 0 - o || 0]));
+    assert.deepEqual([...block!.scales], ordinals.map((o) => Math.fround(o / 10)));
+    const inOrder = await v5.getAllFromIndex('passages', 'by-position', IDBKeyRange.bound(['d1', -1], ['d1', Infinity]));
+    assert.deepEqual(inOrder.map((p) => p.ordinal), [...Array(12).keys()]);
+    v5.close();
   });
 
   it('closes an old connection that blocks an upgrade and tells the page', async () => {

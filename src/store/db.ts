@@ -11,7 +11,12 @@
  *   passages get an empty context, whose vector key is the text alone, so their content hashes and vectors stay.
  * - v4: a document's text moves to its own `texts` store, so listing documents (on every library change) no longer
  *   reads every text; documents keep their metadata only.
- * To add v5: append one step to MIGRATIONS and bump nothing else.
+ * - v5: the search copy of the vectors moves into `vectorBlocks`: per document, up to BLOCK_ROWS passages' int8 rows
+ *   in one record, so start-up reads the whole index in a few large reads instead of one cursor step per passage.
+ *   Documents get `indexedCount` (passages with a vector for the current model), so listing documents and finding
+ *   pending work read no passages. Built from the stored vectors: nothing is embedded again. Passages get a
+ *   by-position index ([docId, ordinal]) so pending work is read in reading order, a chunk at a time.
+ * To add v6: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
@@ -28,6 +33,8 @@ export interface DocumentRecord {
   passageCount: number;
   /** The core/split.ts SPLIT_RECIPE its passages were made with; absent = 1 (before passage context). */
   splitRecipe?: number;
+  /** Passages that have a row in `vectorBlocks` for the current model (kept in the same transactions). */
+  indexedCount: number;
 }
 
 /** A document's extracted plain text, kept for re-indexing and export (passages hold their own slices). */
@@ -61,6 +68,23 @@ export interface VectorRecord {
   scale: number;
 }
 
+/**
+ * Rows of one document's passages for the search index, in the order they were embedded: `ordinals[i]` is the
+ * passage (`${docId}:${ordinal}`) whose int8 vector is `q[i·dims … (i+1)·dims)` with scale `scales[i]`.
+ * A copy of what `vectors` holds per content hash, laid out so start-up reads it in a few large reads.
+ */
+export interface VectorBlock {
+  modelId: string;
+  docId: string;
+  block: number;
+  ordinals: Uint32Array;
+  q: Int8Array;
+  scales: Float32Array;
+}
+
+/** Rows per vector block: ~400 KB at 384 dims — large reads at start-up, cheap rewrites while indexing. */
+export const BLOCK_ROWS = 1024;
+
 /** Which model the stored vectors belong to. */
 export interface LibraryMeta {
   modelId: string;
@@ -73,8 +97,13 @@ export const META_KEY = 'library';
 export interface PassageDB extends DBSchema {
   documents: { key: string; value: DocumentRecord; indexes: { 'by-sha256': string } };
   texts: { key: string; value: TextRecord };
-  passages: { key: string; value: PassageRecord; indexes: { 'by-doc': string; 'by-hash': string } };
+  passages: {
+    key: string;
+    value: PassageRecord;
+    indexes: { 'by-doc': string; 'by-hash': string; 'by-position': [docId: string, ordinal: number] };
+  };
   vectors: { key: [modelId: string, contentHash: string]; value: VectorRecord };
+  vectorBlocks: { key: [modelId: string, docId: string, block: number]; value: VectorBlock };
   meta: { key: typeof META_KEY; value: LibraryMeta };
 }
 
@@ -124,7 +153,55 @@ const MIGRATIONS: readonly Migration[] = [
       cursor = await cursor.continue();
     }
   },
+  async function v4ToV5(db, tx) {
+    db.createObjectStore('vectorBlocks', { keyPath: ['modelId', 'docId', 'block'] });
+    // Passage ids sort as strings ("doc:10" before "doc:2"); this index walks a document in reading order.
+    tx.objectStore('passages').createIndex('by-position', ['docId', 'ordinal']);
+    const meta = await tx.objectStore('meta').get(META_KEY);
+    const vectors = new Map<string, VectorRecord>();
+    if (meta) {
+      for (const v of await tx.objectStore('vectors').getAll()) if (v.modelId === meta.modelId) vectors.set(v.contentHash, v);
+    }
+    let cursor = await tx.objectStore('documents').openCursor();
+    while (cursor) {
+      const document = cursor.value;
+      const rows: { ordinal: number; vector: VectorRecord }[] = [];
+      for (const passage of await tx.objectStore('passages').index('by-doc').getAll(document.id)) {
+        const vector = vectors.get(passage.contentHash);
+        if (vector) rows.push({ ordinal: passage.ordinal, vector });
+      }
+      rows.sort((a, b) => a.ordinal - b.ordinal);
+      for (let start = 0, block = 0; start < rows.length && meta; start += BLOCK_ROWS, block++) {
+        const slice = rows.slice(start, start + BLOCK_ROWS);
+        await tx.objectStore('vectorBlocks').put(
+          packBlock(meta.modelId, document.id, block, meta.dims, slice.map((r) => ({ ordinal: r.ordinal, ...r.vector }))),
+        );
+      }
+      await cursor.update({ ...document, indexedCount: rows.length });
+      cursor = await cursor.continue();
+    }
+  },
 ];
+
+/** A block record from rows (ordinal, int8 codes, scale). */
+export function packBlock(
+  modelId: string,
+  docId: string,
+  block: number,
+  dims: number,
+  rows: readonly { ordinal: number; q: Int8Array; scale: number }[],
+): VectorBlock {
+  const q = new Int8Array(rows.length * dims);
+  rows.forEach((row, i) => q.set(row.q, i * dims));
+  return {
+    modelId,
+    docId,
+    block,
+    ordinals: Uint32Array.from(rows, (r) => r.ordinal),
+    q,
+    scales: Float32Array.from(rows, (r) => r.scale),
+  };
+}
 
 export const DB_VERSION = MIGRATIONS.length;
 export const DEFAULT_DB_NAME = 'passage';

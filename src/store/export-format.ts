@@ -19,8 +19,8 @@ import type { DocumentRecord } from './db.ts';
 
 export const EXPORT_FORMAT = 'passage-library';
 
-/** A document as stored with its text, less its passage count (the file's passages say it). */
-export type ExportedDocument = Omit<DocumentRecord, 'passageCount'> & { text: string };
+/** A document as stored with its text, less its counts (the file's passages and vectors say them). */
+export type ExportedDocument = Omit<DocumentRecord, 'passageCount' | 'indexedCount'> & { text: string };
 
 export interface ExportedPassage {
   docId: string;

@@ -6,7 +6,7 @@
  */
 import { sha256Hex } from '../core/hash.ts';
 import { vectorKey } from '../core/split.ts';
-import { DB_VERSION, type DocumentRecord, type PassageRecord, type VectorRecord } from './db.ts';
+import { BLOCK_ROWS, DB_VERSION, packBlock, type DocumentRecord, type PassageRecord, type VectorRecord } from './db.ts';
 import {
   EXPORT_FORMAT,
   decodeInt8,
@@ -73,8 +73,10 @@ export async function importLibrary(library: Library, blob: Blob): Promise<Impor
   refuseMismatch(file, library);
   const { documents, passages, vectors } = await rebuildRecords(file, library.model.id);
 
-  const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
+  const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
   const documentStore = tx.objectStore('documents');
+  const fileVectors = new Map(vectors.map((v) => [v.contentHash, v]));
+  const { id: modelId, dimensions } = library.model;
   let importedDocuments = 0;
   let importedPassages = 0;
   for (const document of documents) {
@@ -82,12 +84,18 @@ export async function importLibrary(library: Library, blob: Blob): Promise<Impor
     // A random id collision is unlikely, but must not overwrite another document.
     const id = (await documentStore.count(document.id)) ? crypto.randomUUID() : document.id;
     const { text, ...record } = document;
-    await documentStore.add({ ...record, id });
     await tx.objectStore('texts').add({ docId: id, text });
+    const rows: { ordinal: number; q: Int8Array; scale: number }[] = [];
     for (const passage of passages.get(document.id) ?? []) {
       await tx.objectStore('passages').add({ ...passage, id: passageId(id, passage.ordinal), docId: id });
+      const vector = fileVectors.get(passage.contentHash) ?? (await tx.objectStore('vectors').get([modelId, passage.contentHash]));
+      if (vector) rows.push({ ordinal: passage.ordinal, q: vector.q, scale: vector.scale });
       importedPassages++;
     }
+    for (let start = 0, block = 0; start < rows.length; start += BLOCK_ROWS, block++) {
+      await tx.objectStore('vectorBlocks').put(packBlock(modelId, id, block, dimensions, rows.slice(start, start + BLOCK_ROWS)));
+    }
+    await documentStore.add({ ...record, id, indexedCount: rows.length });
     importedDocuments++;
   }
   for (const vector of vectors) {
@@ -136,7 +144,7 @@ async function rebuildRecords(file: LibraryFile, modelId: string): Promise<Recor
   const passages = new Map<string, FilePassage[]>();
   for (const d of file.documents) {
     if ((await sha256Hex(d.text)) !== d.sha256) throw corrupt(`the text of "${d.title}" does not match its hash`);
-    documents.set(d.id, { ...d, passageCount: 0 });
+    documents.set(d.id, { ...d, passageCount: 0, indexedCount: 0 });
     passages.set(d.id, []);
   }
   for (const p of file.passages) {

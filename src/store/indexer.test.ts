@@ -5,7 +5,7 @@ import type { ThroughputSnapshot } from '../worker/throughput.ts';
 import { addText, countingEmbedder, freshDbName, MODEL } from './fixtures.test-support.ts';
 import { DB_VERSION } from './db.ts';
 import { indexPending } from './indexer.ts';
-import { Library, type IndexedPassage } from './library.ts';
+import { Library } from './library.ts';
 
 /** n distinct one-line paragraphs. */
 const paragraphsText = (n: number, tag: string) =>
@@ -17,25 +17,25 @@ describe('indexPending', () => {
     await addText(library, 'Ten', paragraphsText(10, 'ten'));
     const embedder = countingEmbedder();
     const progress: ThroughputSnapshot[] = [];
-    const batches: IndexedPassage[][] = [];
+    const stored: number[] = [];
     let clock = 0;
 
     const embedded = await indexPending(library, embedder, {
       batchSize: 4,
       onProgress: (p) => progress.push(p),
-      onBatch: (b) => batches.push(b),
+      onBatch: () => stored.push(embedder.embedded.length),
       now: () => (clock += 500),
     });
 
     assert.equal(embedded, 10);
     assert.equal(embedder.calls, 3);
-    assert.deepEqual(batches.map((b) => b.length), [4, 4, 2]);
+    assert.deepEqual(stored, [4, 8, 10]);
     assert.deepEqual(progress.map((p) => [p.done, p.total]), [[0, 10], [4, 10], [8, 10], [10, 10]]);
     assert.equal(progress.at(-1)?.etaSeconds, 0);
     assert.ok((progress[1]?.perSecond ?? 0) > 0);
     const [summary] = await library.listDocuments();
     assert.equal(summary?.indexedCount, 10);
-    assert.equal(await library.forEachIndexed(() => {}), 10);
+    assert.equal(await library.forEachBlock(() => {}), 10);
     library.close();
   });
 

@@ -1,16 +1,26 @@
 /**
- * The resumable indexer: embeds the passage texts that have no vector for the current model, in batches, and
- * stores each batch in its own transaction. A crash or reload loses at most the batch in flight; the next run
- * asks the library again what is pending and starts there. Nothing already stored is embedded again.
+ * The resumable indexer: embeds the passage texts that have no vector for the current model, a batch at a time,
+ * and stores each batch in its own transaction. A crash or reload loses at most the batch in flight; the next run
+ * asks the library again what is pending and starts there. Nothing already stored is embedded again. It asks for
+ * one batch at a time, so a 70k-passage document never sits in memory as one list of pending texts.
  */
 import type { PassageInput } from '../core/split.ts';
 import { quantize } from '../core/vector-index.ts';
 import { createThroughput, type ThroughputSnapshot } from '../worker/throughput.ts';
-import type { IndexedPassage, Library, NewVector } from './library.ts';
+import type { LibraryModel, NewVector, PendingText } from './library.ts';
 
 export interface Embedder {
   /** Row-major `passages.length × dims`, L2-normalised passage vectors, each passage read after its context. */
   embed(passages: readonly PassageInput[], signal: AbortSignal): Promise<Float32Array>;
+}
+
+/** Where pending work comes from and embedded vectors go: the Library, or the library worker in front of it. */
+export interface PendingWork {
+  readonly model: LibraryModel;
+  pendingCount(): Promise<number>;
+  /** Up to `limit` texts without a vector, one per content hash. */
+  pendingTexts(limit: number): Promise<PendingText[]>;
+  storeVectors(modelId: string, batch: NewVector[]): Promise<unknown>;
 }
 
 export interface IndexOptions {
@@ -18,28 +28,30 @@ export interface IndexOptions {
   /** Texts per embed call and per transaction. */
   batchSize?: number;
   onProgress?: (progress: ThroughputSnapshot) => void;
-  /** Called after each batch is stored, with the passages that now have vectors (to update the search index). */
-  onBatch?: (indexed: IndexedPassage[]) => void;
+  /** Called after each batch is stored. */
+  onBatch?: () => void;
   now?: () => number;
 }
-
 
 export const INDEX_BATCH_SIZE = 16;
 
 /**
  * Embeds and stores everything pending; resolves with the number of texts embedded.
- * Rejects with the signal's AbortError when cancelled; every batch stored before that stays stored. */
-export async function indexPending(library: Library, embedder: Embedder, options: IndexOptions = {}): Promise<number> {
+ * Rejects with the signal's AbortError when cancelled; every batch stored before that stays stored.
+ */
+export async function indexPending(work: PendingWork, embedder: Embedder, options: IndexOptions = {}): Promise<number> {
   const signal = options.signal ?? new AbortController().signal;
   const batchSize = Math.max(1, options.batchSize ?? INDEX_BATCH_SIZE);
-  const { id: modelId, dimensions } = library.model;
-  const pending = await library.pendingTexts();
-  const throughput = createThroughput(pending.length, options.now);
+  const { id: modelId, dimensions } = work.model;
+  const total = await work.pendingCount();
+  const throughput = createThroughput(total, options.now);
   options.onProgress?.(throughput.snapshot(0));
 
-  for (let start = 0; start < pending.length; start += batchSize) {
+  let done = 0;
+  for (;;) {
     signal.throwIfAborted();
-    const batch = pending.slice(start, start + batchSize);
+    const batch = await work.pendingTexts(batchSize);
+    if (batch.length === 0) break;
     const vectors = await embedder.embed(batch, signal);
     if (vectors.length !== batch.length * dimensions) {
       throw new Error(`Passage: expected ${batch.length} vectors of ${dimensions} dimensions, got ${vectors.length} numbers`);
@@ -48,9 +60,12 @@ export async function indexPending(library: Library, embedder: Embedder, options
       contentHash: p.contentHash,
       ...quantize(vectors.subarray(i * dimensions, (i + 1) * dimensions)),
     }));
-    const indexed = await library.storeVectors(modelId, quantized);
-    options.onBatch?.(indexed);
-    options.onProgress?.(throughput.snapshot(start + batch.length));
+    await work.storeVectors(modelId, quantized);
+    done += batch.length;
+    options.onBatch?.();
+    // Shared texts count once here but once per passage in the total: never report more than the total.
+    options.onProgress?.(throughput.snapshot(Math.min(done, total)));
   }
-  return pending.length;
+  if (done < total) options.onProgress?.(throughput.snapshot(total));
+  return done;
 }

@@ -4,17 +4,22 @@
  * Vectors are keyed by (model, passage content hash), so identical passages share one vector and a passage is
  * never embedded twice for the same model.
  */
+import type { IDBPTransaction } from 'idb';
 import type { DocumentSummary, ImportedText } from '../app/api.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { SPLIT_RECIPE, vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
 import {
+  BLOCK_ROWS,
   DB_VERSION,
   META_KEY,
   openDatabase,
+  packBlock,
   type Database,
   type DocumentRecord,
   type OpenOptions,
+  type PassageDB,
   type PassageRecord,
+  type VectorBlock,
   type VectorRecord,
 } from './db.ts';
 
@@ -71,11 +76,20 @@ function passageRecord(docId: string, span: PassageSpan, contentHash: string): P
   return { id: passageId(docId, ordinal), docId, ordinal, start, end, text, context, contentHash };
 }
 
+/** Passages read per request when looking for pending work. */
+const PENDING_CHUNK = 256;
+/** Vector blocks per read at start-up (~25 MB at 384 dims). */
+const BLOCKS_PER_READ = 64;
+/** Passages per read when building the word index. */
+const PASSAGES_PER_READ = 2000;
+
 export class Library {
   /** True when the stored vectors belonged to another model (they were purged on open). */
   readonly modelChanged: boolean;
   private readonly _db: Database;
   private readonly _model: LibraryModel;
+  /** Per document with pending passages: the last ordinal handed out or found embedded (see pendingTexts). */
+  private readonly _pendingFrom = new Map<string, number>();
 
   private constructor(db: Database, model: LibraryModel, modelChanged: boolean) {
     this._db = db;
@@ -118,7 +132,7 @@ export class Library {
     const hashes = await contentHashes(spans);
     const id = crypto.randomUUID();
 
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const existing = await tx.objectStore('documents').index('by-sha256').get(sha256);
     if (existing) {
       await tx.done;
@@ -133,46 +147,59 @@ export class Library {
       added: Date.now(),
       passageCount: spans.length,
       splitRecipe: SPLIT_RECIPE,
+      indexedCount: 0,
     };
-    const writes: Promise<unknown>[] = [
-      tx.objectStore('documents').add(document),
-      tx.objectStore('texts').add({ docId: id, text: input.text }),
-    ];
-    const vectorReads = new Map<string, Promise<VectorRecord | undefined>>();
-    const indexed: IndexedPassage[] = [];
-    spans.forEach((span, i) => {
-      const passage = passageRecord(id, span, hashes[i]!);
-      writes.push(tx.objectStore('passages').add(passage));
-      let vector = vectorReads.get(passage.contentHash);
-      if (!vector) {
-        vector = tx.objectStore('vectors').get([this._model.id, passage.contentHash]);
-        vectorReads.set(passage.contentHash, vector);
-      }
-      writes.push(vector.then((v) => v && indexed.push({ passage, vector: v })));
+    // Every request's promise is observed (a failed one aborts the rest), and the first failure is what throws.
+    const writes: Promise<unknown>[] = [];
+    const write = (request: Promise<unknown>) => {
+      request.catch(() => undefined);
+      writes.push(request);
+    };
+    const vectors = tx.objectStore('vectors');
+    const distinct = [...new Set(hashes)];
+    const reads = distinct.map((hash) => vectors.get([this._model.id, hash]));
+    write(tx.objectStore('texts').add({ docId: id, text: input.text }));
+    const passages = spans.map((span, i) => passageRecord(id, span, hashes[i]!));
+    for (const passage of passages) write(tx.objectStore('passages').add(passage));
+    const found = await Promise.allSettled(reads);
+    if (found.some((r) => r.status === 'rejected')) await Promise.all([...writes, tx.done]); // throws the cause
+    const known = new Map<string, VectorRecord>();
+    found.forEach((r, i) => r.status === 'fulfilled' && r.value && known.set(distinct[i]!, r.value));
+    const indexed: IndexedPassage[] = passages.flatMap((passage) => {
+      const vector = known.get(passage.contentHash);
+      return vector ? [{ passage, vector }] : [];
     });
+    // Passages whose text already had a vector get their search rows now, in the same transaction.
+    for (let start = 0, block = 0; start < indexed.length; start += BLOCK_ROWS, block++) {
+      const rows = indexed.slice(start, start + BLOCK_ROWS).map(({ passage, vector }) => ({ ordinal: passage.ordinal, ...vector }));
+      write(tx.objectStore('vectorBlocks').put(packBlock(this._model.id, id, block, this._model.dimensions, rows)));
+    }
+    write(tx.objectStore('documents').add({ ...document, indexedCount: indexed.length }));
     await Promise.all([...writes, tx.done]);
-    indexed.sort((a, b) => a.passage.ordinal - b.passage.ordinal);
     return { documentId: id, duplicate: false, passageCount: spans.length, indexed };
   }
 
   /**
-   * Deletes a document, its passages and the vectors no remaining passage uses — in one transaction.
-   * Returns the ids of the deleted passages (for the in-memory index).
+   * Deletes a document, its passages, its search rows and the vectors no remaining passage uses — in one
+   * transaction. Passages and blocks go by key range (one request each, however big the document); the shared-
+   * vector check is one pipelined count per distinct text. Returns the ids of the deleted passages.
    */
   async deleteDocument(id: string): Promise<string[]> {
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const passages = tx.objectStore('passages');
     const doomed = await passages.index('by-doc').getAll(id);
-    await Promise.all(doomed.map((p) => passages.delete(p.id)));
-    for (const contentHash of new Set(doomed.map((p) => p.contentHash))) {
-      // Only the current model's vectors exist: others are purged when the model changes.
-      if ((await passages.index('by-hash').count(contentHash)) === 0) {
-        await tx.objectStore('vectors').delete([this._model.id, contentHash]);
-      }
-    }
-    await tx.objectStore('documents').delete(id);
-    await tx.objectStore('texts').delete(id);
+    await passages.delete(documentPassages(id));
+    const hashes = [...new Set(doomed.map((p) => p.contentHash))];
+    const remaining = await Promise.all(hashes.map((hash) => passages.index('by-hash').count(hash)));
+    const vectors = tx.objectStore('vectors');
+    await Promise.all(hashes.flatMap((hash, i) => (remaining[i] === 0 ? [vectors.delete([this._model.id, hash])] : [])));
+    await Promise.all([
+      tx.objectStore('vectorBlocks').delete(documentBlocks(this._model.id, id)),
+      tx.objectStore('documents').delete(id),
+      tx.objectStore('texts').delete(id),
+    ]);
     await tx.done;
+    this._pendingFrom.delete(id);
     return doomed.map((p) => p.id);
   }
 
@@ -185,7 +212,7 @@ export class Library {
    */
   async replacePassages(docId: string, spans: readonly PassageSpan[]): Promise<string[]> {
     const hashes = await contentHashes(spans);
-    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const document = await tx.objectStore('documents').get(docId);
     if (!document) {
       await tx.done;
@@ -193,49 +220,66 @@ export class Library {
     }
     const passages = tx.objectStore('passages');
     const old = await passages.index('by-doc').getAll(docId);
-    await Promise.all(old.map((p) => passages.delete(p.id)));
+    await passages.delete(documentPassages(docId));
     const removed = new Set(old.map((p) => p.id));
     for (const contentHash of new Set([...old.map((p) => p.contentHash), ...hashes])) {
       await tx.objectStore('vectors').delete([this._model.id, contentHash]);
       for (const id of await passages.index('by-hash').getAllKeys(contentHash)) removed.add(id);
     }
     await Promise.all(spans.map((span, i) => passages.add(passageRecord(docId, span, hashes[i]!))));
-    await tx.objectStore('documents').put({ ...document, passageCount: spans.length, splitRecipe: SPLIT_RECIPE });
+    await tx.objectStore('vectorBlocks').delete(documentBlocks(this._model.id, docId));
+    await tx.objectStore('documents').put({ ...document, passageCount: spans.length, splitRecipe: SPLIT_RECIPE, indexedCount: 0 });
+    // Other documents' passages that shared a vector lose their search rows too: they are embedded again.
+    const others = new Map<string, Set<number>>();
+    for (const id of removed) {
+      const other = docIdOf(id);
+      if (other === docId) continue;
+      const ordinals = others.get(other) ?? new Set<number>();
+      ordinals.add(ordinalOf(id));
+      others.set(other, ordinals);
+    }
+    for (const [other, ordinals] of others) await this._dropRows(tx, other, ordinals);
     await tx.done;
+    this._pendingFrom.delete(docId);
+    for (const other of others.keys()) this._pendingFrom.delete(other);
     return [...removed];
+  }
+
+  /** Removes the given passages' rows from a document's vector blocks and lowers its indexed count. */
+  private async _dropRows(tx: ReadWriteTransaction, docId: string, ordinals: ReadonlySet<number>): Promise<void> {
+    const blocks = tx.objectStore('vectorBlocks');
+    const dims = this._model.dimensions;
+    let dropped = 0;
+    for (const block of await blocks.getAll(documentBlocks(this._model.id, docId))) {
+      const keep = blockRows(block, dims).filter((row) => !ordinals.has(row.ordinal));
+      if (keep.length === block.ordinals.length) continue;
+      dropped += block.ordinals.length - keep.length;
+      await blocks.put(packBlock(block.modelId, docId, block.block, dims, keep));
+    }
+    const document = await tx.objectStore('documents').get(docId);
+    if (document && dropped > 0) {
+      await tx.objectStore('documents').put({ ...document, indexedCount: Math.max(0, document.indexedCount - dropped) });
+    }
   }
 
   /** Removes every document, text, passage and vector; the model record stays. */
   async clear(): Promise<void> {
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     await Promise.all([
       tx.objectStore('documents').clear(),
       tx.objectStore('texts').clear(),
       tx.objectStore('passages').clear(),
       tx.objectStore('vectors').clear(),
+      tx.objectStore('vectorBlocks').clear(),
       tx.done,
     ]);
+    this._pendingFrom.clear();
   }
 
   /** Every document, oldest first, with how many of its passages have a vector for the current model. */
   async listDocuments(): Promise<DocumentSummary[]> {
-    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readonly');
-    const embedded = await this._embeddedHashes(tx.objectStore('vectors'));
-    const indexedPerDoc = new Map<string, number>();
-    // A key cursor over by-hash yields (hash, passage id) without loading any passage text.
-    let cursor = await tx.objectStore('passages').index('by-hash').openKeyCursor();
-    while (cursor) {
-      if (embedded.has(cursor.key)) {
-        const docId = docIdOf(cursor.primaryKey);
-        indexedPerDoc.set(docId, (indexedPerDoc.get(docId) ?? 0) + 1);
-      }
-      cursor = await cursor.continue();
-    }
-    const documents = await tx.objectStore('documents').getAll();
-    await tx.done;
-    return documents
-      .sort((a, b) => a.added - b.added)
-      .map((summary) => ({ ...summary, indexedCount: indexedPerDoc.get(summary.id) ?? 0 }));
+    const documents = await this._db.getAll('documents');
+    return documents.sort((a, b) => a.added - b.added).map((d) => summaryOf(d));
   }
 
   /** Documents whose passages were made by an older SPLIT_RECIPE, oldest first: they should be split again. */
@@ -260,6 +304,14 @@ export class Library {
     return this._db.get('passages', id);
   }
 
+  /** The passages with these ids, in the same order (undefined for one that is gone), in one transaction. */
+  async getPassagesById(ids: readonly string[]): Promise<(PassageRecord | undefined)[]> {
+    const tx = this._db.transaction('passages', 'readonly');
+    const passages = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return passages;
+  }
+
   getPassages(docId: string): Promise<PassageRecord[]> {
     return this._db.getAllFromIndex('passages', 'by-doc', docId).then((ps) => ps.sort((a, b) => a.ordinal - b.ordinal));
   }
@@ -278,22 +330,56 @@ export class Library {
       .map((passage) => ({ passage, isCentre: passage.id === id }));
   }
 
-  /** Passages without a vector for the current model, one per content hash, in the order documents were added. */
-  async pendingTexts(): Promise<PendingText[]> {
-    const tx = this._db.transaction(['documents', 'passages', 'vectors'], 'readonly');
-    const embedded = await this._embeddedHashes(tx.objectStore('vectors'));
-    const addedAt = new Map<string, number>();
-    let docCursor = await tx.objectStore('documents').openCursor();
-    while (docCursor) {
-      addedAt.set(docCursor.value.id, docCursor.value.added);
-      docCursor = await docCursor.continue();
-    }
-    const passages = await tx.objectStore('passages').getAll();
-    await tx.done;
-    passages.sort((a, b) => (addedAt.get(a.docId) ?? 0) - (addedAt.get(b.docId) ?? 0) || a.ordinal - b.ordinal);
+  /** How many passages still need a vector for the current model (from the documents' counts: no passage read). */
+  async pendingCount(): Promise<number> {
+    const documents = await this._db.getAll('documents');
+    return documents.reduce((sum, d) => sum + Math.max(0, d.passageCount - d.indexedCount), 0);
+  }
+
+  /**
+   * Up to `limit` passages without a vector for the current model, one per content hash, in the order documents
+   * were added. Reads only documents that have pending passages, a chunk at a time from where the previous call
+   * stopped in that document, so embedding a 70k-passage document never rereads what it already embedded.
+   */
+  async pendingTexts(limit = Infinity): Promise<PendingText[]> {
     const pending = new Map<string, PendingText>();
-    for (const { contentHash, context, text } of passages) {
-      if (!embedded.has(contentHash) && !pending.has(contentHash)) pending.set(contentHash, { contentHash, context, text });
+    const documents = (await this._db.getAll('documents'))
+      .filter((d) => d.indexedCount < d.passageCount)
+      .sort((a, b) => a.added - b.added);
+    for (const document of documents) {
+      let from = this._pendingFrom.get(document.id);
+      // Started at the top: one pass suffices. Started at a marker: read to the end, then once from the top
+      // (passages handed out to a run that was cancelled before storing them are found again there).
+      let wrapped = from === undefined;
+      while (pending.size < limit) {
+        const range = IDBKeyRange.bound([document.id, from ?? -1], [document.id, Infinity], true, true);
+        const tx = this._db.transaction(['passages', 'vectors'], 'readonly');
+        const chunk = await tx.objectStore('passages').index('by-position').getAll(range, PENDING_CHUNK);
+        const vectorKeys = await Promise.all(
+          chunk.map((p) => tx.objectStore('vectors').getKey([this._model.id, p.contentHash])),
+        );
+        await tx.done;
+        let last: PassageRecord | undefined;
+        for (const [i, passage] of chunk.entries()) {
+          if (pending.size >= limit) break;
+          last = passage;
+          if (vectorKeys[i] === undefined && !pending.has(passage.contentHash)) {
+            const { contentHash, context, text } = passage;
+            pending.set(contentHash, { contentHash, context, text });
+          }
+        }
+        if (!last) {
+          this._pendingFrom.delete(document.id);
+          if (wrapped) break;
+          wrapped = true;
+          from = undefined;
+          continue;
+        }
+        // Everything up to `last` is either embedded or handed out now; the next call continues after it.
+        from = last.ordinal;
+        this._pendingFrom.set(document.id, from);
+      }
+      if (pending.size >= limit) break;
     }
     return [...pending.values()];
   }
@@ -304,48 +390,85 @@ export class Library {
    */
   async storeVectors(modelId: string, batch: readonly NewVector[]): Promise<IndexedPassage[]> {
     if (modelId !== this._model.id) throw new Error(`Passage: vectors of ${modelId} offered to a ${this._model.id} library`);
-    const tx = this._db.transaction(['passages', 'vectors'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const byHash = tx.objectStore('passages').index('by-hash');
+    const vectors = tx.objectStore('vectors');
     const indexed: IndexedPassage[] = [];
-    for (const item of batch) {
-      const passages = await byHash.getAll(item.contentHash);
-      if (passages.length === 0) continue;
+    const found = await Promise.all(batch.map((item) => Promise.all([byHash.getAll(item.contentHash), vectors.getKey([modelId, item.contentHash])])));
+    batch.forEach((item, i) => {
+      const [passages, existing] = found[i]!;
+      // Gone while it was being embedded (no orphan vector), or stored already by an earlier run.
+      if (passages.length === 0 || existing !== undefined) return;
       const vector: VectorRecord = { modelId, contentHash: item.contentHash, q: item.q, scale: item.scale };
-      await tx.objectStore('vectors').put(vector);
+      void vectors.put(vector);
       for (const passage of passages) indexed.push({ passage, vector });
-    }
+    });
+    await this._appendRows(tx, indexed);
     await tx.done;
     return indexed;
   }
 
-  /** Calls `add` for every passage that has a vector for the current model; returns how many there were. */
-  async forEachIndexed(add: (item: IndexedPassage) => void): Promise<number> {
-    const tx = this._db.transaction(['passages', 'vectors'], 'readonly');
-    const vectors = new Map<string, VectorRecord>();
-    for (const v of await tx.objectStore('vectors').getAll(modelRange(this._model.id))) vectors.set(v.contentHash, v);
-    let count = 0;
-    let cursor = await tx.objectStore('passages').openCursor();
-    while (cursor) {
-      const vector = vectors.get(cursor.value.contentHash);
-      if (vector) {
-        add({ passage: cursor.value, vector });
-        count++;
+  /** Appends search rows to their documents' last vector blocks (new blocks when full) and raises their counts. */
+  private async _appendRows(tx: ReadWriteTransaction, items: readonly IndexedPassage[]): Promise<void> {
+    const byDoc = new Map<string, IndexedPassage[]>();
+    for (const item of items) byDoc.set(item.passage.docId, [...(byDoc.get(item.passage.docId) ?? []), item]);
+    const blocks = tx.objectStore('vectorBlocks');
+    const dims = this._model.dimensions;
+    for (const [docId, added] of byDoc) {
+      const cursor = await blocks.openCursor(documentBlocks(this._model.id, docId), 'prev');
+      const last = cursor?.value;
+      let rows = last ? blockRows(last, dims) : [];
+      let block = last?.block ?? 0;
+      for (const { passage, vector } of added) {
+        if (rows.length === BLOCK_ROWS) {
+          void blocks.put(packBlock(this._model.id, docId, block++, dims, rows));
+          rows = [];
+        }
+        rows.push({ ordinal: passage.ordinal, q: vector.q, scale: vector.scale });
       }
-      cursor = await cursor.continue();
+      void blocks.put(packBlock(this._model.id, docId, block, dims, rows));
+      const document = await tx.objectStore('documents').get(docId);
+      if (document) await tx.objectStore('documents').put({ ...document, indexedCount: document.indexedCount + added.length });
     }
-    await tx.done;
-    return count;
   }
 
-  private async _embeddedHashes(vectors: VectorKeySource): Promise<Set<string>> {
-    const keys = await vectors.getAllKeys(modelRange(this._model.id));
-    return new Set(keys.map(([, contentHash]) => contentHash));
+  /**
+   * Every vector block of the current model, a few at a time (bounded memory however big the library), in key
+   * order. This is the whole start-up read of the search index.
+   */
+  async forEachBlock(visit: (block: VectorBlock) => void, blocksPerRead = BLOCKS_PER_READ): Promise<number> {
+    let rows = 0;
+    let after: IDBValidKey | null = null;
+    for (;;) {
+      const range: IDBKeyRange =
+        after === null ? modelBlocks(this._model.id) : IDBKeyRange.bound(after, [this._model.id, '\uffff'], true, false);
+      const chunk = await this._db.getAll('vectorBlocks', range, blocksPerRead);
+      for (const block of chunk) {
+        visit(block);
+        rows += block.ordinals.length;
+      }
+      const last = chunk.at(-1);
+      if (!last || chunk.length < blocksPerRead) return rows;
+      after = [last.modelId, last.docId, last.block];
+    }
   }
-}
 
-/** The vectors store of any transaction, as far as listing keys goes. */
-interface VectorKeySource {
-  getAllKeys(query: IDBKeyRange): Promise<[modelId: string, contentHash: string][]>;
+  /**
+   * Passage texts a chunk at a time (for building the word index in the background), in key order, each chunk
+   * in its own short transaction so writes are never held up behind a long read.
+   */
+  async forEachPassageChunk(visit: (passages: PassageRecord[]) => void | Promise<void>, perRead = PASSAGES_PER_READ): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+      const chunk: PassageRecord[] = await this._db.getAll('passages', range, perRead);
+      if (chunk.length > 0) await visit(chunk);
+      const last: PassageRecord | undefined = chunk.at(-1);
+      if (!last || chunk.length < perRead) return;
+      after = last.id;
+    }
+  }
+
 }
 
 /** All vector keys of one model: [modelId, ''] … [modelId, '\uffff'] (content hashes are hex). */
@@ -353,13 +476,46 @@ export function modelRange(modelId: string): IDBKeyRange {
   return IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
 }
 
-function docIdOf(id: string): string {
+/** All vector blocks of one model. */
+export function modelBlocks(modelId: string): IDBKeyRange {
+  return IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
+}
+
+/** One document's vector blocks. */
+function documentBlocks(modelId: string, docId: string): IDBKeyRange {
+  return IDBKeyRange.bound([modelId, docId, 0], [modelId, docId, Infinity]);
+}
+
+/** One document's passages: their ids are `${docId}:${ordinal}`, and ';' is the character after ':'. */
+function documentPassages(docId: string): IDBKeyRange {
+  return IDBKeyRange.bound(`${docId}:`, `${docId};`, false, true);
+}
+
+/** A block's rows as (ordinal, codes, scale), the codes as views into the block. */
+function blockRows(block: VectorBlock, dims: number): { ordinal: number; q: Int8Array; scale: number }[] {
+  return Array.from(block.ordinals, (ordinal, i) => ({
+    ordinal,
+    q: block.q.subarray(i * dims, (i + 1) * dims),
+    scale: block.scales[i]!,
+  }));
+}
+
+function summaryOf(document: DocumentRecord): DocumentSummary {
+  const { id, title, type, size, sha256, added, passageCount, indexedCount } = document;
+  return { id, title, type, size, sha256, added, passageCount, indexedCount };
+}
+
+export function docIdOf(id: string): string {
   return id.slice(0, id.lastIndexOf(':'));
+}
+
+function ordinalOf(id: string): number {
+  return Number(id.slice(id.lastIndexOf(':') + 1));
 }
 
 /** Records the model in `meta`; if it changed, purges the old model's vectors. Returns whether it changed. */
 async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
-  const tx = db.transaction(['meta', 'vectors'], 'readwrite');
+  const tx = db.transaction(['meta', 'vectors', 'vectorBlocks', 'documents'], 'readwrite');
   const meta = await tx.objectStore('meta').get(META_KEY);
   const same = meta?.modelId === model.id && meta.dims === model.dimensions && meta.schemaVersion === DB_VERSION;
   if (!same) {
@@ -369,7 +525,27 @@ async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
       if (cursor.value.modelId !== model.id || cursor.value.q.length !== model.dimensions) await cursor.delete();
       cursor = await cursor.continue();
     }
+    let blocks = await tx.objectStore('vectorBlocks').openCursor();
+    let purged = false;
+    while (blocks) {
+      const block = blocks.value;
+      if (block.modelId !== model.id || block.q.length !== block.ordinals.length * model.dimensions) {
+        await blocks.delete();
+        purged = true;
+      }
+      blocks = await blocks.continue();
+    }
+    if (purged) {
+      // Blocks are rebuilt as the new model embeds: every document starts again from zero.
+      let documents = await tx.objectStore('documents').openCursor();
+      while (documents) {
+        await documents.update({ ...documents.value, indexedCount: 0 });
+        documents = await documents.continue();
+      }
+    }
   }
   await tx.done;
   return meta !== undefined && (meta.modelId !== model.id || meta.dims !== model.dimensions);
 }
+
+type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks')[], 'readwrite'>;

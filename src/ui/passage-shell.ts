@@ -130,6 +130,8 @@ export class PassageShellElement extends LitElement {
   /** The query the hits shown answer (the box may already hold a newer one). */
   @state() private _hitsFor = '';
   @state() private _searching = false;
+  /** The hits shown were ranked by meaning alone (the word index was still loading). */
+  @state() private _byMeaningOnly = false;
   @state() private _searchError = '';
   @state() private _hybrid = localStorage.getItem(HYBRID_KEY) !== 'false';
   @state() private _storage: StorageInfo | null = null;
@@ -276,9 +278,10 @@ export class PassageShellElement extends LitElement {
     }
     this._searching = true;
     try {
-      const hits = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
+      const { hits, byMeaningOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
       if (signal.aborted) return;
       this._hits = hits;
+      this._byMeaningOnly = byMeaningOnly;
       this._hitsFor = query;
     } catch (error) {
       if (isAbort(error) || signal.aborted) return;
@@ -446,6 +449,7 @@ export class PassageShellElement extends LitElement {
                   .query=${this._query}
                   .answered=${this._hitsFor}
                   .searching=${this._searching}
+                  .byMeaningOnly=${this._byMeaningOnly}
                   .error=${this._searchError}
                   .loadContext=${this._loadContext}
                 ></search-results>

@@ -116,6 +116,8 @@ export class SearchResultsElement extends LitElement {
   @property() answered = '';
   /** A search for `query` is running; the hits shown belong to an earlier query. */
   @property({ type: Boolean }) searching = false;
+  /** The hits were ranked by meaning alone: the word index is still loading after a reload. */
+  @property({ type: Boolean }) byMeaningOnly = false;
   @property() error = '';
   /** Fetches the passages around a hit; set by the shell. */
   @property({ attribute: false }) loadContext: ((passageId: string) => Promise<ContextPassage[]>) | null = null;
@@ -148,7 +150,8 @@ export class SearchResultsElement extends LitElement {
     if (!this.query) return '';
     if (this.searching) return 'Searching…';
     if (this.hits.length === 0) return 'No results.';
-    return `${this.hits.length === 1 ? '1 passage' : `${this.hits.length} passages`}, best match first`;
+    const count = `${this.hits.length === 1 ? '1 passage' : `${this.hits.length} passages`}, best match first`;
+    return this.byMeaningOnly ? `${count} · ranked by meaning only while word matching loads` : count;
   }
 
   private _hit(hit: SearchHit, index: number) {

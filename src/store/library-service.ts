@@ -1,0 +1,247 @@
+/**
+ * The library and its search index, together, off the page's thread: this runs in the library worker
+ * (library-worker.ts), and in Node tests in-process. It owns the IndexedDB library and the in-memory SearchIndex,
+ * so every heavy step — loading the index, ranking, reading the passages of the hits, storing a 70k-passage
+ * document, deleting it — happens here, never on the page's main thread.
+ *
+ * Start-up does not grow with the library the way it used to: the vectors are read as blocks (library.ts
+ * forEachBlock: a few large reads), and dense search answers as soon as they are in. The word index (BM25) needs
+ * every passage's text; it is built afterwards, a chunk at a time, and until it is complete a search answers by
+ * meaning alone and says so (`byMeaningOnly`).
+ */
+import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit } from '../app/api.ts';
+import { bestSentence } from '../core/highlight.ts';
+import { searchPassages } from '../core/rank.ts';
+import { SearchIndex } from '../core/search-index.ts';
+import type { PassageSpan } from '../core/split.ts';
+import type { OpenOptions } from './db.ts';
+import { exportLibrary, importLibrary } from './export.ts';
+import { Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+
+export interface SearchRequest {
+  /** The query's vector, or null when the model is unavailable (words only). */
+  queryVector: Float32Array | null;
+  text: string;
+  k: number;
+  /** Dense + BM25 fusion (default) or dense alone. */
+  hybrid: boolean;
+}
+
+export interface SearchResponse {
+  hits: SearchHit[];
+  /** The word index is still being built: these results were ranked by meaning alone. */
+  byMeaningOnly: boolean;
+  /** Milliseconds spent ranking, reading the hits' passages and titles, and choosing highlights. */
+  timings: { rank: number; read: number; highlight: number };
+}
+
+export interface IndexStatus {
+  /** Passages in the search index (those with a vector). */
+  rows: number;
+  /** The word index covers every row. */
+  lexicalReady: boolean;
+}
+
+export interface LibraryServiceOptions {
+  dbName?: string;
+  /** Another tab upgraded the database; this connection is closed. */
+  onVersionChange?: () => void;
+  /** The word index finished building (search is hybrid from now on). */
+  onLexicalReady?: () => void;
+}
+
+export class LibraryService {
+  readonly model: LibraryModel;
+  private readonly _options: LibraryServiceOptions;
+  private readonly _library: Promise<Library>;
+  private _index: Promise<SearchIndex<string>>;
+  /** Bumped by every word-index build, so a build superseded by a later one (after an import) stays silent. */
+  private _lexicalGeneration = 0;
+  private _lexicalReady = false;
+  private _titles: Map<string, string> | null = null;
+
+  constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
+    this.model = { id: model.id, dimensions: model.dimensions };
+    this._options = options;
+    const open: OpenOptions = {
+      ...(options.dbName ? { name: options.dbName } : {}),
+      onVersionChange: () => options.onVersionChange?.(),
+    };
+    this._library = Library.open(this.model, open);
+    this._index = this._library.then((library) => this._loadVectors(library));
+    // Never an unhandled rejection: every caller awaits these and sees the error itself.
+    this._index.catch(() => undefined);
+  }
+
+  /** Resolves once dense search can answer; the word index keeps building in the background. */
+  async ready(): Promise<IndexStatus> {
+    await this._index;
+    return this.status();
+  }
+
+  async status(): Promise<IndexStatus> {
+    const index = await this._index;
+    return { rows: index.size, lexicalReady: this._lexicalReady };
+  }
+
+  async listDocuments(): Promise<DocumentSummary[]> {
+    return (await this._library).listDocuments();
+  }
+
+  async findBySha256(sha256: string): Promise<AddResult | null> {
+    const existing = await (await this._library).findBySha256(sha256);
+    return existing ? { documentId: existing.id, duplicate: true, passageCount: existing.passageCount } : null;
+  }
+
+  /** Stores the document and its passages (one transaction); passages whose text has a vector are searchable now. */
+  async addDocument(doc: ImportedText, spans: readonly PassageSpan[]): Promise<AddResult> {
+    const [library, index] = await Promise.all([this._library, this._index]);
+    const { indexed, ...added } = await library.addDocument(doc, spans);
+    for (const item of indexed) addToIndex(index, item);
+    this._titles?.set(added.documentId, doc.title);
+    return added;
+  }
+
+  async deleteDocument(id: string): Promise<void> {
+    const [library, index] = await Promise.all([this._library, this._index]);
+    for (const passage of await library.deleteDocument(id)) index.remove(passage);
+    this._titles?.delete(id);
+  }
+
+  async replacePassages(id: string, spans: readonly PassageSpan[]): Promise<void> {
+    const [library, index] = await Promise.all([this._library, this._index]);
+    for (const passage of await library.replacePassages(id, spans)) index.remove(passage);
+  }
+
+  async clear(): Promise<void> {
+    const [library, index] = await Promise.all([this._library, this._index]);
+    await library.clear();
+    for (const id of [...index.ids()]) index.remove(id);
+    this._titles = new Map();
+  }
+
+  async staleDocumentIds(): Promise<string[]> {
+    return (await this._library).staleDocumentIds();
+  }
+
+  async getText(id: string): Promise<string | undefined> {
+    return (await this._library).getText(id);
+  }
+
+  async pendingCount(): Promise<number> {
+    return (await this._library).pendingCount();
+  }
+
+  async pendingTexts(limit: number): Promise<PendingText[]> {
+    return (await this._library).pendingTexts(limit);
+  }
+
+  /** Stores one embedded batch (one transaction) and puts its passages into search; returns how many. */
+  async storeVectors(modelId: string, batch: readonly NewVector[]): Promise<number> {
+    const [library, index] = await Promise.all([this._library, this._index]);
+    const indexed = await library.storeVectors(modelId, batch);
+    for (const item of indexed) addToIndex(index, item);
+    return indexed.length;
+  }
+
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const [library, index] = await Promise.all([this._library, this._index]);
+    const started = performance.now();
+    const byMeaningOnly = request.queryVector !== null && !this._lexicalReady;
+    const mode = request.hybrid && !byMeaningOnly ? 'hybrid' : 'dense';
+    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k, mode });
+    const rankedAt = performance.now();
+
+    const [passages, titles] = await Promise.all([
+      library.getPassagesById(ranked.map((hit) => hit.id)),
+      this._documentTitles(library),
+    ]);
+    const readAt = performance.now();
+    const hits: SearchHit[] = [];
+    ranked.forEach((hit, i) => {
+      const passage = passages[i];
+      if (!passage) return; // deleted meanwhile
+      hits.push({
+        passageId: passage.id,
+        documentId: passage.docId,
+        documentTitle: titles.get(passage.docId) ?? '',
+        ordinal: passage.ordinal,
+        text: passage.text,
+        score: hit.score,
+        dense: hit.dense ?? 0,
+        lexical: hit.lexical ?? 0,
+        // No model call at query time: the sentence sharing most of the query's words.
+        highlight: bestSentence(passage.text, null, null, request.text),
+      });
+    });
+    const done = performance.now();
+    return { hits, byMeaningOnly, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
+  }
+
+  async neighbours(id: string, radius: number): Promise<ContextPassage[]> {
+    return (await (await this._library).neighbours(id, radius)).map(({ passage, isCentre }) => ({
+      passageId: passage.id,
+      ordinal: passage.ordinal,
+      text: passage.text,
+      isHit: isCentre,
+    }));
+  }
+
+  async exportLibrary(): Promise<Blob> {
+    return exportLibrary(await this._library);
+  }
+
+  /** Imports a library file; its vectors go straight into search (and its texts into the word index). */
+  async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
+    const [library] = await Promise.all([this._library, this._index]);
+    const outcome = await importLibrary(library, file);
+    this._titles = null;
+    this._lexicalReady = false;
+    this._index = this._loadVectors(library);
+    await this._index;
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    await this._library.then((library) => library.close()).catch(() => undefined);
+  }
+
+  // ——— internals ———
+
+  private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
+    const index = new SearchIndex<string>(this.model.dimensions);
+    await library.forEachBlock((block) => {
+      index.addBlock(
+        Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)),
+        block.q,
+        block.scales,
+      );
+    });
+    this._buildLexical(library, index);
+    return index;
+  }
+
+  /** Builds the word index from the stored passage texts, a chunk at a time, without holding up anything else. */
+  private _buildLexical(library: Library, index: SearchIndex<string>): void {
+    const generation = ++this._lexicalGeneration;
+    void (async () => {
+      await library.forEachPassageChunk((passages) => {
+        for (const passage of passages) index.addText(passage.id, passage.text);
+      });
+      if (generation !== this._lexicalGeneration) return; // superseded by a later build (after an import)
+      this._lexicalReady = true;
+      this._options.onLexicalReady?.();
+    })().catch((error: unknown) => console.error('Passage: the word index could not be built', error));
+  }
+
+  private async _documentTitles(library: Library): Promise<Map<string, string>> {
+    if (!this._titles) {
+      this._titles = new Map((await library.listDocuments()).map((d) => [d.id, d.title]));
+    }
+    return this._titles;
+  }
+}
+
+function addToIndex(index: SearchIndex<string>, { passage, vector }: IndexedPassage): void {
+  index.add(passage.id, passage.text, vector.q, vector.scale);
+}

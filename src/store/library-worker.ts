@@ -1,0 +1,30 @@
+/**
+ * The library worker: the IndexedDB library and the search index live here (library-service.ts), so loading,
+ * ranking, storing and deleting never run on the page's main thread. Comlink turns the service's async methods
+ * into calls from the page; callbacks (events) come in as Comlink proxies.
+ */
+/// <reference lib="webworker" />
+import { expose, proxy } from 'comlink';
+import type { LibraryModel } from './library.ts';
+import { LibraryService } from './library-service.ts';
+
+export interface LibraryEvents {
+  onVersionChange(): void;
+  onLexicalReady(): void;
+}
+
+const factory = {
+  create(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): LibraryService {
+    return proxy(
+      new LibraryService(model, {
+        ...(dbName ? { dbName } : {}),
+        onVersionChange: () => void events.onVersionChange(),
+        onLexicalReady: () => void events.onLexicalReady(),
+      }),
+    );
+  },
+};
+
+export type LibraryWorkerFactory = typeof factory;
+
+expose(factory);
