@@ -15,7 +15,7 @@ import { proxy, wrap } from 'comlink';
 import manifest from '../../models/manifest.json';
 import { sha256Hex } from '../core/hash.ts';
 import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
-import type { PassageSpan } from '../core/split.ts';
+import type { SpanOffsets } from '../core/split.ts';
 import { indexPending, type Embedder, type PendingWork } from '../store/indexer.ts';
 import type { LibraryModel } from '../store/library.ts';
 import type { LibraryService } from '../store/library-service.ts';
@@ -88,7 +88,8 @@ function createLibraryWorker(model: LibraryModel, dbName: string | undefined): L
 
 interface StoredSplit {
   id: string;
-  spans: PassageSpan[];
+  text: string;
+  offsets: SpanOffsets;
 }
 
 interface IndexingRun {
@@ -178,10 +179,10 @@ export class PassageApp implements PassageApi {
     if (existing) return existing;
 
     await this._loadModel(); // splitting counts tokens with the model's tokenizer
-    const spans = await (await this._embedderClient()).split(doc.text);
-    if (spans.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
+    const offsets = await (await this._embedderClient()).split(doc.text);
+    if (offsets.starts.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
     // Passages whose text already has a vector (shared with a stored passage) are searchable at once.
-    const added = await library.addDocument(doc, spans);
+    const added = await library.addDocument(doc, offsets);
     if (!added.duplicate) {
       this._libraryChange.emit();
       this._indexInBackground();
@@ -204,12 +205,12 @@ export class PassageApp implements PassageApi {
     const text = await this._openLibrary().getText(id);
     if (text === undefined) return null;
     await this._loadModel(); // splitting counts tokens with the model's tokenizer
-    return { id, spans: await (await this._embedderClient()).split(text) };
+    return { id, text, offsets: await (await this._embedderClient()).split(text) };
   }
 
   private async _replacePassages(splits: readonly StoredSplit[]): Promise<void> {
     await this._whileIndexingStopped(async (library) => {
-      for (const { id, spans } of splits) await library.replacePassages(id, spans);
+      for (const { id, text, offsets } of splits) await library.replacePassages(id, text, offsets);
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitDocument, vectorKey, type PassageSpan } from './split.ts';
+import { fromOffsets, splitDocument, toOffsets, vectorKey, type PassageSpan } from './split.ts';
 
 /** A stand-in tokenizer: one piece per whitespace-separated word, plus [CLS] and [SEP]. */
 const countWords = (text: string) => (text.match(/\S+/gu)?.length ?? 0) + 2;
@@ -159,5 +159,17 @@ describe('splitDocument', () => {
       assert.ok(passages.length > 2);
       for (const p of passages.slice(1)) assert.equal(p.context, '', `window ${p.ordinal} overlaps the previous one`);
     });
+  });
+});
+
+describe('span offsets', () => {
+  it('round-trip spans with and without context, and refuse offsets outside the text', () => {
+    const text = 'First sentence here. Second one follows.\n\nA new paragraph starts.';
+    const spans = [
+      { ordinal: 0, start: 0, end: 40, text: text.slice(0, 40), context: '' },
+      { ordinal: 1, start: 42, end: text.length, text: text.slice(42), context: text.slice(21, 42) },
+    ];
+    assert.deepEqual(fromOffsets(text, toOffsets(spans)), spans);
+    assert.throws(() => fromOffsets('short', toOffsets(spans)), /out of its document's range/);
   });
 });

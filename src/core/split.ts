@@ -39,6 +39,40 @@ export interface PassageSpan {
   context: string;
 }
 
+/**
+ * Passages as offsets into their document's text: what crosses between the workers and the page for a document
+ * of any size (three typed arrays instead of tens of thousands of objects, each cloned on the main thread).
+ */
+export interface SpanOffsets {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  /** Where each passage's context begins (= its start when it has none). */
+  contextStarts: Uint32Array;
+}
+
+export function toOffsets(spans: readonly PassageSpan[]): SpanOffsets {
+  return {
+    starts: Uint32Array.from(spans, (s) => s.start),
+    ends: Uint32Array.from(spans, (s) => s.end),
+    contextStarts: Uint32Array.from(spans, (s) => s.start - s.context.length),
+  };
+}
+
+/** The spans back from their offsets; ordinals are positions. Throws on offsets that don't fit `text`. */
+export function fromOffsets(text: string, { starts, ends, contextStarts }: SpanOffsets): PassageSpan[] {
+  if (starts.length !== ends.length || starts.length !== contextStarts.length) {
+    throw new Error('Passage: passage offsets of different lengths');
+  }
+  return Array.from(starts, (start, ordinal) => {
+    const end = ends[ordinal]!;
+    const contextStart = contextStarts[ordinal]!;
+    if (!(contextStart <= start && start <= end && end <= text.length)) {
+      throw new Error(`Passage: passage ${ordinal} is out of its document's range`);
+    }
+    return { ordinal, start, end, text: text.slice(start, end), context: text.slice(contextStart, start) };
+  });
+}
+
 /** What the embedding engine needs to embed a passage. */
 export type PassageInput = Pick<PassageSpan, 'context' | 'text'>;
 

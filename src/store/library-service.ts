@@ -13,7 +13,7 @@ import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHi
 import { bestSentence } from '../core/highlight.ts';
 import { searchPassages } from '../core/rank.ts';
 import { SearchIndex } from '../core/search-index.ts';
-import type { PassageSpan } from '../core/split.ts';
+import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
 import { Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
@@ -94,9 +94,9 @@ export class LibraryService {
   }
 
   /** Stores the document and its passages (one transaction); passages whose text has a vector are searchable now. */
-  async addDocument(doc: ImportedText, spans: readonly PassageSpan[]): Promise<AddResult> {
+  async addDocument(doc: ImportedText, offsets: SpanOffsets): Promise<AddResult> {
     const [library, index] = await Promise.all([this._library, this._index]);
-    const { indexed, ...added } = await library.addDocument(doc, spans);
+    const { indexed, ...added } = await library.addDocument(doc, fromOffsets(doc.text, offsets));
     for (const item of indexed) addToIndex(index, item);
     this._titles?.set(added.documentId, doc.title);
     return added;
@@ -108,9 +108,10 @@ export class LibraryService {
     this._titles?.delete(id);
   }
 
-  async replacePassages(id: string, spans: readonly PassageSpan[]): Promise<void> {
+  /** Replaces a document's passages by a fresh split of `text` (its stored text); it is embedded again. */
+  async replacePassages(id: string, text: string, offsets: SpanOffsets): Promise<void> {
     const [library, index] = await Promise.all([this._library, this._index]);
-    for (const passage of await library.replacePassages(id, spans)) index.remove(passage);
+    for (const passage of await library.replacePassages(id, fromOffsets(text, offsets))) index.remove(passage);
   }
 
   async clear(): Promise<void> {

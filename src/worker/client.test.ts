@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { EmbedderClient } from './client.ts';
 import { createFakeEngine, fakeEnvironment, fakeVector, FakeWorker, FAKE_SPEC } from './fake-engine.test-support.ts';
 import type { WorkerProgress } from './protocol.ts';
+import { fromOffsets } from '../core/split.ts';
 
 function setup() {
   const engine = createFakeEngine();
@@ -33,7 +34,7 @@ describe('EmbedderClient', () => {
     const { client } = setup();
     await client.load(FAKE_SPEC, 'wasm');
     const text = 'The first paragraph is long enough to stand alone here.\n\nAnd a second paragraph that also stands alone.';
-    const spans = await client.split(text);
+    const spans = fromOffsets(text, await client.split(text));
     assert.equal(spans.length, 2);
     for (const span of spans) assert.equal(span.text, text.slice(span.start, span.end));
   });

@@ -4,7 +4,7 @@
  * worker's message; a crashed worker (`error` event) rejects everything pending and every later call.
  */
 import type { ModelSpec } from '../core/model-spec.ts';
-import type { PassageSpan } from '../core/split.ts';
+import type { SpanOffsets } from '../core/split.ts';
 import type { TextKind } from './engine.ts';
 import type {
   LoadResult,
@@ -54,7 +54,7 @@ export class EmbedderClient {
     return this._call({ type: 'load', spec, device }, options);
   }
 
-  split(text: string, options: CallOptions = {}): Promise<PassageSpan[]> {
+  split(text: string, options: CallOptions = {}): Promise<SpanOffsets> {
     return this._call({ type: 'split', text }, options);
   }
 

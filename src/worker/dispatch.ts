@@ -22,9 +22,11 @@ export function createDispatcher(handlers: Handlers, post: PostReply): (request:
         case 'load':
           post({ id, type: 'result', request: 'load', result: await handlers.load(request, emit) }, []);
           break;
-        case 'split':
-          post({ id, type: 'result', request: 'split', result: await handlers.split(request) }, []);
+        case 'split': {
+          const result = await handlers.split(request);
+          post({ id, type: 'result', request: 'split', result }, [result.starts.buffer, result.ends.buffer, result.contextStarts.buffer]);
           break;
+        }
         case 'embed': {
           const result = await handlers.embed(request, emit, controller.signal);
           // Transfer, don't copy: a big indexing batch would otherwise be cloned once more.

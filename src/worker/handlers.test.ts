@@ -9,6 +9,7 @@ import { loadEngine } from './engine.ts';
 import { createFakeEngine, fakeEnvironment, FAKE_SPEC } from './fake-engine.test-support.ts';
 import { createHandlers } from './handlers.ts';
 import type { WorkerProgress } from './protocol.ts';
+import { fromOffsets } from '../core/split.ts';
 
 const spec = findModel(manifest as ModelManifest);
 const modelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
@@ -42,7 +43,7 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
   it('splits with the real tokenizer into passages within the token budget', async () => {
     const sentence = 'Offline semantic search keeps every document on this device and still finds paraphrases. ';
     const text = `${sentence.repeat(40)}\n\nA short closing paragraph that is long enough to stay alone.`;
-    const spans = await handlers.split({ type: 'split', text });
+    const spans = fromOffsets(text, await handlers.split({ type: 'split', text }));
     assert.ok(spans.length >= 3, `expected the long paragraph to be cut, got ${spans.length} passages`);
     for (const span of spans) assert.equal(span.text, text.slice(span.start, span.end));
   });

@@ -4,7 +4,7 @@
  */
 import type { ProgressInfo } from '@huggingface/transformers';
 import type { ModelSpec } from '../core/model-spec.ts';
-import { splitDocument, type PassageSpan } from '../core/split.ts';
+import { splitDocument, toOffsets, type SpanOffsets } from '../core/split.ts';
 import { loadOnBestDevice } from './device.ts';
 import type { Device, Engine } from './engine.ts';
 import type {
@@ -39,7 +39,7 @@ export const DEFAULT_BATCH_SIZE = 16;
 
 export interface Handlers {
   load(request: LoadRequest, emit: EmitProgress): Promise<LoadResult>;
-  split(request: SplitRequest): Promise<PassageSpan[]>;
+  split(request: SplitRequest): Promise<SpanOffsets>;
   embed(request: EmbedRequest, emit: EmitProgress, signal: AbortSignal): Promise<EmbedResult>;
   status(): Promise<StatusResult>;
   dispose(): Promise<void>;
@@ -106,7 +106,7 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
 
     async split(request) {
       const engine = await currentEngine();
-      return splitDocument(request.text, (text) => engine.countTokens(text), { maxTokens: engine.spec.maxTokens });
+      return toOffsets(splitDocument(request.text, (text) => engine.countTokens(text), { maxTokens: engine.spec.maxTokens }));
     },
 
     async embed(request, emit, signal) {

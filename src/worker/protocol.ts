@@ -6,7 +6,7 @@
  * sends them through `embed` like any other texts — one code path, one batching and cancellation story.
  */
 import type { ModelSpec } from '../core/model-spec.ts';
-import type { PassageSpan } from '../core/split.ts';
+import type { SpanOffsets } from '../core/split.ts';
 import type { TextKind } from './engine.ts';
 
 export type PreferredDevice = 'auto' | 'wasm' | 'webgpu';
@@ -70,7 +70,7 @@ export interface StatusResult {
 /** What each request type resolves to. */
 export interface ResultOf {
   load: LoadResult;
-  split: PassageSpan[];
+  split: SpanOffsets;
   embed: EmbedResult;
   cancel: { cancelled: boolean };
   status: StatusResult;
