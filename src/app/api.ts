@@ -61,6 +61,8 @@ export type Progress =
   | { stage: 'indexing'; done: number; total: number; perSecond: number; etaSeconds: number | null }
   /** Background indexing stopped on an error; what was stored stays, the rest stays pending. */
   | { stage: 'error'; message: string }
+  /** A document is being split into passages, stored, or deleted (big documents take seconds). */
+  | { stage: 'working'; task: 'splitting' | 'saving' | 'deleting' | 'importing'; title: string }
   | { stage: 'idle' };
 
 export interface StorageInfo {
@@ -85,9 +87,12 @@ export interface PassageApi {
   onLibraryChange(listener: () => void): () => void;
 
   listDocuments(): Promise<DocumentSummary[]>;
+  /** Decodes and cleans a .txt/.md file's bytes, or cleans extracted text, off the main thread. */
+  plainText(input: { bytes: Uint8Array; kind: 'txt' | 'md' } | { text: string }): Promise<string>;
   /** Splits and stores the text, then indexes it in the background; rejects with a readable Error on bad input. */
   addDocument(doc: ImportedText): Promise<AddResult>;
-  deleteDocument(id: string): Promise<void>;
+  /** `title` names the document in progress messages. */
+  deleteDocument(id: string, title?: string): Promise<void>;
   reindexDocument(id: string): Promise<void>;
   clearLibrary(): Promise<void>;
   /** Cancels the indexing in flight; what was embedded stays stored, the rest stays pending. */

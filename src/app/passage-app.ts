@@ -11,7 +11,7 @@
  * - changes that remove vectors (delete, re-index, clear, import) stop indexing first, so a batch in flight
  *   can't put a deleted passage back into the in-memory index; indexing resumes afterwards.
  */
-import { proxy, wrap } from 'comlink';
+import { proxy, transfer, wrap } from 'comlink';
 import manifest from '../../models/manifest.json';
 import { sha256Hex } from '../core/hash.ts';
 import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
@@ -171,6 +171,11 @@ export class PassageApp implements PassageApi {
     return this._openLibrary().listDocuments();
   }
 
+  plainText(input: { bytes: Uint8Array; kind: 'txt' | 'md' } | { text: string }): Promise<string> {
+    // The bytes move to the worker instead of being copied; the caller does not need them afterwards.
+    return this._openLibrary().plainText('bytes' in input ? transfer(input, [input.bytes.buffer]) : input);
+  }
+
   async addDocument(doc: ImportedText): Promise<AddResult> {
     if (doc.text.trim() === '') throw new Error(`“${doc.title}” has no text to index.`);
     const library = this._openLibrary();
@@ -178,20 +183,36 @@ export class PassageApp implements PassageApi {
     const existing = await library.findBySha256(await sha256Hex(doc.text));
     if (existing) return existing;
 
-    await this._loadModel(); // splitting counts tokens with the model's tokenizer
-    const offsets = await (await this._embedderClient()).split(doc.text);
-    if (offsets.starts.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
-    // Passages whose text already has a vector (shared with a stored passage) are searchable at once.
-    const added = await library.addDocument(doc, offsets);
-    if (!added.duplicate) {
-      this._libraryChange.emit();
-      this._indexInBackground();
+    try {
+      this._progress.emit({ stage: 'working', task: 'splitting', title: doc.title });
+      await this._loadModel(); // splitting counts tokens with the model's tokenizer
+      const offsets = await (await this._embedderClient()).split(doc.text);
+      if (offsets.starts.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
+      this._progress.emit({ stage: 'working', task: 'saving', title: doc.title });
+      // Passages whose text already has a vector (shared with a stored passage) are searchable at once.
+      const added = await library.addDocument(doc, offsets);
+      if (!added.duplicate) {
+        this._libraryChange.emit();
+        this._indexInBackground();
+      }
+      return added;
+    } finally {
+      this._doneWorking();
     }
-    return added;
   }
 
-  async deleteDocument(id: string): Promise<void> {
-    await this._whileIndexingStopped((library) => library.deleteDocument(id));
+  /** Back to idle after a 'working' stage, unless indexing has taken over the progress line. */
+  private _doneWorking(): void {
+    if (!this._indexing) this._progress.emit({ stage: 'idle' });
+  }
+
+  async deleteDocument(id: string, title = ''): Promise<void> {
+    this._progress.emit({ stage: 'working', task: 'deleting', title });
+    try {
+      await this._whileIndexingStopped((library) => library.deleteDocument(id));
+    } finally {
+      this._doneWorking();
+    }
   }
 
   /** Splits the stored text again (the splitter may have changed since) and embeds every passage anew. */
@@ -266,9 +287,14 @@ export class PassageApp implements PassageApi {
 
   async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
     let outcome = { documents: 0, passages: 0 };
-    await this._whileIndexingStopped(async (library) => {
-      outcome = await library.importLibrary(file);
-    });
+    this._progress.emit({ stage: 'working', task: 'importing', title: file instanceof File ? file.name : '' });
+    try {
+      await this._whileIndexingStopped(async (library) => {
+        outcome = await library.importLibrary(file);
+      });
+    } finally {
+      this._doneWorking();
+    }
     return outcome;
   }
 

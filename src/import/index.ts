@@ -5,16 +5,17 @@
 import type { ImportedText } from '../app/api.ts';
 import { ACCEPTED_LABEL, detectKind, titleFromFileName, titleFromText } from './detect.ts';
 import { ImportError, quoted } from './errors.ts';
-import { markdownToText } from './markdown.ts';
 import { decodeText, hasReadableText, normalizeText } from './normalize.ts';
+import { plainTextHere, type PlainText } from './plain-text.ts';
 
 export { ImportError } from './errors.ts';
+export { plainTextHere, type PlainText } from './plain-text.ts';
 export { ACCEPTED_FILES, ACCEPTED_LABEL } from './detect.ts';
 
 /** Larger files are refused before they are read: the text of a 50 MB file would not fit the index sensibly. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-export async function importFile(file: File): Promise<ImportedText> {
+export async function importFile(file: File, plainText: PlainText = plainTextHere): Promise<ImportedText> {
   const name = file.name || 'file';
   const kind = detectKind(name, file.type);
   if (!kind) {
@@ -31,10 +32,8 @@ export async function importFile(file: File): Promise<ImportedText> {
   try {
     switch (kind) {
       case 'txt':
-        text = decodeText(bytes);
-        break;
       case 'md':
-        text = markdownToText(decodeText(bytes));
+        text = await plainText({ bytes, kind });
         break;
       case 'html': {
         const { htmlToText } = await import('./html.ts');
@@ -59,7 +58,7 @@ export async function importFile(file: File): Promise<ImportedText> {
     throw new ImportError(`${quoted(name)} could not be read as a ${what}; it may be damaged or not really a .${kind} file.`);
   }
 
-  text = normalizeText(text);
+  if (kind !== 'txt' && kind !== 'md') text = await plainText({ text });
   if (!hasReadableText(text)) {
     const hint = kind === 'pdf' ? ' (a scanned PDF without a text layer has no text to search)' : '';
     throw new ImportError(`No text was found in ${quoted(name)}${hint}.`);

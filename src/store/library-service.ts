@@ -11,6 +11,7 @@
  */
 import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit } from '../app/api.ts';
 import { bestSentence } from '../core/highlight.ts';
+import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
 import { SearchIndex } from '../core/search-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
@@ -82,6 +83,11 @@ export class LibraryService {
   async status(): Promise<IndexStatus> {
     const index = await this._index;
     return { rows: index.size, lexicalReady: this._lexicalReady };
+  }
+
+  /** Decoding and normalising big texts here keeps them off the page's main thread (import/index.ts). */
+  async plainText(input: { bytes: Uint8Array; kind: 'txt' | 'md' } | { text: string }): Promise<string> {
+    return plainTextHere(input);
   }
 
   async listDocuments(): Promise<DocumentSummary[]> {

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ImportedText } from '../app/api.ts';
-import { ACCEPTED_FILES, ACCEPTED_LABEL, ImportError, importFile, importPastedText } from '../import/index.ts';
+import { ACCEPTED_FILES, ACCEPTED_LABEL, ImportError, importFile, importPastedText, plainTextHere, type PlainText } from '../import/index.ts';
 import { base, panel } from './theme.ts';
 
 export interface ImportDetail {
@@ -89,6 +89,8 @@ export class ImportPanelElement extends LitElement {
 
   /** Disables the inputs while the shell is storing what was imported. */
   @property({ type: Boolean }) busy = false;
+  /** Where big texts are decoded and cleaned (the app's library worker); this thread when not set. */
+  @property({ attribute: false }) plainText: PlainText = plainTextHere;
 
   @state() private _over = false;
   @state() private _reading = '';
@@ -175,7 +177,7 @@ export class ImportPanelElement extends LitElement {
     for (const file of files) {
       this._reading = file.name;
       try {
-        documents.push(await importFile(file));
+        documents.push(await importFile(file, this.plainText));
       } catch (error) {
         const message = error instanceof ImportError ? error.message : `“${file.name}” could not be read.`;
         if (!(error instanceof ImportError)) console.error(error);

@@ -4,6 +4,7 @@ import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progres
 import type { Pwa } from '../pwa/register.ts';
 import './empty-state.ts';
 import type { ImportDetail, NoticeDetail } from './import-panel.ts';
+import { plainTextHere, type PlainText } from '../import/plain-text.ts';
 import './import-panel.ts';
 import './library-panel.ts';
 import type { Notice } from './notice-list.ts';
@@ -290,6 +291,9 @@ export class PassageShellElement extends LitElement {
     this._searching = false;
   }
 
+  /** Big files are decoded and cleaned in the library worker, not on this thread. */
+  private _plainText: PlainText = (input) => (this.api ? this.api.plainText(input) : plainTextHere(input));
+
   private _loadContext = (passageId: string): Promise<ContextPassage[]> => {
     if (!this.api) return Promise.reject(new Error('Passage is not ready yet.'));
     return this.api.context(passageId, 1);
@@ -343,7 +347,7 @@ export class PassageShellElement extends LitElement {
   private _onDelete(event: CustomEvent<string>) {
     const doc = this._documents.find((d) => d.id === event.detail);
     void this._run(async () => {
-      await this.api?.deleteDocument(event.detail);
+      await this.api?.deleteDocument(event.detail, doc?.title);
       this._hits = this._hits.filter((h) => h.documentId !== event.detail);
       if (doc) this._notify('info', `Deleted “${doc.title}”.`);
     }, 'The document could not be deleted');
@@ -458,6 +462,7 @@ export class PassageShellElement extends LitElement {
           <aside>
             <div>
               <import-panel
+                .plainText=${this._plainText}
                 ?busy=${this._importing}
                 @import-documents=${(e: CustomEvent<ImportDetail>) => void this._add(e.detail.documents)}
                 @notice=${(e: CustomEvent<NoticeDetail>) => this._notify(e.detail.kind, e.detail.message)}

@@ -116,6 +116,17 @@ export class ProgressBarElement extends LitElement {
           <button @click=${() => this._fire('cancel-indexing')}>Cancel</button>
         `;
       }
+      case 'working': {
+        const what = p.title ? `“${p.title}”` : '';
+        const label = {
+          splitting: `Splitting ${what || 'the document'} into passages…`,
+          saving: `Saving ${what || 'the document'}…`,
+          deleting: `Deleting ${what || 'the document'}…`,
+          importing: `Importing ${what || 'the library file'}…`,
+        }[p.task];
+        return html`<span class="label"><span class="dot busy"></span>${label}</span>
+          <progress aria-label=${label}></progress>`;
+      }
       case 'error':
         return html`
           <span class="label"><span class="dot error"></span>${p.message.replace(/Passage:\s*/g, '')}</span>
