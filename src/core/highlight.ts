@@ -1,7 +1,9 @@
 /**
  * Picks the sentence of a passage that best answers the query, for highlighting. With sentence embeddings the
  * choice is by cosine, plus a small bonus for query words present so near-ties go to the sentence that also
- * says the words; without embeddings (model still loading) the words alone decide.
+ * says the words; without embeddings (model still loading) the words alone decide. The sentence vectors are
+ * either float rows (bestSentence) or a passage's stored sentence codes (bestSentenceByCodes): late-chunked at
+ * indexing (core/sentence-pooling.ts, core/sentence-codes.ts), so highlighting needs no model call per query.
  */
 import { scoreSentenceCodes, sentenceCodesFit } from './sentence-codes.ts';
 import { splitSentences } from './sentences.ts';
