@@ -1,8 +1,11 @@
 /**
  * Picks the sentence of a passage that best answers the query, for highlighting. With sentence embeddings the
  * choice is by cosine, plus a small bonus for query words present so near-ties go to the sentence that also
- * says the words; without embeddings (model still loading) the words alone decide.
+ * says the words; without embeddings (model still loading) the words alone decide. The sentence vectors are
+ * either float rows (bestSentence) or a passage's stored sentence codes (bestSentenceByCodes): late-chunked at
+ * indexing (core/sentence-pooling.ts, core/sentence-codes.ts), so highlighting needs no model call per query.
  */
+import { scoreSentenceCodes, sentenceCodesFit } from './sentence-codes.ts';
 import { splitSentences } from './sentences.ts';
 import type { Span } from './text-spans.ts';
 import { tokenize } from './tokenize.ts';
@@ -21,22 +24,60 @@ export function bestSentence(
   queryText: string,
 ): Span {
   const sentences = splitSentences(passageText);
-  if (sentences.length === 0) return { start: 0, end: passageText.length };
-  const useVectors = sentenceVectors !== null && queryVector !== null;
-  if (useVectors && sentenceVectors.length !== sentences.length * queryVector.length) {
+  if (sentenceVectors === null || queryVector === null) return pickSentence(passageText, sentences, null, queryText);
+  if (sentenceVectors.length !== sentences.length * queryVector.length) {
     throw new Error(
       `Passage: expected ${sentences.length} sentence vectors of ${queryVector.length} dimensions, ` +
         `got ${sentenceVectors.length} numbers`,
     );
   }
+  const scores = sentences.map((_, i) => cosine(queryVector, sentenceVectors, i * queryVector.length));
+  return pickSentence(passageText, sentences, scores, queryText);
+}
+
+/**
+ * The same choice from a passage's stored sentence codes (core/sentence-codes.ts), which estimate each sentence's
+ * cosine up to a constant shared by the passage's sentences — all the choice needs. Codes that do not match the
+ * passage's sentences (null, empty, split by other rules, another model's size) fall back to words alone rather than fail a search.
+ */
+export function bestSentenceByCodes(
+  passageText: string,
+  codes: Uint8Array | null,
+  queryVector: Float32Array | null,
+  queryText: string,
+): Span {
+  const sentences = splitSentences(passageText);
+  const usable = codes !== null && queryVector !== null && sentenceCodesFit(codes, sentences.length, queryVector.length);
+  const scores = usable && sentences.length > 1 ? scoreSentenceCodes(codes, queryVector) : null;
+  return pickSentence(passageText, sentences, scores, queryText);
+}
+
+/**
+ * The same choice from precomputed per-sentence scores on the cosine scale (any constant offset shared by the
+ * passage's sentences is fine), one per sentence of `splitSentences(passageText)`; null: words alone.
+ */
+export function bestSentenceByScores(passageText: string, scores: ArrayLike<number> | null, queryText: string): Span {
+  const sentences = splitSentences(passageText);
+  if (scores !== null && scores.length !== sentences.length) {
+    throw new Error(`Passage: expected ${sentences.length} sentence scores, got ${scores.length}`);
+  }
+  return pickSentence(passageText, sentences, scores, queryText);
+}
+
+/** Highest `score + LEXICAL_TIE_BREAK × word overlap`, or highest overlap without scores; first on ties. */
+function pickSentence(
+  passageText: string,
+  sentences: readonly Span[],
+  scores: ArrayLike<number> | null,
+  queryText: string,
+): Span {
+  if (sentences.length === 0) return { start: 0, end: passageText.length };
   const queryWords = new Set(tokenize(queryText));
   let best = 0;
   let bestScore = -Infinity;
   sentences.forEach((sentence, i) => {
     const overlap = wordOverlap(queryWords, passageText.slice(sentence.start, sentence.end));
-    const score = useVectors
-      ? cosine(queryVector, sentenceVectors, i * queryVector.length) + LEXICAL_TIE_BREAK * overlap
-      : overlap;
+    const score = scores ? scores[i]! + LEXICAL_TIE_BREAK * overlap : overlap;
     if (score > bestScore) {
       best = i;
       bestScore = score;

@@ -6,6 +6,8 @@
 import { pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { CONTEXT_TOKEN_WEIGHT, poolPassageTokens } from '../core/pooling.ts';
+import { poolTokenRanges, sentenceTokenRanges } from '../core/sentence-pooling.ts';
+import { splitSentences } from '../core/sentences.ts';
 
 export type Device = 'wasm' | 'webgpu' | 'cpu';
 export type TextKind = 'query' | 'passage';
@@ -31,9 +33,25 @@ export interface Engine {
    * prefix; others ignore contexts.
    */
   embed(texts: readonly string[], kind: TextKind, contexts?: readonly string[]): Promise<Float32Array>;
+  /**
+   * What the indexer stores: the passage vectors `embed(texts, 'passage', contexts)` gives (up to float rounding),
+   * and from the same model call each passage's sentence vectors (core/sentence-pooling.ts).
+   */
+  embedPassages(texts: readonly string[], contexts?: readonly string[]): Promise<PassageEmbeddings>;
   /** Word pieces of `text`, counting [CLS] and [SEP], without truncation. */
   countTokens(text: string): number;
   dispose(): Promise<void>;
+}
+
+export interface PassageEmbeddings {
+  /** Row-major `texts.length × spec.dimensions`. */
+  vectors: Float32Array;
+  /**
+   * Per passage, row-major `splitSentences(text).length × spec.dimensions`, normalised as the spec says; null
+   * when the sentences' word pieces could not be located (then highlight by words alone) or the model is not
+   * mean-pooled.
+   */
+  sentenceVectors: (Float32Array | null)[];
 }
 
 export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): Promise<Engine> {
@@ -77,10 +95,46 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
     }
   }
 
-  return {
+  // One model call per passage: its passage vector and its sentences' vectors come from the same token states.
+  async function embedPassageAndSentences(
+    context: string,
+    text: string,
+  ): Promise<{ vector: Float32Array; sentences: Float32Array | null } | null> {
+    const contextTokens = context ? countTokens(context) - 2 : 0;
+    const passagePieces = countTokens(text) - 2;
+    const output = await extractor(context + text, { pooling: 'none', normalize: false });
+    try {
+      const tokens = output.dims[1]!;
+      const hidden = output.data as Float32Array;
+      // As in runInContext: a cut that does not add up (or a truncated input) is read again without context.
+      if (tokens !== contextTokens + passagePieces + 2) return context ? embedPassageAndSentences('', text) : null;
+      const vector = poolPassageTokens(hidden, tokens, spec.dimensions, contextTokens, spec.normalize, contextWeight);
+      const ranges = sentenceTokenRanges(text, splitSentences(text), countTokens, 1 + contextTokens, passagePieces);
+      const sentences = ranges && poolTokenRanges(hidden, tokens, spec.dimensions, ranges, spec.normalize);
+      return { vector, sentences };
+    } finally {
+      output.dispose?.();
+    }
+  }
+
+  const engine: Engine = {
     spec,
     device,
     contextWeight,
+    async embedPassages(texts, contexts) {
+      const vectors = new Float32Array(texts.length * spec.dimensions);
+      if (spec.pooling !== 'mean' || spec.passagePrefix) {
+        vectors.set(await engine.embed(texts, 'passage', contexts));
+        return { vectors, sentenceVectors: texts.map(() => null) };
+      }
+      const sentenceVectors: (Float32Array | null)[] = [];
+      for (let i = 0; i < texts.length; i++) {
+        const pooled = await embedPassageAndSentences(contexts?.[i] ?? '', texts[i]!);
+        vectors.set(pooled ? pooled.vector : await run([texts[i]!]), i * spec.dimensions);
+        sentenceVectors.push(pooled?.sentences ?? null);
+      }
+      return { vectors, sentenceVectors };
+    },
     async embed(texts, kind, contexts) {
       if (texts.length === 0) return new Float32Array(0);
       if (contexts && readsContext && kind === 'passage' && contexts.some((c) => c !== '')) {
@@ -103,4 +157,5 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
       await extractor.dispose();
     },
   };
+  return engine;
 }

@@ -3,6 +3,7 @@
  * handlers in-process, with structured cloning on both directions as a real worker boundary would do.
  */
 import type { ModelSpec } from '../core/model-spec.ts';
+import { splitSentences } from '../core/sentences.ts';
 import type { WorkerLike } from './client.ts';
 import { createDispatcher } from './dispatch.ts';
 import type { Device, Engine } from './engine.ts';
@@ -59,6 +60,17 @@ export function createFakeEngine(device: Device = 'wasm', spec: ModelSpec = FAKE
       const out = new Float32Array(texts.length * spec.dimensions);
       texts.forEach((t, i) => out.set(fakeVector(t, spec.dimensions), i * spec.dimensions));
       return out;
+    },
+    async embedPassages(texts, contexts) {
+      // One recorded call, as the real engine reads each passage once; sentences get their own fake vectors.
+      const vectors = await engine.embed(texts, 'passage', contexts);
+      const sentenceVectors = texts.map((t) => {
+        const sentences = splitSentences(t);
+        const rows = new Float32Array(sentences.length * spec.dimensions);
+        sentences.forEach((s, i) => rows.set(fakeVector(t.slice(s.start, s.end), spec.dimensions), i * spec.dimensions));
+        return rows;
+      });
+      return { vectors, sentenceVectors };
     },
     countTokens: (text) => text.split(/\s+/).filter(Boolean).length + 2,
     async dispose() {},
