@@ -116,10 +116,10 @@ export class PassageApp implements PassageApi {
     this.model = findModel(manifest as ModelManifest, options.modelId);
     this._embedder = {
       embed: async (passages, signal) =>
-        (await this._embedderClient()).embed(
+        (await this._embedderClient()).embedPassages(
           passages.map((p) => p.text),
-          'passage',
-          { signal, contexts: passages.map((p) => p.context) },
+          passages.map((p) => p.context),
+          { signal },
         ),
     };
   }

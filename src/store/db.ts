@@ -66,6 +66,11 @@ export interface VectorRecord {
   contentHash: string;
   q: Int8Array;
   scale: number;
+  /**
+   * The passage's sentence codes (core/sentence-codes.ts: sign bits of each sentence's late-pooled vector), read
+   * for the hits shown to pick the sentence to highlight without a model call. Absent for vectors stored before.
+   */
+  sentences?: Uint8Array;
 }
 
 /**

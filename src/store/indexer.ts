@@ -10,8 +10,16 @@ import { createThroughput, type ThroughputSnapshot } from '../worker/throughput.
 import type { LibraryModel, NewVector, PendingText } from './library.ts';
 
 export interface Embedder {
-  /** Row-major `passages.length × dims`, L2-normalised passage vectors, each passage read after its context. */
-  embed(passages: readonly PassageInput[], signal: AbortSignal): Promise<Float32Array>;
+  /**
+   * Row-major `passages.length × dims`, L2-normalised passage vectors, each passage read after its context; and,
+   * when the embedder has them, each passage's sentence codes (for highlighting; core/sentence-codes.ts).
+   */
+  embed(passages: readonly PassageInput[], signal: AbortSignal): Promise<Float32Array | EmbeddedPassages>;
+}
+
+export interface EmbeddedPassages {
+  vectors: Float32Array;
+  sentenceCodes: Uint8Array[];
 }
 
 /** Where pending work comes from and embedded vectors go: the Library, or the library worker in front of it. */
@@ -52,14 +60,19 @@ export async function indexPending(work: PendingWork, embedder: Embedder, option
     signal.throwIfAborted();
     const batch = await work.pendingTexts(batchSize);
     if (batch.length === 0) break;
-    const vectors = await embedder.embed(batch, signal);
+    const embedded = await embedder.embed(batch, signal);
+    const { vectors, sentenceCodes } = embedded instanceof Float32Array ? { vectors: embedded, sentenceCodes: [] } : embedded;
     if (vectors.length !== batch.length * dimensions) {
       throw new Error(`Passage: expected ${batch.length} vectors of ${dimensions} dimensions, got ${vectors.length} numbers`);
     }
-    const quantized: NewVector[] = batch.map((p, i) => ({
-      contentHash: p.contentHash,
-      ...quantize(vectors.subarray(i * dimensions, (i + 1) * dimensions)),
-    }));
+    const quantized: NewVector[] = batch.map((p, i) => {
+      const codes = sentenceCodes[i];
+      return {
+        contentHash: p.contentHash,
+        ...quantize(vectors.subarray(i * dimensions, (i + 1) * dimensions)),
+        ...(codes && codes.length > 0 ? { sentences: codes } : {}),
+      };
+    });
     await work.storeVectors(modelId, quantized);
     done += batch.length;
     options.onBatch?.();

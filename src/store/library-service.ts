@@ -10,7 +10,7 @@
  * meaning alone and says so (`byMeaningOnly`).
  */
 import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit } from '../app/api.ts';
-import { bestSentence } from '../core/highlight.ts';
+import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
 import { SearchIndex } from '../core/search-index.ts';
@@ -163,6 +163,9 @@ export class LibraryService {
       library.getPassagesById(ranked.map((hit) => hit.id)),
       this._documentTitles(library),
     ]);
+    const codes = request.queryVector
+      ? await library.sentenceCodes(passages.map((p) => p?.contentHash ?? ''))
+      : passages.map(() => null);
     const readAt = performance.now();
     const hits: SearchHit[] = [];
     ranked.forEach((hit, i) => {
@@ -177,8 +180,8 @@ export class LibraryService {
         score: hit.score,
         dense: hit.dense ?? 0,
         lexical: hit.lexical ?? 0,
-        // No model call at query time: the sentence sharing most of the query's words.
-        highlight: bestSentence(passage.text, null, null, request.text),
+        // No model call at query time: the sentence codes stored at indexing, or the query's words without them.
+        highlight: bestSentenceByCodes(passage.text, codes[i] ?? null, request.queryVector, request.text),
       });
     });
     const done = performance.now();

@@ -49,6 +49,7 @@ export interface NewVector {
   contentHash: string;
   q: Int8Array;
   scale: number;
+  sentences?: Uint8Array;
 }
 
 /** A passage together with its vector, ready for the in-memory search index. */
@@ -312,6 +313,14 @@ export class Library {
     return passages;
   }
 
+  /** The sentence codes stored with these content hashes' vectors (null where there are none), in one transaction. */
+  async sentenceCodes(contentHashes: readonly string[]): Promise<(Uint8Array | null)[]> {
+    const tx = this._db.transaction('vectors', 'readonly');
+    const vectors = await Promise.all(contentHashes.map((hash) => tx.store.get([this._model.id, hash])));
+    await tx.done;
+    return vectors.map((v) => v?.sentences ?? null);
+  }
+
   getPassages(docId: string): Promise<PassageRecord[]> {
     return this._db.getAllFromIndex('passages', 'by-doc', docId).then((ps) => ps.sort((a, b) => a.ordinal - b.ordinal));
   }
@@ -399,7 +408,13 @@ export class Library {
       const [passages, existing] = found[i]!;
       // Gone while it was being embedded (no orphan vector), or stored already by an earlier run.
       if (passages.length === 0 || existing !== undefined) return;
-      const vector: VectorRecord = { modelId, contentHash: item.contentHash, q: item.q, scale: item.scale };
+      const vector: VectorRecord = {
+        modelId,
+        contentHash: item.contentHash,
+        q: item.q,
+        scale: item.scale,
+        ...(item.sentences ? { sentences: item.sentences } : {}),
+      };
       void vectors.put(vector);
       for (const passage of passages) indexed.push({ passage, vector });
     });

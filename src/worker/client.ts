@@ -76,6 +76,20 @@ export class EmbedderClient {
     return result.vectors;
   }
 
+  /**
+   * Passage vectors (read after their contexts) and, from the same model calls, each passage's sentence codes
+   * for highlighting without a model call at query time (core/sentence-codes.ts).
+   */
+  async embedPassages(
+    texts: readonly string[],
+    contexts: readonly string[],
+    options: CallOptions = {},
+  ): Promise<{ vectors: Float32Array; sentenceCodes: Uint8Array[] }> {
+    const request: RequestBody = { type: 'embed', texts: [...texts], kind: 'passage', contexts: [...contexts], sentences: true };
+    const result = await this._call<'embed'>(request, options);
+    return { vectors: result.vectors, sentenceCodes: result.sentenceCodes ?? texts.map(() => new Uint8Array(0)) };
+  }
+
   status(options: CallOptions = {}): Promise<StatusResult> {
     return this._call({ type: 'status' }, options);
   }

@@ -30,7 +30,8 @@ export function createDispatcher(handlers: Handlers, post: PostReply): (request:
         case 'embed': {
           const result = await handlers.embed(request, emit, controller.signal);
           // Transfer, don't copy: a big indexing batch would otherwise be cloned once more.
-          post({ id, type: 'result', request: 'embed', result }, [result.vectors.buffer]);
+          const codes = result.sentenceCodes?.map((c) => c.buffer) ?? [];
+          post({ id, type: 'result', request: 'embed', result }, [result.vectors.buffer, ...codes]);
           break;
         }
         case 'cancel': {

@@ -4,6 +4,7 @@
  */
 import type { ProgressInfo } from '@huggingface/transformers';
 import type { ModelSpec } from '../core/model-spec.ts';
+import { encodeSentenceVectors } from '../core/sentence-codes.ts';
 import { splitDocument, toOffsets, type SpanOffsets } from '../core/split.ts';
 import { loadOnBestDevice } from './device.ts';
 import type { Device, Engine } from './engine.ts';
@@ -117,6 +118,8 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
         throw new Error(`Passage: ${request.contexts.length} contexts for ${request.texts.length} texts`);
       }
       const vectors = new Float32Array(request.texts.length * dims);
+      const withSentences = request.sentences === true && request.kind === 'passage';
+      const sentenceCodes: Uint8Array[] = [];
       const throughput = createThroughput(request.texts.length, now);
       for (let start = 0; start < request.texts.length; start += batchSize) {
         // Let queued messages run first: a `cancel` sitting in the queue aborts before the next batch starts.
@@ -124,14 +127,19 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
         signal.throwIfAborted();
         const batch = request.texts.slice(start, start + batchSize);
         const contexts = request.contexts?.slice(start, start + batchSize);
-        const rows = await exclusive(() => {
+        const rows = await exclusive(async () => {
           signal.throwIfAborted(); // It may have been cancelled while waiting for its turn.
-          return engine.embed(batch, request.kind, contexts);
+          if (!withSentences) return engine.embed(batch, request.kind, contexts);
+          const embedded = await engine.embedPassages(batch, contexts);
+          for (const sentences of embedded.sentenceVectors) {
+            sentenceCodes.push(sentences ? encodeSentenceVectors(sentences, dims) : new Uint8Array(0));
+          }
+          return embedded.vectors;
         });
         vectors.set(rows, start * dims);
         emit({ stage: 'embedding', ...throughput.snapshot(start + batch.length) });
       }
-      return { vectors, dims };
+      return withSentences ? { vectors, dims, sentenceCodes } : { vectors, dims };
     },
 
     async status() {

@@ -31,6 +31,8 @@ export interface EmbedRequest {
   contexts?: string[];
   /** Texts per inference call; progress is reported and cancellation checked between batches. */
   batchSize?: number;
+  /** Passages only: also return each passage's sentence codes (core/sentence-codes.ts), from the same model call. */
+  sentences?: boolean;
 }
 
 export interface CancelRequest {
@@ -59,6 +61,8 @@ export interface EmbedResult {
   /** Row-major `texts.length × dims`, L2-normalised. */
   vectors: Float32Array;
   dims: number;
+  /** With `sentences`: per text, its sentence codes (empty when its sentences could not be located). */
+  sentenceCodes?: Uint8Array[];
 }
 
 export interface StatusResult {
