@@ -79,10 +79,14 @@ function createLibraryWorker(model: LibraryModel, dbName: string | undefined): L
   );
   // Every call waits for the remote service, then runs there.
   return new Proxy({} as LibraryBackend, {
-    get: (_target, name) => async (...args: unknown[]) => {
-      const remote = (await service) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
-      return remote[name]!(...args);
-    },
+    get: (_target, name) =>
+      // Not a thenable: `await backend` must not look for a remote `then`.
+      name === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const remote = (await service) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
+            return remote[name]!(...args);
+          },
   });
 }
 
