@@ -186,9 +186,10 @@ export class Library {
    * vector check is one pipelined count per distinct text. Returns the ids of the deleted passages.
    */
   async deleteDocument(id: string): Promise<string[]> {
+    // Read what goes first, in a read-only transaction that does not hold up searches reading passages.
+    const doomed = await this._db.getAllFromIndex('passages', 'by-doc', id);
     const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const passages = tx.objectStore('passages');
-    const doomed = await passages.index('by-doc').getAll(id);
     await passages.delete(documentPassages(id));
     const hashes = [...new Set(doomed.map((p) => p.contentHash))];
     const remaining = await Promise.all(hashes.map((hash) => passages.index('by-hash').count(hash)));
