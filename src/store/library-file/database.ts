@@ -1,0 +1,180 @@
+/**
+ * The library file against the database (schema v4: documents, texts, passages, vectors keyed by content hash).
+ * Kept apart from the pure reader and writer so a schema change touches only this file.
+ *
+ * Import is all-or-nothing per file, in two streaming passes over the Blob:
+ * 1. check: read and check every line and hash, writing nothing (a refused file stores nothing);
+ * 2. store: read again (hashes unchecked: a Blob cannot change, and Chromium fails the read of a File changed on
+ *    disk since it was picked) and store each document with its passages and vectors in one transaction.
+ * Why not write documents marked `importing` and reveal them at the end: every reader of the store (listing,
+ * search, indexing) would have to learn to skip them, and a crash would leave hidden half-imports to clean up on
+ * the next start. Here a document is never visible half-written (one transaction each); if pass 2 fails or is
+ * aborted, the documents it stored are deleted again; only a crash in the middle of pass 2 leaves some whole
+ * documents of the file, and importing the file again completes it (documents already present are skipped).
+ * The cost is reading the file twice; pass 2 skips the hashes (measured in bench/library-file.bench.ts).
+ */
+import { readLibraryFile } from './read.ts';
+import { writeLibraryFile, type WriteOptions } from './write.ts';
+import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVector } from './format.ts';
+import type { PassageRecord, VectorRecord } from '../db.ts';
+import { passageId, type Library } from '../library.ts';
+
+export interface ImportProgress {
+  phase: 'checking' | 'storing';
+  /** Bytes of the file read in this phase (compressed bytes for a gzipped file). */
+  bytesRead: number;
+  totalBytes: number;
+  /** Documents and passages stored so far (0 while checking). */
+  documents: number;
+  passages: number;
+}
+
+export interface ImportOptions {
+  /** Named in error messages; a File's own name by default. */
+  fileName?: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Aborting stops the import and removes whatever it had stored. */
+  signal?: AbortSignal;
+}
+
+export interface ImportOutcome {
+  /** What was added: documents already in the library (same text) are skipped. */
+  documents: number;
+  passages: number;
+}
+
+/** Rejects with a LibraryFileError, changing nothing, when the file does not fit this library or is damaged. */
+export async function importLibraryFile(library: Library, file: Blob, options: ImportOptions = {}): Promise<ImportOutcome> {
+  const { signal, onProgress } = options;
+  const reading = {
+    fileName: options.fileName ?? ((file as Partial<File>).name || 'the file'),
+    modelId: library.model.id,
+    dims: library.model.dimensions,
+  };
+  const outcome: ImportOutcome = { documents: 0, passages: 0 };
+  const report = (phase: ImportProgress['phase']) => (bytesRead: number) =>
+    onProgress?.({ phase, bytesRead, totalBytes: file.size, ...outcome });
+
+  signal?.throwIfAborted();
+  for await (const _record of readLibraryFile(file, { ...reading, onProgress: report('checking') })) {
+    signal?.throwIfAborted();
+  }
+
+  const stored: string[] = [];
+  try {
+    for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing'), checkHashes: false })) {
+      signal?.throwIfAborted();
+      if (record.kind !== 'document') continue;
+      const id = await storeDocument(library, record);
+      if (id === null) continue;
+      stored.push(id);
+      outcome.documents++;
+      outcome.passages += record.passages.length;
+    }
+  } catch (error) {
+    for (const id of stored.reverse()) await library.deleteDocument(id);
+    throw error;
+  }
+  return outcome;
+}
+
+/**
+ * Stores one document, its passages and the vectors the library lacks, in one transaction; returns its id, or
+ * null when the library already has its text (then only vectors its passages lack are added).
+ */
+async function storeDocument(
+  library: Library,
+  { document, passages }: { document: ExportedDocumentWithPassages['document']; passages: readonly LibraryFilePassage[] },
+): Promise<string | null> {
+  const modelId = library.model.id;
+  const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
+  const documents = tx.objectStore('documents');
+  const vectors = tx.objectStore('vectors');
+  const fileVectors = new Map<string, LibraryFileVector>();
+  for (const p of passages) if (p.vector) fileVectors.set(p.contentHash, p.vector);
+  // Requests are issued together and awaited once: each await of a request costs an event-loop round trip.
+  const addMissingVector = (contentHash: string, { q, scale }: LibraryFileVector) =>
+    vectors.getKey([modelId, contentHash]).then((key) => {
+      if (key === undefined) return vectors.add({ modelId, contentHash, q, scale } satisfies VectorRecord);
+    });
+
+  if (await documents.index('by-sha256').count(document.sha256)) {
+    const byHash = tx.objectStore('passages').index('by-hash');
+    const writes = [...fileVectors].map(([contentHash, vector]) =>
+      byHash.count(contentHash).then((used) => (used ? addMissingVector(contentHash, vector) : undefined)),
+    );
+    await Promise.all([...writes, tx.done]);
+    return null;
+  }
+  // A random id collision is unlikely, but must not overwrite another document.
+  const id = (await documents.count(document.id)) ? crypto.randomUUID() : document.id;
+  const { text, ...metadata } = document;
+  const writes: Promise<unknown>[] = [
+    documents.add({ ...metadata, id, passageCount: passages.length }),
+    tx.objectStore('texts').add({ docId: id, text }),
+  ];
+  for (const p of passages) {
+    const record: PassageRecord = {
+      id: passageId(id, p.ordinal),
+      docId: id,
+      ordinal: p.ordinal,
+      start: p.start,
+      end: p.end,
+      text: p.text,
+      context: p.context,
+      contentHash: p.contentHash,
+    };
+    writes.push(tx.objectStore('passages').add(record));
+  }
+  for (const [contentHash, vector] of fileVectors) writes.push(addMissingVector(contentHash, vector));
+  await Promise.all([...writes, tx.done]);
+  return id;
+}
+
+/**
+ * The library as a format 2 file. Documents are read one transaction each (their text, passages and vectors),
+ * oldest first, as the stream is pulled, so memory holds one document at a time.
+ */
+export async function exportLibraryFile(library: Library, options: WriteOptions = {}): Promise<ReadableStream<Uint8Array>> {
+  const tx = library.db.transaction(['documents', 'passages'], 'readonly');
+  const [documents, passageCount] = await Promise.all([tx.objectStore('documents').getAll(), tx.objectStore('passages').count()]);
+  await tx.done;
+  documents.sort((a, b) => a.added - b.added);
+  const header = {
+    modelId: library.model.id,
+    dims: library.model.dimensions,
+    counts: { documents: documents.length, passages: passageCount },
+  };
+  return writeLibraryFile(exportedDocuments(library, documents.map((d) => d.id)), header, options);
+}
+
+async function* exportedDocuments(library: Library, ids: readonly string[]): AsyncGenerator<ExportedDocumentWithPassages> {
+  const modelId = library.model.id;
+  for (const id of ids) {
+    const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readonly');
+    const [document, text, passages] = await Promise.all([
+      tx.objectStore('documents').get(id),
+      tx.objectStore('texts').get(id),
+      tx.objectStore('passages').index('by-doc').getAll(id),
+    ]);
+    const hashes = [...new Set(passages.map((p) => p.contentHash))];
+    const found = await Promise.all(hashes.map((h) => tx.objectStore('vectors').get([modelId, h])));
+    await tx.done;
+    if (!document || !text) continue; // deleted meanwhile: the writer's counts then refuse to finish the file
+    const vectors = new Map(found.flatMap((v) => (v ? [[v.contentHash, { scale: v.scale, q: v.q }] as const] : [])));
+    const { passageCount: _count, ...metadata } = document;
+    yield {
+      document: { ...metadata, text: text.text },
+      passages: passages
+        .sort((a, b) => a.ordinal - b.ordinal)
+        .map((p) => ({
+          ordinal: p.ordinal,
+          start: p.start,
+          end: p.end,
+          contextStart: p.start - p.context.length,
+          contentHash: p.contentHash,
+          vector: vectors.get(p.contentHash) ?? null,
+        })),
+    };
+  }
+}
