@@ -33,7 +33,7 @@ export function encodeInt8(q: Int8Array): string {
     out[o++] = CODES[n >> 18]!;
     out[o++] = CODES[(n >> 12) & 63]!;
     out[o++] = rest === 2 ? CODES[(n >> 6) & 63]! : PAD;
-    out[o++] = PAD;
+    out[o] = PAD;
   }
   // ASCII codes → string in one call (512 arguments for 384 dims, far below the engines' argument limits).
   return String.fromCharCode.apply(null, out as unknown as number[]);

@@ -56,11 +56,11 @@ function headerFor(documents: readonly ExportedDocumentWithPassages[]) {
   };
 }
 
-async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-async function writeFile(documents: readonly ExportedDocumentWithPassages[], gzip = false): Promise<Uint8Array> {
+async function writeFile(documents: readonly ExportedDocumentWithPassages[], gzip = false): Promise<Uint8Array<ArrayBuffer>> {
   return bytesOf(writeLibraryFile(each(documents), headerFor(documents), { gzip }));
 }
 

@@ -94,7 +94,7 @@ async function* gunzipped(chunks: AsyncGenerator<Uint8Array>): AsyncGenerator<Ui
       let next: IteratorResult<Uint8Array>;
       try {
         next = await inflated.next();
-      } catch (error) {
+      } catch {
         // A failure of the source comes through the decompressor: pass it on as it is. Anything else is the
         // decompressor's (its errors and their wording differ between engines).
         if (source.error !== undefined) throw source.error;

@@ -119,6 +119,8 @@ async function* readV2(
   let batch: PendingDocument[] = [];
   let batchPassages = 0;
   let endLine: number | null = null;
+  // Documents wait for their hash checks in batches; without checks each one goes out as soon as it is read.
+  const batchSize = options.checkHashes === false ? 0 : HASH_BATCH_PASSAGES;
 
   const flush = async function* (): AsyncGenerator<LibraryFileRecord> {
     if (options.checkHashes !== false) {
@@ -150,7 +152,7 @@ async function* readV2(
       batch.push(current);
       batchPassages += current.passages.length;
       current = null;
-      if (batchPassages >= HASH_BATCH_PASSAGES) yield* flush();
+      if (batchPassages >= batchSize) yield* flush();
     }
     if ('document' in value) {
       current = { document: parseDocument(value['document'], (reason) => fail(n, reason)), passages: [], line: n, passageLines: [] };
