@@ -133,8 +133,9 @@ async function main(): Promise<void> {
     const startedV1 = performance.now();
     writeFormatOne(documents, path.join(dir, FILE_OF.v1));
     writes.push(`format 1: ${mb(statSync(path.join(dir, FILE_OF.v1)).size)} MB written in ${((performance.now() - startedV1) / 1000).toFixed(1)} s (one JSON.stringify)`);
+    const distinct = new Set(documents.flatMap((d) => d.passages.map((p) => p.contentHash))).size;
     documents.length = 0;
-    console.log(`${counts.documents} documents, ${counts.passages} passages. ${writes.join('; ')}.`);
+    console.log(`${counts.documents} documents, ${counts.passages} passages (${distinct} distinct). ${writes.join('; ')}.`);
 
     const results = new Map<Variant, RunResult[]>(VARIANTS.map((v) => [v, []]));
     for (let run = 0; run < runs; run++) {
@@ -181,12 +182,21 @@ async function syntheticLibrary(target: number): Promise<ExportedDocumentWithPas
   // About 1.3 word pieces per word: close enough to give MiniLM-sized windows.
   const countTokens = (text: string) => 2 + Math.ceil((text.match(/\S+/g)?.length ?? 0) * 1.3);
   const random = seededRandom(2026);
+  const vectors = new Map<string, { q: Int8Array; scale: number }>(); // passages that share a hash share a vector
+  const vectorOf = (contentHash: string) => {
+    let vector = vectors.get(contentHash);
+    if (!vector) vectors.set(contentHash, (vector = quantize(randomUnitVector(random, dims))));
+    return vector;
+  };
   const documents: ExportedDocumentWithPassages[] = [];
   let passages = 0;
   for (let copy = 0; passages < target; copy++) {
     for (const address of addresses) {
       if (passages >= target) break;
-      const text = `Copy ${copy} of ${address.name}.\n\n${address.text}`;
+      // Each copy tags its sentences, so passages stay distinct (a real library has few shared passages; format 1
+      // stores one vector per distinct passage, format 2 one per passage line).
+      const tagged = copy === 0 ? address.text : address.text.replace(/([.!?]) (?=[A-Z])/g, `$1 ${copy}. `);
+      const text = `Copy ${copy} of ${address.name}.\n\n${tagged}`;
       let spans = splitDocument(text, countTokens, { maxTokens: 256 });
       spans = spans.slice(0, target - passages);
       const hashes = await Promise.all(spans.map((span) => sha256Hex(vectorKey(span))));
@@ -207,7 +217,7 @@ async function syntheticLibrary(target: number): Promise<ExportedDocumentWithPas
           end: span.end,
           contextStart: span.start - span.context.length,
           contentHash: hashes[i]!,
-          vector: quantize(randomUnitVector(random, dims)),
+          vector: vectorOf(hashes[i]!),
         })),
       });
       passages += spans.length;
