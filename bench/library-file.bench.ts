@@ -9,10 +9,11 @@
  *   v1             readLibraryFile on the format 1 file (whole-file JSON.parse, batched hash checks);
  *   v1 sequential  what the format 1 importer did before: blob.text(), JSON.parse, one awaited hash per passage.
  * Writes the files to a temporary directory (about 1.3 KB per passage each) and deletes them afterwards.
- * Usage: npx tsx bench/library-file.bench.ts [--passages 100000] [--runs 3] [--dims 384]
+ * Usage: npx tsx bench/library-file.bench.ts [--passages 100000] [--runs 3] [--dims 384] [--keep dir]
+ * (--keep writes the files into dir and leaves them there, e.g. for an import in the browser; --runs 0 only writes.)
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openAsBlob, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openAsBlob, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     dims: { type: 'string', default: '384' },
     child: { type: 'string' },
+    keep: { type: 'string' },
     file: { type: 'string' },
   },
 });
@@ -117,7 +119,8 @@ async function formatOneBefore(blob: Blob, sample: () => void): Promise<number> 
 async function main(): Promise<void> {
   const target = Number(values.passages);
   const runs = Number(values.runs);
-  const dir = mkdtempSync(path.join(tmpdir(), 'library-file-bench-'));
+  const dir = values.keep ?? mkdtempSync(path.join(tmpdir(), 'library-file-bench-'));
+  mkdirSync(dir, { recursive: true });
   try {
     console.log(`Generating ${target.toLocaleString('en')} passages × ${dims} dims …`);
     const documents = await syntheticLibrary(target);
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
       }
     }
 
+    if (runs === 0) return;
     const v2Median = median(results.get('v2')!.map((r) => r.seconds));
     console.log(`\n${counts.passages.toLocaleString('en')} passages, ${dims} dims, Node ${process.version}, medians of ${runs} (each run its own process)\n`);
     console.log('| variant | file MB | read + check s | MB/s | passages/s | × v2 time | peak heap MB (sampled) | max RSS MB |');
@@ -169,7 +173,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

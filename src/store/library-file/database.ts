@@ -35,6 +35,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Aborting stops the import and removes whatever it had stored. */
   signal?: AbortSignal;
+  /** Passages stored per transaction, in whole documents (default STORE_BATCH_PASSAGES). */
+  batchPassages?: number;
 }
 
 export interface ImportOutcome {
@@ -61,16 +63,27 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
   }
 
   const stored: string[] = [];
+  let group: DocumentToStore[] = [];
+  let groupPassages = 0;
+  const storeGroup = async () => {
+    for (const { id, passages } of await storeDocuments(library, group)) {
+      stored.push(id);
+      outcome.documents++;
+      outcome.passages += passages;
+    }
+    group = [];
+    groupPassages = 0;
+  };
   try {
     for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing'), checkHashes: false })) {
       signal?.throwIfAborted();
       if (record.kind !== 'document') continue;
-      const id = await storeDocument(library, record);
-      if (id === null) continue;
-      stored.push(id);
-      outcome.documents++;
-      outcome.passages += record.passages.length;
+      group.push(record);
+      groupPassages += record.passages.length;
+      if (groupPassages >= (options.batchPassages ?? STORE_BATCH_PASSAGES)) await storeGroup();
     }
+    signal?.throwIfAborted();
+    await storeGroup();
   } catch (error) {
     for (const id of stored.reverse()) await library.deleteDocument(id);
     throw error;
@@ -79,56 +92,70 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
 }
 
 /**
- * Stores one document, its passages and the vectors the library lacks, in one transaction; returns its id, or
- * null when the library already has its text (then only vectors its passages lack are added).
+ * Small documents are stored several to a transaction (whole documents only, so none is ever seen half-stored):
+ * in headless Chromium here, 10k passages took 4.4 s in one transaction against 5.9 s in 180.
  */
-async function storeDocument(
-  library: Library,
-  { document, passages }: { document: ExportedDocumentWithPassages['document']; passages: readonly LibraryFilePassage[] },
-): Promise<string | null> {
+export const STORE_BATCH_PASSAGES = 2000;
+
+interface DocumentToStore {
+  document: ExportedDocumentWithPassages['document'];
+  passages: readonly LibraryFilePassage[];
+}
+
+/**
+ * Stores whole documents, their passages and the vectors the library lacks, in one transaction; returns the ids
+ * given to those stored. A document whose text the library has already is skipped (only vectors its passages lack
+ * are added).
+ */
+async function storeDocuments(library: Library, group: readonly DocumentToStore[]): Promise<{ id: string; passages: number }[]> {
   const modelId = library.model.id;
   const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readwrite');
   const documents = tx.objectStore('documents');
   const vectors = tx.objectStore('vectors');
-  const fileVectors = new Map<string, LibraryFileVector>();
-  for (const p of passages) if (p.vector) fileVectors.set(p.contentHash, p.vector);
-  // Requests are issued together and awaited once: each await of a request costs an event-loop round trip.
+  // Requests are issued together and awaited once at the end: each await of a request costs a round trip.
+  const writes: Promise<unknown>[] = [];
+  const issue = (request: Promise<unknown>) => {
+    request.catch(() => undefined); // a failure aborts the transaction; tx.done reports it below
+    writes.push(request);
+  };
   const addMissingVector = (contentHash: string, { q, scale }: LibraryFileVector) =>
     vectors.getKey([modelId, contentHash]).then((key) => {
       if (key === undefined) return vectors.add({ modelId, contentHash, q, scale } satisfies VectorRecord);
     });
-
-  if (await documents.index('by-sha256').count(document.sha256)) {
-    const byHash = tx.objectStore('passages').index('by-hash');
-    const writes = [...fileVectors].map(([contentHash, vector]) =>
-      byHash.count(contentHash).then((used) => (used ? addMissingVector(contentHash, vector) : undefined)),
-    );
-    await Promise.all([...writes, tx.done]);
-    return null;
+  const stored: { id: string; passages: number }[] = [];
+  for (const { document, passages } of group) {
+    const fileVectors = new Map<string, LibraryFileVector>();
+    for (const p of passages) if (p.vector) fileVectors.set(p.contentHash, p.vector);
+    if (await documents.index('by-sha256').count(document.sha256)) {
+      const byHash = tx.objectStore('passages').index('by-hash');
+      for (const [contentHash, vector] of fileVectors) {
+        issue(byHash.count(contentHash).then((used) => (used ? addMissingVector(contentHash, vector) : undefined)));
+      }
+      continue;
+    }
+    // A random id collision is unlikely, but must not overwrite another document.
+    const id = (await documents.count(document.id)) ? crypto.randomUUID() : document.id;
+    const { text, ...metadata } = document;
+    issue(documents.add({ ...metadata, id, passageCount: passages.length }));
+    issue(tx.objectStore('texts').add({ docId: id, text }));
+    for (const p of passages) {
+      const record: PassageRecord = {
+        id: passageId(id, p.ordinal),
+        docId: id,
+        ordinal: p.ordinal,
+        start: p.start,
+        end: p.end,
+        text: p.text,
+        context: p.context,
+        contentHash: p.contentHash,
+      };
+      issue(tx.objectStore('passages').add(record));
+    }
+    for (const [contentHash, vector] of fileVectors) issue(addMissingVector(contentHash, vector));
+    stored.push({ id, passages: passages.length });
   }
-  // A random id collision is unlikely, but must not overwrite another document.
-  const id = (await documents.count(document.id)) ? crypto.randomUUID() : document.id;
-  const { text, ...metadata } = document;
-  const writes: Promise<unknown>[] = [
-    documents.add({ ...metadata, id, passageCount: passages.length }),
-    tx.objectStore('texts').add({ docId: id, text }),
-  ];
-  for (const p of passages) {
-    const record: PassageRecord = {
-      id: passageId(id, p.ordinal),
-      docId: id,
-      ordinal: p.ordinal,
-      start: p.start,
-      end: p.end,
-      text: p.text,
-      context: p.context,
-      contentHash: p.contentHash,
-    };
-    writes.push(tx.objectStore('passages').add(record));
-  }
-  for (const [contentHash, vector] of fileVectors) writes.push(addMissingVector(contentHash, vector));
   await Promise.all([...writes, tx.done]);
-  return id;
+  return stored;
 }
 
 /**
