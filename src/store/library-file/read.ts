@@ -122,17 +122,33 @@ async function* readV2(
   // Documents wait for their hash checks in batches; without checks each one goes out as soon as it is read.
   const batchSize = options.checkHashes === false ? 0 : HASH_BATCH_PASSAGES;
 
+  // A full batch's hashes are computed while the next batch is parsed (WebCrypto digests off the thread), and its
+  // documents go out once they are checked: at most two batches are held. (So a damaged line in the next batch
+  // may be reported before a hash mismatch in this one: either way the file is refused.)
+  let checking: { documents: PendingDocument[]; verified: Promise<void> } | null = null;
+  const settle = async function* (): AsyncGenerator<LibraryFileRecord> {
+    if (!checking) return;
+    const { documents, verified } = checking;
+    checking = null;
+    await verified;
+    for (const { document, passages } of documents) yield { kind: 'document', document, passages };
+  };
   const flush = async function* (): AsyncGenerator<LibraryFileRecord> {
-    if (options.checkHashes !== false) {
-      await verifyHashes(batch, (item, p) =>
-        p === null
-          ? fail(item.line, `the text of "${item.document.title}" does not match its hash (the file was changed or damaged)`)
-          : fail(item.passageLines[p]!, `passage ${p} of "${item.document.title}" does not match its hash (the file was changed or damaged)`),
-      );
-    }
-    for (const { document, passages } of batch) yield { kind: 'document', document, passages };
+    yield* settle();
+    const documents = batch;
     batch = [];
     batchPassages = 0;
+    if (options.checkHashes === false) {
+      for (const { document, passages } of documents) yield { kind: 'document', document, passages };
+      return;
+    }
+    const verified = verifyHashes(documents, (item, p) =>
+      p === null
+        ? fail(item.line, `the text of "${item.document.title}" does not match its hash (the file was changed or damaged)`)
+        : fail(item.passageLines[p]!, `passage ${p} of "${item.document.title}" does not match its hash (the file was changed or damaged)`),
+    );
+    verified.catch(() => undefined); // awaited in settle(); a parse error found first must not leave it unhandled
+    checking = { documents, verified };
   };
 
   for (let text = await lines.next(); text !== undefined; text = await lines.next()) {
@@ -166,6 +182,7 @@ async function* readV2(
         throw fail(headerLine, `the header counts ${describe(header.counts)}, but the file holds ${describe(read)}`);
       }
       yield* flush();
+      yield* settle();
       endLine = n;
     } else {
       throw fail(n, 'is neither a document, a passage nor the end line');
