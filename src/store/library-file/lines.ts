@@ -12,8 +12,15 @@ export interface LineOptions {
   totalBytes?: number;
 }
 
-/** Something in the bytes is not text: not UTF-8, or a damaged gzip stream. */
-export class UnreadableBytesError extends Error {}
+/** Something in the bytes is not text: not UTF-8 (in the line being read), or a damaged gzip stream (anywhere). */
+export class UnreadableBytesError extends Error {
+  readonly inLine: boolean;
+
+  constructor(message: string, inLine: boolean) {
+    super(message);
+    this.inLine = inLine;
+  }
+}
 
 /** Yields every line (without its '\n'; a '\r' before it stays, JSON.parse ignores it), the last one too. */
 export async function* readLines(source: ByteSource, options: LineOptions = {}): AsyncGenerator<string> {
@@ -51,7 +58,7 @@ function decode(decoder: TextDecoder, bytes?: Uint8Array): string {
   try {
     return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
   } catch {
-    throw new UnreadableBytesError('it is not UTF-8 text');
+    throw new UnreadableBytesError('it is not UTF-8 text', true);
   }
 }
 
@@ -98,7 +105,7 @@ async function* gunzipped(chunks: AsyncGenerator<Uint8Array>): AsyncGenerator<Ui
         // A failure of the source comes through the decompressor: pass it on as it is. Anything else is the
         // decompressor's (its errors and their wording differ between engines).
         if (source.error !== undefined) throw source.error;
-        throw new UnreadableBytesError('its gzip compression is damaged or cut short');
+        throw new UnreadableBytesError('its gzip compression is damaged or cut short', false);
       }
       if (next.done) return;
       yield next.value;

@@ -83,7 +83,9 @@ export async function* readLibraryFile(source: ByteSource, options: ReadOptions)
     }
     yield* readV1(json, options);
   } catch (error) {
-    if (error instanceof UnreadableBytesError) throw new LibraryFileError(options.fileName, position.line + 1, error.message);
+    if (error instanceof UnreadableBytesError) {
+      throw new LibraryFileError(options.fileName, error.inLine ? position.line + 1 : null, error.message);
+    }
     throw error;
   } finally {
     await lines.return(undefined); // stops reading the source when the caller stops early or a check failed
