@@ -62,7 +62,14 @@ export type Progress =
   /** Background indexing stopped on an error; what was stored stays, the rest stays pending. */
   | { stage: 'error'; message: string }
   /** A document is being split into passages, stored, or deleted (big documents take seconds). */
-  | { stage: 'working'; task: 'splitting' | 'saving' | 'deleting' | 'importing'; title: string }
+  | {
+      stage: 'working';
+      task: 'splitting' | 'saving' | 'deleting' | 'importing';
+      title: string;
+      /** When known (importing a library file): how far along, in arbitrary units of `total`. */
+      done?: number;
+      total?: number;
+    }
   | { stage: 'idle' };
 
 export interface StorageInfo {

@@ -18,6 +18,7 @@ import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spe
 import type { SpanOffsets } from '../core/split.ts';
 import { indexPending, type Embedder, type PendingWork } from '../store/indexer.ts';
 import type { LibraryModel } from '../store/library.ts';
+import type { ImportProgress } from '../store/library-file/database.ts';
 import type { LibraryService } from '../store/library-service.ts';
 import type { LibraryWorkerFactory } from '../store/library-worker.ts';
 import { EmbedderClient, type WorkerLike } from '../worker/client.ts';
@@ -291,10 +292,15 @@ export class PassageApp implements PassageApi {
 
   async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
     let outcome = { documents: 0, passages: 0 };
-    this._progress.emit({ stage: 'working', task: 'importing', title: file instanceof File ? file.name : '' });
+    const title = file instanceof File ? file.name : '';
+    this._progress.emit({ stage: 'working', task: 'importing', title });
+    // Two passes over the file (check, then store): progress runs over both.
+    const onProgress = proxy((p: ImportProgress) =>
+      this._progress.emit({ stage: 'working', task: 'importing', title, done: p.bytesRead + (p.phase === 'storing' ? p.totalBytes : 0), total: 2 * p.totalBytes }),
+    );
     try {
       await this._whileIndexingStopped(async (library) => {
-        outcome = await library.importLibrary(file);
+        outcome = await library.importLibrary(file, onProgress);
       });
     } finally {
       this._doneWorking();

@@ -1,10 +1,12 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeInt8, encodeInt8 } from './export-format.ts';
 import { exportLibrary, importLibrary } from './export.ts';
 import { addText, countingEmbedder, freshDbName, MODEL, openFresh } from './fixtures.test-support.ts';
 import { indexPending } from './indexer.ts';
+import { encodeInt8 } from './library-file/base64.ts';
+import { exportLibraryFile, importLibraryFile, type ImportProgress } from './library-file/database.ts';
+import { LibraryFileError } from './library-file/format.ts';
 import { Library } from './library.ts';
 
 const TEXT_A = 'Rivers carry water to the sea.\n\nMountains are tall.';
@@ -26,18 +28,56 @@ async function snapshot(library: Library) {
   return { documents, passages, vectors, texts };
 }
 
-async function fileJson(blob: Blob): Promise<Record<string, unknown>> {
-  return JSON.parse(await blob.text()) as Record<string, unknown>;
+async function storedCounts(library: Library) {
+  const [documents, texts, passages, vectors] = await Promise.all(
+    (['documents', 'texts', 'passages', 'vectors'] as const).map((store) => library.db.count(store)),
+  );
+  return { documents, texts, passages, vectors };
+}
+
+const NOTHING = { documents: 0, texts: 0, passages: 0, vectors: 0 };
+
+function named(blob: Blob, name = 'lib.passage'): File {
+  return new File([blob], name);
+}
+
+/** What the app exported before format 2 (schema 4): one JSON document. */
+async function formatOneFile(library: Library): Promise<Record<string, unknown>> {
+  const [documents, texts, passages, vectors] = await Promise.all([
+    library.db.getAll('documents'),
+    library.db.getAll('texts'),
+    library.db.getAll('passages'),
+    library.db.getAll('vectors'),
+  ]);
+  const textOf = new Map(texts.map((t) => [t.docId, t.text]));
+  return {
+    format: 'passage-library',
+    schemaVersion: 4,
+    modelId: library.model.id,
+    dims: library.model.dimensions,
+    exported: new Date().toISOString(),
+    counts: { documents: documents.length, passages: passages.length, vectors: vectors.length },
+    documents: documents.map(({ passageCount: _, ...d }) => ({ ...d, text: textOf.get(d.id) ?? '' })),
+    passages: passages.map(({ docId, ordinal, start, end, context, contentHash }) => ({
+      docId,
+      ordinal,
+      start,
+      end,
+      contextStart: start - context.length,
+      contentHash,
+    })),
+    vectors: vectors.map((v) => ({ contentHash: v.contentHash, scale: v.scale, q: encodeInt8(v.q) })),
+  };
 }
 
 describe('export and import', () => {
-  it('round-trips the library through export → clear → import', async () => {
+  it('round-trips the library through export → clear → import (format 2)', async () => {
     const library = await indexedLibrary();
     const before = await snapshot(library);
     const file = await exportLibrary(library);
-    const header = await fileJson(file);
-    assert.equal(header['format'], 'passage-library');
-    assert.deepEqual(header['counts'], { documents: 2, passages: 4, vectors: 3 });
+    const lines = (await file.text()).trim().split('\n');
+    assert.equal(lines.length, 1 + 2 + 4 + 1, 'header, 2 documents, 4 passages, end line');
+    assert.deepEqual((JSON.parse(lines[0]!) as { counts: unknown }).counts, { documents: 2, passages: 4 });
     assert.ok(before.passages.some((p) => p.context !== ''), 'the round trip includes passage context');
 
     await library.clear();
@@ -47,40 +87,168 @@ describe('export and import', () => {
     library.close();
   });
 
+  it('round-trips a gzipped export into another library, unindexed passages included', async () => {
+    const source = await indexedLibrary();
+    await addText(source, 'C not indexed', 'Only a draft.\n\nNot embedded yet.');
+    const before = await snapshot(source);
+    const gz = await new Response(await exportLibraryFile(source, { gzip: true })).blob();
+    source.close();
+    assert.deepEqual([...new Uint8Array(await gz.slice(0, 2).arrayBuffer())], [0x1f, 0x8b]);
+
+    const target = await openFresh();
+    assert.deepEqual(await importLibraryFile(target, named(gz, 'lib.passage.gz')), { documents: 3, passages: 6 });
+    assert.deepEqual(await snapshot(target), before);
+    assert.equal(await indexPending(target, countingEmbedder()), 2, 'only the unindexed passages need embedding');
+    target.close();
+  });
+
   it('merges into another library, skipping documents it already has', async () => {
     const source = await indexedLibrary();
     const file = await exportLibrary(source);
     source.close();
 
     const target = await openFresh();
-    await addText(target, 'A already here', TEXT_A);
+    await addText(target, 'A already here', TEXT_A, { withContext: true });
     assert.deepEqual(await importLibrary(target, file), { documents: 1, passages: 2 });
-    assert.deepEqual((await target.listDocuments()).map((d) => [d.title, d.passageCount]).sort(), [
-      ['A already here', 2],
-      ['B', 2],
+    assert.deepEqual((await target.listDocuments()).map((d) => [d.title, d.passageCount, d.indexedCount]).sort(), [
+      ['A already here', 2, 2],
+      ['B', 2, 2],
     ]);
+    assert.equal(await indexPending(target, countingEmbedder()), 0, "the skipped document's passages got the file's vectors");
     assert.deepEqual(await importLibrary(target, file), { documents: 0, passages: 0 }, 'importing again adds nothing');
     target.close();
   });
 
   it('refuses a file from another model or dimension count, changing nothing', async () => {
     const source = await indexedLibrary();
-    const file = await exportLibrary(source);
+    const file = named(await exportLibrary(source));
     source.close();
 
     const otherModel = await Library.open({ id: 'other-model', dimensions: 4 }, { name: freshDbName() });
-    await assert.rejects(importLibrary(otherModel, file), /import refused.*"test-model".*"other-model".*Nothing was changed/s);
-    assert.equal(await otherModel.db.count('documents'), 0);
+    await assert.rejects(
+      importLibrary(otherModel, file),
+      /import refused: “lib\.passage”, line 1: .*"test-model".*"other-model".*Nothing was changed/s,
+    );
+    assert.deepEqual(await storedCounts(otherModel), NOTHING);
     otherModel.close();
 
     const otherDims = await Library.open({ id: MODEL.id, dimensions: 8 }, { name: freshDbName() });
     await assert.rejects(importLibrary(otherDims, file), /4 dimensions.*8 dimensions/);
+    assert.deepEqual(await storedCounts(otherDims), NOTHING);
     otherDims.close();
+  });
+
+  it('refuses damaged files naming the file and line, storing nothing — even when the damage is on the last line', async () => {
+    const source = await indexedLibrary();
+    const text = await (await exportLibrary(source)).text();
+    source.close();
+    const lines = text.trim().split('\n');
+    const edit = (n: number, change: (v: { p: unknown[] }) => void) => {
+      const copy = [...lines];
+      const value = JSON.parse(copy[n - 1]!) as { p: unknown[] };
+      change(value);
+      copy[n - 1] = JSON.stringify(value);
+      return copy.join('\n');
+    };
+    const cases: [string, string, RegExp][] = [
+      ['truncated', lines.slice(0, -1).join('\n'), /line 7: the file ends after 2 documents and 4 passages without its end line/],
+      ['a bad line', [...lines.slice(0, 6), '{"p":', ...lines.slice(6)].join('\n'), /line 7: is not valid JSON/],
+      ['a tampered hash', edit(7, (v) => (v.p[4] = '0'.repeat(64))), /line 7: passage 1 of "B" does not match its hash/],
+      ['tampered base64', edit(7, (v) => (v.p[6] = 'AAAA')), /line 7: .*not base64 of exactly 4 bytes/],
+      ['out-of-order ordinals', edit(7, (v) => (v.p[0] = 0)), /line 7: passage 0 of "B" is out of order/],
+    ];
+    for (const [what, damaged, reason] of cases) {
+      const target = await openFresh();
+      await assert.rejects(importLibraryFile(target, named(new Blob([damaged]))), (error: unknown) => {
+        assert.ok(error instanceof LibraryFileError, what);
+        assert.match(error.message, /^Passage: cannot import “lib\.passage”, line \d+: .*Nothing was changed\.$/s);
+        assert.match(error.message, reason, what);
+        return true;
+      });
+      assert.deepEqual(await storedCounts(target), NOTHING, `${what}: nothing stored`);
+      target.close();
+    }
+  });
+
+  it('reports progress: a checking pass, then a storing pass that counts what it stored', async () => {
+    const library = await indexedLibrary();
+    const file = named(await exportLibrary(library));
+    await library.clear();
+    const seen: ImportProgress[] = [];
+    await importLibraryFile(library, file, { onProgress: (p) => seen.push({ ...p }) });
+    const checking = seen.filter((p) => p.phase === 'checking');
+    const storing = seen.filter((p) => p.phase === 'storing');
+    assert.ok(checking.length > 0 && storing.length > 0);
+    assert.ok(seen.indexOf(storing[0]!) > seen.indexOf(checking.at(-1)!), 'checking comes first');
+    assert.deepEqual(checking.at(-1), { phase: 'checking', bytesRead: file.size, totalBytes: file.size, documents: 0, passages: 0 });
+    assert.equal(storing.at(-1)!.bytesRead, file.size);
+    library.close();
+  });
+
+  it('an abort while storing removes what the import had stored, and leaves documents that were there', async () => {
+    const source = await openFresh();
+    // Enough text for several read chunks, so the abort lands between documents being stored.
+    for (let i = 0; i < 40; i++) {
+      const text = `Document ${i} opens here.\n\n${'Some words about rivers and seas. '.repeat(60)}\n\nIt ends ${i}.`;
+      await addText(source, `D${i}`, text, { withContext: true });
+    }
+    await indexPending(source, countingEmbedder());
+    const bytes = new Uint8Array(await (await exportLibrary(source)).arrayBuffer());
+    source.close();
+    // Node streams a Blob one part at a time (Chromium in ~64 KB chunks): parts of 16 KB make many chunks.
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    for (let at = 0; at < bytes.length; at += 16_384) parts.push(bytes.slice(at, at + 16_384));
+    const file = new File(parts, 'lib.passage');
+    assert.ok(parts.length > 4, `the file spans several chunks (${file.size} bytes)`);
+
+    const target = await openFresh();
+    await addText(target, 'Mine', TEXT_A);
+    const mine = await storedCounts(target);
+    const controller = new AbortController();
+    let storedBeforeAbort = 0;
+    const importing = importLibraryFile(target, file, {
+      signal: controller.signal,
+      batchPassages: 1, // one document per transaction
+      onProgress: (p) => {
+        if (p.phase === 'storing' && p.documents > 0 && !controller.signal.aborted) {
+          storedBeforeAbort = p.documents;
+          controller.abort();
+        }
+      },
+    });
+    await assert.rejects(importing, { name: 'AbortError' });
+    assert.ok(storedBeforeAbort > 0 && storedBeforeAbort < 40, `the abort came after ${storedBeforeAbort} of 40 documents were stored`);
+    assert.deepEqual(await storedCounts(target), mine);
+    assert.deepEqual((await target.listDocuments()).map((d) => d.title), ['Mine']);
+    target.close();
+  });
+
+  it('an abort while checking stores nothing', async () => {
+    const library = await indexedLibrary();
+    const file = named(await exportLibrary(library));
+    await library.clear();
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(importLibraryFile(library, file, { signal: controller.signal }), { name: 'AbortError' });
+    assert.deepEqual(await storedCounts(library), NOTHING);
+    library.close();
+  });
+});
+
+describe('format 1 files (one JSON document) still import', () => {
+  it('round-trips a format 1 file as the app wrote it before', async () => {
+    const library = await indexedLibrary();
+    const before = await snapshot(library);
+    const json = await formatOneFile(library);
+    await library.clear();
+    assert.deepEqual(await importLibrary(library, new Blob([JSON.stringify(json)])), { documents: 2, passages: 4 });
+    assert.deepEqual(await snapshot(library), before);
+    library.close();
   });
 
   it('refuses another schema version and files that are not library exports', async () => {
     const library = await openFresh();
-    const exported = await fileJson(await exportLibrary(library));
+    const exported = await formatOneFile(library);
     const asBlob = (value: unknown) => new Blob([JSON.stringify(value)]);
     await assert.rejects(importLibrary(library, asBlob({ ...exported, schemaVersion: 1 })), /schema version 1/);
     await assert.rejects(importLibrary(library, asBlob({ ...exported, schemaVersion: 99 })), /schema version 99/);
@@ -91,15 +259,14 @@ describe('export and import', () => {
 
   it('is all-or-nothing: a corrupt passage late in the file leaves the library untouched', async () => {
     const source = await indexedLibrary();
-    const exported = await fileJson(await exportLibrary(source));
+    const exported = await formatOneFile(source);
     source.close();
     const passages = exported['passages'] as { contentHash: string }[];
     passages[passages.length - 1]!.contentHash = '0'.repeat(64);
 
     const target = await openFresh();
     await assert.rejects(importLibrary(target, new Blob([JSON.stringify(exported)])), /does not match its hash/);
-    assert.equal(await target.db.count('documents'), 0);
-    assert.equal(await target.db.count('passages'), 0);
+    assert.deepEqual(await storedCounts(target), NOTHING);
     target.close();
   });
 
@@ -107,7 +274,7 @@ describe('export and import', () => {
     const source = await openFresh();
     await addText(source, 'B', TEXT_B);
     await indexPending(source, countingEmbedder());
-    const exported = await fileJson(await exportLibrary(source));
+    const exported = await formatOneFile(source);
     source.close();
     const passages = exported['passages'] as Record<string, unknown>[];
     for (const p of passages) delete p['contextStart'];
@@ -122,17 +289,12 @@ describe('export and import', () => {
 
   it('refuses a passage whose context would start after it', async () => {
     const source = await indexedLibrary();
-    const exported = await fileJson(await exportLibrary(source));
+    const exported = await formatOneFile(source);
     source.close();
     const passages = exported['passages'] as { start: number; contextStart: number }[];
     passages[0]!.contextStart = passages[0]!.start + 1;
     const target = await openFresh();
     await assert.rejects(importLibrary(target, new Blob([JSON.stringify(exported)])), /out of range/);
     target.close();
-  });
-
-  it('encodes int8 vectors losslessly in base64', () => {
-    const q = new Int8Array([-128, -1, 0, 1, 127, 42]);
-    assert.deepEqual(decodeInt8(encodeInt8(q)), q);
   });
 });

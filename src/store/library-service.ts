@@ -17,6 +17,7 @@ import { SearchIndex } from '../core/search-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
+import type { ImportProgress } from './library-file/database.ts';
 import { Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
 
 export interface SearchRequest {
@@ -202,9 +203,9 @@ export class LibraryService {
   }
 
   /** Imports a library file; its vectors go straight into search (and its texts into the word index). */
-  async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
+  async importLibrary(file: Blob, onProgress?: (progress: ImportProgress) => void): Promise<{ documents: number; passages: number }> {
     const [library] = await Promise.all([this._library, this._index]);
-    const outcome = await importLibrary(library, file);
+    const outcome = await importLibrary(library, file, onProgress ? { onProgress } : {});
     this._titles = null;
     this._lexicalReady = false;
     this._index = this._loadVectors(library);

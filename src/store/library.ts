@@ -52,6 +52,12 @@ export interface NewVector {
   sentences?: Uint8Array;
 }
 
+/** A document as a library file brings it: metadata, text, and passages with their vectors when indexed. */
+export interface ImportedDocument {
+  document: Omit<DocumentRecord, 'passageCount' | 'indexedCount'> & { text: string };
+  passages: readonly (Omit<PassageRecord, 'id' | 'docId'> & { vector: { q: Int8Array; scale: number } | null })[];
+}
+
 /** A passage together with its vector, ready for the in-memory search index. */
 export interface IndexedPassage {
   passage: PassageRecord;
@@ -424,6 +430,80 @@ export class Library {
     return indexed;
   }
 
+  /**
+   * Stores whole documents brought in by a library file, with their passages, the vectors the library lacks and
+   * the search rows of every passage that has a vector — in one transaction, so none is ever seen half-stored.
+   * A document whose text is already here is skipped. A vector new to the library also gives rows to stored
+   * passages (of other documents) that share its text and were still waiting for it.
+   */
+  async addImported(group: readonly ImportedDocument[]): Promise<{ id: string; passages: number }[]> {
+    const modelId = this._model.id;
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const documents = tx.objectStore('documents');
+    const vectors = tx.objectStore('vectors');
+    const writes: Promise<unknown>[] = [];
+    const issue = (request: Promise<unknown>) => {
+      request.catch(() => undefined); // a failure aborts the transaction; tx.done reports it below
+      writes.push(request);
+    };
+    const stored: { id: string; passages: PassageRecord[]; vectors: Map<string, NewVector> }[] = [];
+    // Vectors of documents already here: stored only where one of their passages still waits for it.
+    const forSkipped = new Map<string, NewVector>();
+    for (const { document, passages } of group) {
+      if (await documents.index('by-sha256').count(document.sha256)) {
+        for (const p of passages) if (p.vector) forSkipped.set(p.contentHash, { contentHash: p.contentHash, ...p.vector });
+        continue;
+      }
+      // A random id collision is unlikely, but must not overwrite another document.
+      const id = (await documents.count(document.id)) ? crypto.randomUUID() : document.id;
+      const { text, ...metadata } = document;
+      issue(tx.objectStore('texts').add({ docId: id, text }));
+      const records = passages.map(({ vector: _vector, ...p }) => ({ ...p, id: passageId(id, p.ordinal), docId: id }));
+      for (const record of records) issue(tx.objectStore('passages').add(record));
+      const fileVectors = new Map<string, NewVector>();
+      for (const p of passages) if (p.vector) fileVectors.set(p.contentHash, { contentHash: p.contentHash, ...p.vector });
+      stored.push({ id, passages: records, vectors: fileVectors });
+      issue(documents.add({ ...metadata, id, passageCount: passages.length, indexedCount: 0 }));
+    }
+    // Which texts have a vector already, and which get one from the file.
+    const hashes = [...new Set([...stored.flatMap((d) => d.passages.map((p) => p.contentHash)), ...forSkipped.keys()])];
+    const existing = await Promise.all(hashes.map((h) => vectors.get([modelId, h])));
+    const known = new Map<string, VectorRecord>();
+    existing.forEach((v, i) => v && known.set(hashes[i]!, v));
+    const fresh = new Map<string, VectorRecord>();
+    for (const { vectors: fileVectors } of stored) {
+      for (const [hash, v] of fileVectors) {
+        if (known.has(hash) || fresh.has(hash)) continue;
+        const record: VectorRecord = { modelId, contentHash: hash, q: v.q, scale: v.scale, ...(v.sentences ? { sentences: v.sentences } : {}) };
+        fresh.set(hash, record);
+        issue(vectors.add(record));
+      }
+    }
+    const byHash = tx.objectStore('passages').index('by-hash');
+    for (const [hash, v] of forSkipped) {
+      if (known.has(hash) || fresh.has(hash) || (await byHash.count(hash)) === 0) continue;
+      const record: VectorRecord = { modelId, contentHash: hash, q: v.q, scale: v.scale };
+      fresh.set(hash, record);
+      issue(vectors.add(record));
+    }
+    await Promise.all(writes);
+    const ownIds = new Set(stored.flatMap((d) => d.passages.map((p) => p.id)));
+    const rows: IndexedPassage[] = [];
+    for (const { passages } of stored) {
+      for (const passage of passages) {
+        const vector = known.get(passage.contentHash) ?? fresh.get(passage.contentHash);
+        if (vector) rows.push({ passage, vector });
+      }
+    }
+    const sharers = await Promise.all([...fresh.keys()].map((hash) => byHash.getAll(hash)));
+    sharers.flat().forEach((passage) => {
+      if (!ownIds.has(passage.id)) rows.push({ passage, vector: fresh.get(passage.contentHash)! });
+    });
+    await this._appendRows(tx, rows);
+    await tx.done;
+    return stored.map((d) => ({ id: d.id, passages: d.passages.length }));
+  }
+
   /** Appends search rows to their documents' last vector blocks (new blocks when full) and raises their counts. */
   private async _appendRows(tx: ReadWriteTransaction, items: readonly IndexedPassage[]): Promise<void> {
     const byDoc = new Map<string, IndexedPassage[]>();
@@ -564,4 +644,4 @@ async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
   return meta !== undefined && (meta.modelId !== model.id || meta.dims !== model.dimensions);
 }
 
-type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks')[], 'readwrite'>;
+type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks' | 'texts')[], 'readwrite'>;

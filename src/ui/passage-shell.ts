@@ -374,7 +374,7 @@ export class PassageShellElement extends LitElement {
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}.json`;
+      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}.passage`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     }, 'The library could not be exported');

@@ -125,7 +125,7 @@ export class ProgressBarElement extends LitElement {
           importing: `Importing ${what || 'the library file'}…`,
         }[p.task];
         return html`<span class="label"><span class="dot busy"></span>${label}</span>
-          <progress aria-label=${label}></progress>`;
+          ${p.total ? html`<progress max=${p.total} .value=${p.done ?? 0} aria-label=${label}></progress>` : html`<progress aria-label=${label}></progress>`}`;
       }
       case 'error':
         return html`

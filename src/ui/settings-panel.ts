@@ -147,7 +147,7 @@ export class SettingsPanelElement extends LitElement {
             <input
               class="visually-hidden"
               type="file"
-              accept=".json,application/json"
+              accept=".passage,.gz,.json,application/json,application/gzip"
               aria-label="Library file to import"
               tabindex="-1"
               @change=${this._onImportFile}
