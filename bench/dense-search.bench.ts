@@ -14,7 +14,7 @@
  * rows before quantisation (float query × float row), so the reference never sees int8.
  *
  * Usage: npx tsx bench/dense-search.bench.ts [--real 6000] [--cached-only] [--sizes 100000,300000,1000000]
- *        [--queries 200] [--noise 0.7] [--pools 100,250] [--repeats 3] [--scan-queries 40]
+ *        [--queries 200] [--noise 0.7] [--pools 250,1000,2500] [--repeats 3] [--scan-queries 40]
  * The full int8 scan is timed on the first --scan-queries queries, once each (it is slow at 1M rows); the
  * sign-code path on every query, --repeats times, interleaved with the scan.
  */
@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { vectorKey } from '../src/core/split.ts';
 import { sha256Hex } from '../src/core/hash.ts';
+import { packSigns, scanSigns, signStride, signTables } from '../src/core/sign-codes.ts';
 import { TopK } from '../src/core/top-k.ts';
 import { poolSize, quantize, VectorIndex, type Hit } from '../src/core/vector-index.ts';
 import { seededRandom } from '../src/core/random.test-support.ts';
@@ -39,9 +40,10 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '100000,300000,1000000' },
     queries: { type: 'string', default: '200' },
     noise: { type: 'string', default: '0.7' },
-    pools: { type: 'string', default: '100,250' },
+    pools: { type: 'string', default: '250,1000,2500' },
     repeats: { type: 'string', default: '3' },
     'scan-queries': { type: 'string', default: '40' },
+    'coarse-pools': { type: 'string', default: '250,1000,2500' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -49,6 +51,7 @@ const pools = values.pools.split(',').map(Number);
 const sigma = Number(values.noise);
 const repeats = Number(values.repeats);
 const scanQueries = Number(values['scan-queries']);
+const coarsePools = values['coarse-pools'].split(',').map(Number);
 const BLOCK_ROWS = 1024;
 const HELD_OUT_EVERY = 20;
 
@@ -175,6 +178,10 @@ const blockCodes = new Int8Array(BLOCK_ROWS * dims);
 const blockScales = new Float32Array(BLOCK_ROWS);
 const noise = new Float32Array(dims);
 const syntheticSample: Float32Array[] = [];
+// The bench's own copy of the sign codes, to compare coarse passes (asymmetric tables vs hamming) head to head.
+const stride = signStride(dims);
+const signs = new Uint8Array(maxSize * stride);
+const allAlive = new Uint8Array(maxSize).fill(1);
 
 function growTo(target: number): void {
   while (index.rowCount < target) {
@@ -189,6 +196,7 @@ function growTo(target: number): void {
       blockScales[r] = scale;
     }
     index.addBlock(blockCodes.subarray(0, count * dims), blockScales.subarray(0, count));
+    for (let r = 0; r < count; r++) packSigns(blockCodes, r * dims, dims, signs, (first + r) * stride);
     queries.forEach((query, qi) => {
       const t10 = truth10[qi]!;
       const t50 = truth50[qi]!;
@@ -198,6 +206,31 @@ function growTo(target: number): void {
         if (score > t10.threshold) t10.push(first + r, score);
       }
     });
+  }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Symmetric alternative: hamming distance between the query's sign bits and each row's. */
+function scanHamming(query: Float32Array, rows: number, top: TopK): void {
+  const words = new Uint32Array(signs.buffer, 0, rows * (stride / 4));
+  const querySigns = new Uint8Array(stride);
+  const queryCodes = Int8Array.from(query, (x) => (x > 0 ? 1 : 0));
+  packSigns(queryCodes, 0, dims, querySigns, 0);
+  const queryWords = new Uint32Array(querySigns.buffer);
+  const wordsPerRow = stride / 4;
+  let threshold = top.threshold;
+  for (let row = 0, offset = 0; row < rows; row++, offset += wordsPerRow) {
+    let distance = 0;
+    for (let w = 0; w < wordsPerRow; w++) distance += popcount(words[offset + w]! ^ queryWords[w]!);
+    if (-distance > threshold) {
+      top.push(row, -distance);
+      threshold = top.threshold;
+    }
   }
 }
 
@@ -219,6 +252,7 @@ interface Row {
   mb: number;
 }
 const table: Row[] = [];
+const coarseLines: string[] = [];
 
 for (const size of sizes) {
   const buildStart = performance.now();
@@ -264,6 +298,28 @@ for (const size of sizes) {
       return `${pool}: ${(sum / queries.length).toFixed(4)}`;
     })
     .join(', ');
+  const coarse = { asymmetric: [] as number[], hamming: [] as number[] };
+  const coarseFound = { asymmetric: coarsePools.map(() => 0), hamming: coarsePools.map(() => 0) };
+  const biggestPool = Math.max(...coarsePools);
+  queries.forEach((q, qi) => {
+    for (const kind of ['asymmetric', 'hamming'] as const) {
+      const top = new TopK(biggestPool);
+      const start = performance.now();
+      if (kind === 'asymmetric') scanSigns(signs, stride, allAlive, index.rowCount, signTables(q, stride), top);
+      else scanHamming(q, index.rowCount, top);
+      coarse[kind].push(performance.now() - start);
+      const ranked = top.sorted();
+      const want = new Set(expected10[qi]!.map((h) => h.row));
+      coarsePools.forEach((pool, pi) => {
+        coarseFound[kind][pi]! += ranked.slice(0, pool).filter((h) => want.has(h.row)).length / 10;
+      });
+    }
+  });
+  const coarseLine = (['asymmetric', 'hamming'] as const)
+    .map((kind) => `${kind} scan p50 ${median(coarse[kind]).toFixed(1)} ms, float top 10 inside pool ${coarsePools.map((pool, pi) => `${pool}: ${(coarseFound[kind][pi]! / queries.length).toFixed(4)}`).join(', ')}`)
+    .join(' | ');
+  console.log(`coarse passes alone: ${coarseLine}`);
+  coarseLines.push(`${size.toLocaleString('en')} rows — ${coarseLine}`);
   const row: Row = {
     size,
     recall10: recall10 / queries.length,
@@ -278,7 +334,7 @@ for (const size of sizes) {
   };
   table.push(row);
   console.log(
-    `recall@10 ${row.recall10.toFixed(4)} (pool ${poolSize(10)}), recall@50 ${row.recall50.toFixed(4)} (pool ${poolSize(50)}), ` +
+    `recall@10 ${row.recall10.toFixed(4)} (pool ${poolSize(10, size)}), recall@50 ${row.recall50.toFixed(4)} (pool ${poolSize(50, size)}), ` +
       `int8 scan recall@10 ${row.scanRecall10.toFixed(4)}; ms p50/p95 sign+rescore ${row.p50.toFixed(1)}/${row.p95.toFixed(1)}, ` +
       `int8 scan ${row.scanP50.toFixed(1)}/${row.scanP95.toFixed(1)} (×${(row.scanP50 / row.p50).toFixed(1)}); recall@10 by pool: ${poolRecall}`,
   );
@@ -293,4 +349,5 @@ for (const r of table) {
       `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} | ${r.scanP50.toFixed(1)} / ${r.scanP95.toFixed(1)} | ×${(r.scanP50 / r.p50).toFixed(1)} | ${r.mb.toFixed(0)} |`,
   );
 }
+console.log(`\ncoarse passes compared (scan only, pool kept with a heap of the largest pool):\n${coarseLines.join('\n')}`);
 console.log(`\nrecall@10 by pool size: ${table.map((r) => `${r.size}: ${r.poolRecall}`).join(' | ')}`);
