@@ -3,9 +3,11 @@
  * component is positive), and a float query is scored against those bits *asymmetrically*: the score is the
  * sum of the query components whose bit is set, which ranks rows like Σ q_d·sign(x_d). Looking the sum up a
  * byte (8 components) at a time from per-query tables costs dims/8 table reads per row — 48 at 384 dims —
- * against 384 multiply-adds for the int8 scan. Asymmetric scoring keeps the query's magnitudes, which the
- * symmetric hamming distance throws away: on real MiniLM vectors it needs a pool ~2.5× smaller for the same
- * recall (bench/dense-search.bench.ts).
+ * against 384 multiply-adds for the int8 scan (6.5–7.5× faster with the re-scoring included). Asymmetric scoring
+ * keeps the query's magnitudes, which the symmetric hamming distance throws away: on real MiniLM vectors grown to
+ * 100k / 300k rows the float top 10 was inside the best 1,000 rows 100% / 99.75% of the time, against 97.75% /
+ * 97.5% for hamming, which needed 2,500 for 99.5%; the popcount scan was only 1.4–1.8× faster
+ * (bench/dense-search.bench.ts).
  */
 import type { TopK } from './top-k.ts';
 
