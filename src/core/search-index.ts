@@ -76,6 +76,34 @@ export class SearchIndex<Id = string> {
     this._rows.set(id, row);
   }
 
+  /**
+   * Adds a block of passages at once, as read from a stored block of the library: passage `ids[i]` gets vector i
+   * of `codes` (`ids.length × dims`) and `scales`, and text `texts[i]` for BM25. With `texts` null BM25 is left
+   * to the caller (e.g. filled later through `lexical.add(rowOf(id), text)` so the first dense answer does not
+   * wait for it). Ids already present are replaced; an id twice in one block is a caller bug and throws.
+   * Returns the first new row; the block's rows are consecutive.
+   */
+  addBlock(ids: readonly Id[], texts: readonly string[] | null, codes: Int8Array, scales: Float32Array): number {
+    if (scales.length !== ids.length || (texts !== null && texts.length !== ids.length)) {
+      throw new Error(`Passage: block of ${ids.length} ids has ${scales.length} scales and ${texts?.length ?? 'no'} texts`);
+    }
+    if (new Set(ids).size !== ids.length) throw new Error('Passage: the same passage id twice in one block');
+    for (const id of ids) if (this._rows.has(id)) this.remove(id);
+    const first = this.vectors.addBlock(codes, scales);
+    ids.forEach((id, i) => {
+      const row = first + i;
+      if (texts !== null) this.lexical.add(row, texts[i]!);
+      this._ids[row] = id;
+      this._rows.set(id, row);
+    });
+    return first;
+  }
+
+  /** The row of a passage, or undefined when it is not in the index. */
+  rowOf(id: Id): number | undefined {
+    return this._rows.get(id);
+  }
+
   remove(id: Id): boolean {
     const row = this._rows.get(id);
     if (row === undefined) return false;

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { quantize, VectorIndex } from './vector-index.ts';
 import { TopK, type Hit } from './top-k.ts';
+import { packSigns, scanSigns, signStride, signTables } from './sign-codes.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
 
 const DIMS = 384;
@@ -159,5 +160,180 @@ describe('VectorIndex', () => {
     const index = new VectorIndex(4);
     assert.throws(() => index.add(new Int8Array(3), 1), /3 dimensions, index has 4/);
     assert.throws(() => index.search(new Float32Array(5), 1), /query has 5 dimensions/);
+  });
+});
+
+/**
+ * Draws vectors shaped like sentence embeddings: a strong shared direction (MiniLM passages lie ~0.5 of their
+ * length along their mean), topics around it, and passages around their topic, all unit length.
+ */
+function embeddingSpace(random: () => number, dims: number, topics = 40): (count: number) => Float32Array[] {
+  const common = randomUnitVector(random, dims);
+  const centres = Array.from({ length: topics }, () => near(random, common, 1.2));
+  return (count) => Array.from({ length: count }, () => near(random, centres[Math.floor(random() * topics)]!, 0.9));
+}
+
+function rowsOf(hits: readonly Hit[]): number[] {
+  return hits.map((h) => h.row);
+}
+
+describe('VectorIndex sign-code search', () => {
+  const random = seededRandom(2718);
+  const draw = embeddingSpace(random, DIMS);
+  const vectors = draw(4000);
+  // Questions close to a passage, and new passages of the same topics.
+  const queries = [...Array.from({ length: 15 }, () => near(random, vectors[Math.floor(random() * vectors.length)]!, 0.8)), ...draw(15)];
+
+  it('returns the exact top 10 from a pool far smaller than the index', () => {
+    const index = new VectorIndex(DIMS);
+    for (const v of vectors) index.addVector(v);
+    for (const query of queries) {
+      const exact = index.searchExact(query, 10);
+      assert.deepEqual(index.search(query, 10), exact); // default pool
+      assert.deepEqual(rowsOf(index.search(query, 10, 200)), rowsOf(exact)); // 5% of the rows
+    }
+  });
+
+  it('agrees with float brute force over the unquantised vectors on the top 10', () => {
+    const index = new VectorIndex(DIMS);
+    for (const v of vectors) index.addVector(v);
+    let found = 0;
+    for (const query of queries) {
+      const expected = new Set(rowsOf(floatTopK(vectors, query, 10)));
+      found += index.search(query, 10).filter((h) => expected.has(h.row)).length;
+    }
+    assert.ok(found / (queries.length * 10) >= 0.97, `recall@10 ${found / (queries.length * 10)}`);
+  });
+
+  it('the coarse pass alone is not the answer: a pool of k misses part of the exact top 10', () => {
+    // Guards the two tests above from passing because the pool is trivially large: the sign codes rank only
+    // approximately, and the re-scoring is what makes the result exact.
+    const index = new VectorIndex(DIMS);
+    for (const v of vectors) index.addVector(v);
+    let same = 0;
+    for (const query of queries) {
+      const exact = new Set(rowsOf(index.searchExact(query, 10)));
+      same += index.search(query, 10, 10).filter((h) => exact.has(h.row)).length;
+    }
+    assert.ok(same < queries.length * 10, 'a pool of 10 found every exact hit');
+    // Chance would find 10 / 4000 of them.
+    assert.ok(same > queries.length * 2.5, `a pool of 10 found only ${same} of ${queries.length * 10}`);
+  });
+
+  it('never returns removed rows and stays exact through removal and compaction', () => {
+    const index = new VectorIndex(DIMS, 16);
+    for (const v of vectors) index.addVector(v);
+    const removed = new Set<number>();
+    for (const query of queries.slice(0, 10)) for (const hit of index.searchExact(query, 3)) removed.add(hit.row);
+    for (let row = 0; row < vectors.length; row += 3) removed.add(row);
+    for (const row of removed) index.remove(row);
+    for (const query of queries) {
+      const hits = index.search(query, 10, 200);
+      assert.ok(hits.every((h) => !removed.has(h.row)));
+      assert.deepEqual(rowsOf(hits), rowsOf(index.searchExact(query, 10)));
+    }
+    const before = queries.map((query) => index.search(query, 10, 200));
+    const remap = index.compact();
+    assert.equal(index.rowCount, vectors.length - removed.size);
+    queries.forEach((query, i) => {
+      const after = index.search(query, 10, 200);
+      assert.deepEqual(rowsOf(after), before[i]!.map((h) => remap[h.row]!));
+      assert.deepEqual(after.map((h) => h.score), before[i]!.map((h) => h.score));
+    });
+    // Rows added after compaction get sign codes at the right place too.
+    const row = index.addVector(vectors[0]!);
+    assert.equal(index.search(vectors[0]!, 1, 200)[0]!.row, row);
+  });
+});
+
+describe('VectorIndex.addBlock', () => {
+  const random = seededRandom(31);
+  const vectors = embeddingSpace(random, DIMS)(2500);
+  const quantised = vectors.map(quantize);
+
+  function block(from: number, to: number): { codes: Int8Array; scales: Float32Array } {
+    const codes = new Int8Array((to - from) * DIMS);
+    const scales = new Float32Array(to - from);
+    for (let i = from; i < to; i++) {
+      codes.set(quantised[i]!.q, (i - from) * DIMS);
+      scales[i - from] = quantised[i]!.scale;
+    }
+    return { codes, scales };
+  }
+
+  it('equals adding the rows one by one, across growth and with a reservation', () => {
+    const oneByOne = new VectorIndex(DIMS, 16);
+    for (const { q, scale } of quantised) oneByOne.add(q, scale);
+    const grown = new VectorIndex(DIMS, 16);
+    const reserved = new VectorIndex(DIMS, 16);
+    reserved.reserve(vectors.length);
+    assert.equal(reserved.capacity, vectors.length);
+    const firsts: number[] = [];
+    for (let from = 0; from < vectors.length; from += 1024) {
+      const { codes, scales } = block(from, Math.min(from + 1024, vectors.length));
+      firsts.push(grown.addBlock(codes, scales));
+      reserved.addBlock(codes, scales);
+    }
+    assert.deepEqual(firsts, [0, 1024, 2048]);
+    assert.equal(reserved.capacity, vectors.length); // no growth after reserve
+    for (const index of [grown, reserved]) {
+      assert.equal(index.size, vectors.length);
+      assert.deepEqual(index.vector(2047), oneByOne.vector(2047));
+      for (const query of vectors.slice(0, 10).map((v) => near(random, v, 0.8))) {
+        assert.deepEqual(index.search(query, 10, 100), oneByOne.search(query, 10, 100));
+        assert.deepEqual(index.searchInt8Scan(query, 10), oneByOne.searchInt8Scan(query, 10));
+      }
+    }
+  });
+
+  it('mixes with single adds and rejects a block whose codes do not match its scales', () => {
+    const index = new VectorIndex(DIMS, 4);
+    index.add(quantised[0]!.q, quantised[0]!.scale);
+    const { codes, scales } = block(1, 6);
+    assert.equal(index.addBlock(codes, scales), 1);
+    assert.equal(index.add(quantised[6]!.q, quantised[6]!.scale), 6);
+    assert.equal(index.search(vectors[3]!, 1)[0]!.row, 3);
+    assert.equal(index.addBlock(new Int8Array(0), new Float32Array(0)), 7);
+    assert.throws(() => index.addBlock(new Int8Array(DIMS), new Float32Array(2)), /2 rows needs 768 codes, got 384/);
+  });
+});
+
+describe('sign codes', () => {
+  it('score a row as the sum of the query components where the row is positive (any dims)', () => {
+    const random = seededRandom(8);
+    for (const dims of [8, 13, 32, 70, 384]) {
+      const stride = signStride(dims);
+      assert.equal(stride % 4, 0);
+      assert.ok(stride * 8 >= dims);
+      const query = randomUnitVector(random, dims);
+      const tables = signTables(query, stride);
+      let maxAbs = 0;
+      for (const x of query) maxAbs = Math.max(maxAbs, Math.abs(x));
+      for (let trial = 0; trial < 20; trial++) {
+        const { q } = quantize(randomUnitVector(random, dims));
+        const signs = new Uint8Array(stride);
+        packSigns(q, 0, dims, signs, 0);
+        let tableScore = 0;
+        for (let j = 0; j < stride; j++) tableScore += tables[j * 256 + signs[j]!]!;
+        let expected = 0;
+        for (let d = 0; d < dims; d++) if (q[d]! > 0) expected += query[d]!;
+        // Table entries are rounded to 1/4095 of the largest component: at most half a unit per component.
+        assert.ok(Math.abs((tableScore * maxAbs) / 4095 - expected) <= (dims * 0.5 * maxAbs) / 4095 + 1e-9);
+      }
+    }
+  });
+
+  it('scanSigns skips removed rows and keeps the best scores', () => {
+    const dims = 16;
+    const stride = signStride(dims);
+    const codes = new Int8Array([...Array(16).fill(1), ...Array(16).fill(-1), ...Array(8).fill(1), ...Array(8).fill(-1)]);
+    const signs = new Uint8Array(3 * stride);
+    for (let row = 0; row < 3; row++) packSigns(codes, row * dims, dims, signs, row * stride);
+    assert.deepEqual(Array.from(signs.subarray(0, 2)), [255, 255]);
+    assert.deepEqual(Array.from(signs.subarray(stride, stride + 2)), [0, 0]);
+    const tables = signTables(new Float32Array(dims).fill(0.25), stride);
+    const top = new TopK(2);
+    scanSigns(signs, stride, new Uint8Array([0, 1, 1]), 3, tables, top);
+    assert.deepEqual(rowsOf(top.sorted()), [2, 1]); // row 0 (the best) is removed
   });
 });
