@@ -41,25 +41,7 @@ export class SearchIndex<Id = string> {
     return this._rows.has(id);
   }
 
-  /**
-   * Adds many passages' vectors at once (a stored block: `codes` is `ids.length × dims`), without their texts:
-   * the word index gets them later through `addText`, so the first answers need only the vectors. Ids already
-   * present are replaced.
-   */
-  addBlock(ids: readonly Id[], codes: Int8Array, scales: Float32Array): void {
-    const dims = this.dims;
-    if (codes.length !== ids.length * dims || scales.length !== ids.length) {
-      throw new Error(`Passage: a block of ${ids.length} rows needs ${ids.length * dims} codes and ${ids.length} scales`);
-    }
-    ids.forEach((id, i) => {
-      if (this._rows.has(id)) this.remove(id);
-      const row = this.vectors.add(codes.subarray(i * dims, (i + 1) * dims), scales[i]!);
-      this._ids[row] = id;
-      this._rows.set(id, row);
-    });
-  }
-
-  /** Gives a passage added by `addBlock` its text in the word index; false when the id is absent or has one. */
+  /** Gives a passage added by `addBlock` without text its text in the word index; false when absent or it has one. */
   addText(id: Id, text: string): boolean {
     const row = this._rows.get(id);
     if (row === undefined || this.lexical.has(row)) return false;

@@ -224,6 +224,7 @@ export class LibraryService {
     await library.forEachBlock((block) => {
       index.addBlock(
         Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)),
+        null, // texts come later, from the word index build
         block.q,
         block.scales,
       );
