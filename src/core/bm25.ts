@@ -440,15 +440,14 @@ export class Bm25Index {
         out.copy(this._baseBytes.subarray(copyFrom, baseOffsets[id + 1]!));
         copyFrom = baseOffsets[id + 1]!;
         const n = this._decodeTail(id, 0);
-        let previous = this._baseLastRow[id]!;
+        const previous = this._baseLastRow[id]!;
         if (isIncreasing(this._rowScratch, n, previous)) {
           out.postings(this._rowScratch, this._tfScratch, n, previous);
           lastRow[id] = n > 0 ? this._rowScratch[n - 1]! : previous;
           postings += this._stored[id]!;
           continue;
         }
-        previous = -1; // rows added out of order: rewrite this term from scratch
-        out.length = offsets[id]!;
+        out.length = offsets[id]!; // rows added out of order: rewrite this term from scratch
       } else {
         if (copyFrom < this._baseBytes.length && rowMap === null) {
           out.copy(this._baseBytes.subarray(copyFrom));
