@@ -81,9 +81,12 @@ export class Bm25Index {
   private _baseBytes: Uint8Array = new Uint8Array(0);
   private _baseLastRow: Int32Array = new Int32Array(0);
   private _basePostings = 0;
-  // Tail: per term, a linked list (newest first) of postings; indices are stored + 1 so 0 ends a list.
+  // Tail: per term, a linked list (newest first) of postings; indices are stored + 1 so 0 ends a list. Queries
+  // walk the lists; a merge reads the postings in order by term (`_tailTerm`), which is cache-friendly (walking
+  // the lists there took most of the build time at 100k).
   private _tailHead = new Int32Array(256);
   private _tailNext = new Int32Array(1024);
+  private _tailTerm = new Int32Array(1024);
   private _tailRow = new Int32Array(1024);
   private _tailTf = new Uint32Array(1024);
   private _tailPostings = 0;
@@ -95,6 +98,9 @@ export class Bm25Index {
   private _removedRows = 0;
   private _bulk = false;
   private _termScratch = new Int32Array(256);
+  private _docStamp = new Int32Array(256);
+  private _docCount = new Uint32Array(256);
+  private _stamp = 0;
   private _rowScratch = new Int32Array(256);
   private _tfScratch = new Uint32Array(256);
 
@@ -123,13 +129,18 @@ export class Bm25Index {
     const index = new Bm25Index(options);
     // Arrays written in place are copied; the rest are only ever replaced, so views are safe.
     index._terms = new TermTable({ chars: state.chars, starts: state.starts, slots: state.slots.slice(), count: state.termCount });
-    index._stored = state.stored.slice();
+    // Per-term arrays share one capacity (add grows them together).
+    const termCapacity = Math.max(state.termCount, 256);
+    index._stored = new Uint32Array(termCapacity);
+    index._stored.set(state.stored);
+    index._docStamp = new Int32Array(termCapacity);
+    index._docCount = new Uint32Array(termCapacity);
     index._baseTerms = state.termCount;
     index._baseOffsets = state.offsets;
     index._baseBytes = state.postings;
     index._baseLastRow = state.lastRow;
     index._basePostings = index._stored.reduce((total, n) => total + n, 0);
-    index._tailHead = new Int32Array(Math.max(state.termCount, 256));
+    index._tailHead = new Int32Array(termCapacity);
     index._lengths = state.lengths.slice();
     index._rowLimit = state.rowLimit;
     index._documentCount = state.documentCount;
@@ -153,18 +164,23 @@ export class Bm25Index {
     // A removed row still has postings; reusing it before a remap needs them gone first.
     if (row < this._rowLimit && this._lengths[row] === REMOVED) this._rebuild(null);
     const tokens = this.tokenize(text);
+    // Count each distinct term once: `_docStamp[id]` marks terms already seen in this passage.
     let ids = this._termScratch;
     if (ids.length < tokens.length) ids = this._termScratch = new Int32Array(tokens.length * 2);
-    for (let i = 0; i < tokens.length; i++) ids[i] = this._terms.intern(tokens[i]!);
-    this._ensureTermCapacity(this._terms.count);
-    const sorted = ids.subarray(0, tokens.length).sort();
-    for (let i = 0; i < sorted.length; ) {
-      const id = sorted[i]!;
-      let j = i + 1;
-      while (j < sorted.length && sorted[j] === id) j++;
-      this._appendTail(id, row, j - i);
-      i = j;
+    const stamp = ++this._stamp;
+    let distinct = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const id = this._terms.intern(tokens[i]!);
+      if (id >= this._docStamp.length) this._ensureTermCapacity(id + 1);
+      if (this._docStamp[id] === stamp) {
+        this._docCount[id]!++;
+      } else {
+        this._docStamp[id] = stamp;
+        this._docCount[id] = 1;
+        ids[distinct++] = id;
+      }
     }
+    for (let i = 0; i < distinct; i++) this._appendTail(ids[i]!, row, this._docCount[ids[i]!]!);
     if (row >= this._lengths.length) {
       const previous = this._lengths.length;
       this._lengths = grow(this._lengths, row + 1);
@@ -184,6 +200,7 @@ export class Bm25Index {
       for (const [row, text] of rows) this.add(row, text);
     } finally {
       this._bulk = false;
+      this._shrinkTail();
     }
   }
 
@@ -300,6 +317,7 @@ export class Bm25Index {
       this._baseLastRow.byteLength +
       this._tailHead.byteLength +
       this._tailNext.byteLength +
+      this._tailTerm.byteLength +
       this._tailRow.byteLength +
       this._tailTf.byteLength +
       this._lengths.byteLength
@@ -318,21 +336,25 @@ export class Bm25Index {
   }
 
   private _ensureTermCapacity(count: number): void {
-    if (count <= this._stored.length) return;
+    if (count <= this._stored.length && count <= this._docStamp.length) return;
     this._stored = grow(this._stored, count);
     this._tailHead = grow(this._tailHead, count);
+    this._docStamp = grow(this._docStamp, count);
+    this._docCount = grow(this._docCount, count);
   }
 
   private _appendTail(id: number, row: number, tf: number): void {
     const i = this._tailPostings++;
     if (i >= this._tailRow.length) {
       this._tailNext = grow(this._tailNext, i + 1);
+      this._tailTerm = grow(this._tailTerm, i + 1);
       this._tailRow = grow(this._tailRow, i + 1);
       this._tailTf = grow(this._tailTf, i + 1);
     }
     this._tailRow[i] = row;
     this._tailTf[i] = tf;
     this._tailNext[i] = this._tailHead[id]!;
+    this._tailTerm[i] = id;
     this._tailHead[id] = i + 1;
     this._stored[id]!++;
   }
@@ -390,9 +412,22 @@ export class Bm25Index {
     return start + count;
   }
 
-  /** All postings of term `id` (base then tail) into the scratch arrays, rows mapped by `rowMap` when given. */
-  private _collect(id: number, rowMap: Int32Array | null): number {
-    const n = this._decodeTail(id, this._decodeBase(id, 0));
+  /**
+   * All postings of term `id` (base then tail) into the scratch arrays, rows mapped by `rowMap` when given; the
+   * tail from `tail` (see `_tailByTerm`) when given, else from its linked list.
+   */
+  private _collect(id: number, rowMap: Int32Array | null, tail: TailByTerm | null = null): number {
+    let n = this._decodeBase(id, 0);
+    if (tail === null) {
+      n = this._decodeTail(id, n);
+    } else {
+      const from = tail.starts[id]!;
+      const to = tail.starts[id + 1]!;
+      this._ensureScratch(n + to - from);
+      this._rowScratch.set(tail.rows.subarray(from, to), n);
+      this._tfScratch.set(tail.tfs.subarray(from, to), n);
+      n += to - from;
+    }
     if (rowMap === null) return n;
     let kept = 0;
     for (let i = 0; i < n; i++) {
@@ -402,6 +437,34 @@ export class Bm25Index {
       this._tfScratch[kept++] = this._tfScratch[i]!;
     }
     return kept;
+  }
+
+  /** The tail's postings grouped by term (a stable counting sort: each term's stay in the order they were added). */
+  private _tailByTerm(termCount: number): TailByTerm {
+    const starts = new Uint32Array(termCount + 1);
+    const count = this._tailPostings;
+    const terms = this._tailTerm;
+    for (let i = 0; i < count; i++) starts[terms[i]! + 1]!++;
+    for (let id = 0; id < termCount; id++) starts[id + 1]! += starts[id]!;
+    const next = starts.slice(0, termCount);
+    const rows = new Int32Array(count);
+    const tfs = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = next[terms[i]!]!++;
+      rows[at] = this._tailRow[i]!;
+      tfs[at] = this._tailTf[i]!;
+    }
+    return { starts, rows, tfs };
+  }
+
+  /** Lets go of tail capacity beyond what incremental additions need (after a bulk load). */
+  private _shrinkTail(): void {
+    const capacity = Math.max(1024, Math.ceil(this._mergeThreshold()) + 1, this._tailPostings);
+    if (this._tailRow.length <= capacity * 2) return;
+    this._tailNext = this._tailNext.slice(0, capacity);
+    this._tailTerm = this._tailTerm.slice(0, capacity);
+    this._tailRow = this._tailRow.slice(0, capacity);
+    this._tailTf = this._tailTf.slice(0, capacity);
   }
 
   private _ensureScratch(length: number): void {
@@ -423,12 +486,13 @@ export class Bm25Index {
     const offsets = new Uint32Array(termCount + 1);
     const lastRow = new Int32Array(termCount);
     const baseOffsets = this._baseOffsets;
+    const tail = this._tailByTerm(termCount);
     let postings = 0;
     // Terms without tail postings keep their bytes: they are copied in runs (`copyFrom` = first uncopied byte).
     let copyFrom = 0;
     for (let id = 0; id < termCount; id++) {
       const inBase = id < this._baseTerms;
-      if (rowMap === null && this._tailHead[id] === 0 && inBase) {
+      if (rowMap === null && tail.starts[id] === tail.starts[id + 1] && inBase) {
         offsets[id] = out.length + baseOffsets[id]! - copyFrom;
         lastRow[id] = this._baseLastRow[id]!;
         postings += this._stored[id]!;
@@ -439,11 +503,12 @@ export class Bm25Index {
         offsets[id] = out.length + baseOffsets[id]! - copyFrom;
         out.copy(this._baseBytes.subarray(copyFrom, baseOffsets[id + 1]!));
         copyFrom = baseOffsets[id + 1]!;
-        const n = this._decodeTail(id, 0);
+        const from = tail.starts[id]!;
+        const to = tail.starts[id + 1]!;
         const previous = this._baseLastRow[id]!;
-        if (isIncreasing(this._rowScratch, n, previous)) {
-          out.postings(this._rowScratch, this._tfScratch, n, previous);
-          lastRow[id] = n > 0 ? this._rowScratch[n - 1]! : previous;
+        if (isIncreasing(tail.rows, from, to, previous)) {
+          out.postings(tail.rows, tail.tfs, from, to, previous);
+          lastRow[id] = to > from ? tail.rows[to - 1]! : previous;
           postings += this._stored[id]!;
           continue;
         }
@@ -455,9 +520,9 @@ export class Bm25Index {
         }
         offsets[id] = out.length;
       }
-      const n = this._collect(id, rowMap);
-      if (!isIncreasing(this._rowScratch, n, -1)) sortPostings(this._rowScratch, this._tfScratch, n);
-      out.postings(this._rowScratch, this._tfScratch, n, -1);
+      const n = this._collect(id, rowMap, tail);
+      if (!isIncreasing(this._rowScratch, 0, n, -1)) sortPostings(this._rowScratch, this._tfScratch, n);
+      out.postings(this._rowScratch, this._tfScratch, 0, n, -1);
       lastRow[id] = n > 0 ? this._rowScratch[n - 1]! : -1;
       this._stored[id] = n;
       postings += n;
@@ -473,11 +538,6 @@ export class Bm25Index {
     this._basePostings = postings;
     this._tailHead.fill(0);
     this._tailPostings = 0;
-    if (this._tailRow.length > 1 << 16) {
-      this._tailNext = new Int32Array(1024);
-      this._tailRow = new Int32Array(1024);
-      this._tailTf = new Uint32Array(1024);
-    }
     if (purge) this._applyRowMap(rowMap!);
   }
 
@@ -511,8 +571,15 @@ export class Bm25Index {
   }
 }
 
-function isIncreasing(rows: Int32Array, n: number, previous: number): boolean {
-  for (let i = 0; i < n; i++) {
+interface TailByTerm {
+  /** Term `id`'s tail postings are `rows`/`tfs` [starts[id], starts[id + 1]). */
+  starts: Uint32Array;
+  rows: Int32Array;
+  tfs: Uint32Array;
+}
+
+function isIncreasing(rows: Int32Array, from: number, to: number, previous: number): boolean {
+  for (let i = from; i < to; i++) {
     if (rows[i]! <= previous) return false;
     previous = rows[i]!;
   }
@@ -543,12 +610,12 @@ class ByteWriter {
     this.length += bytes.length;
   }
 
-  /** Appends `n` postings, rows increasing and all > `previous`. */
-  postings(rows: Int32Array, tfs: Uint32Array, n: number, previous: number): void {
-    this._reserve(n * 10);
+  /** Appends postings [from, to), rows increasing and all > `previous`. */
+  postings(rows: Int32Array, tfs: Uint32Array, from: number, to: number, previous: number): void {
+    this._reserve((to - from) * 10);
     const bytes = this._bytes;
     let p = this.length;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const row = rows[i]!;
       const tf = tfs[i]!;
       let value = ((row - previous - 1) << 1) | (tf > 1 ? 1 : 0);
