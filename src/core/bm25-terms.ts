@@ -77,11 +77,6 @@ export class TermTable {
     return id;
   }
 
-  term(id: number): string {
-    if (id < 0 || id >= this._count) throw new RangeError(`Passage: no BM25 term ${id}`);
-    return String.fromCharCode(...this._chars.subarray(this._starts[id]!, this._starts[id + 1]!));
-  }
-
   /** The arrays trimmed to what is used (views, not copies). */
   arrays(): TermTableArrays {
     return {

@@ -538,7 +538,7 @@ export class Bm25Index {
     this._basePostings = postings;
     this._tailHead.fill(0);
     this._tailPostings = 0;
-    if (purge) this._applyRowMap(rowMap!);
+    if (purge) this._applyRowMap(rowMap!, remap !== null);
   }
 
   /** Old row → new row for a rebuild that drops removed rows (and renumbers by `remap` when given). */
@@ -551,9 +551,10 @@ export class Bm25Index {
     return rowMap;
   }
 
-  private _applyRowMap(rowMap: Int32Array): void {
-    let rowLimit = 0;
-    for (let row = 0; row < rowMap.length; row++) rowLimit = Math.max(rowLimit, rowMap[row]! + 1);
+  /** New lengths after a rebuild; only a remap moves the row limit (`scores` keeps its length otherwise, as before). */
+  private _applyRowMap(rowMap: Int32Array, renumbered: boolean): void {
+    let rowLimit = renumbered ? 0 : this._rowLimit;
+    if (renumbered) for (let row = 0; row < rowMap.length; row++) rowLimit = Math.max(rowLimit, rowMap[row]! + 1);
     const lengths = new Int32Array(rowLimit).fill(EMPTY);
     for (let row = 0; row < rowMap.length; row++) {
       const length = this._lengths[row]!;
