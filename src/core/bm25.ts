@@ -115,6 +115,7 @@ export class Bm25Index {
     const index = new Bm25Index(options);
     index.addMany(rows);
     index._mergeTail();
+    index._shrinkTail();
     return index;
   }
 
@@ -459,7 +460,7 @@ export class Bm25Index {
 
   /** Lets go of tail capacity beyond what incremental additions need (after a bulk load). */
   private _shrinkTail(): void {
-    const capacity = Math.max(1024, Math.ceil(this._mergeThreshold()) + 1, this._tailPostings);
+    const capacity = Math.max(1024, this._tailPostings, Math.min(Math.ceil(this._mergeThreshold()) + 1, 1 << 16));
     if (this._tailRow.length <= capacity * 2) return;
     this._tailNext = this._tailNext.slice(0, capacity);
     this._tailTerm = this._tailTerm.slice(0, capacity);
