@@ -7,7 +7,9 @@
  *   options: --sizes 10k,100k  --only new|old  --port 4320 (new; old uses port+1)  --queries 10
  *            --reuse-baseline bench/results/scale-2f97dd0.json (old figures measured earlier on this machine)
  *            --json <file> (raw results; default .cache/scale/results-<time>.json)  --no-build  --new-format v1|v2
- *            --write / --no-write
+ *            --write / --no-write  --skip-indexing
+ *            --render <results.json> (no measuring: rebuild the section from saved results, e.g. a new-only run
+ *            plus --reuse-baseline; with --write it replaces the section)
  *
  * Library files are built by bench/scale/library-file.ts and cached in .cache/scale/. The old build is 2f97dd0
  * exported with `git archive` into /tmp/passage-2f97dd0 (node_modules and the built model symlinked to this
@@ -67,6 +69,7 @@ const { values } = parseArgs({
     'new-format': { type: 'string' },
     'old-dir': { type: 'string', default: path.join(os.tmpdir(), `passage-${OLD_COMMIT}`) },
     'skip-indexing': { type: 'boolean', default: false },
+    render: { type: 'string' },
   },
 });
 
@@ -94,6 +97,30 @@ const readsV2 = (() => {
 const reuse: ScaleResults | null = values['reuse-baseline'] ? (JSON.parse(readFileSync(values['reuse-baseline'], 'utf8')) as ScaleResults) : null;
 const measureNew = only !== 'old';
 const measureOld = only !== 'new' && !reuse;
+
+function writeDoc(results: ScaleResults): void {
+  const resultsCopy = path.join(REPO_ROOT, 'bench', 'results', 'scale-latest.json');
+  mkdirSync(path.dirname(resultsCopy), { recursive: true });
+  writeFileSync(resultsCopy, JSON.stringify(results, null, 2));
+  const docFile = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
+  writeFileSync(path.join(REPO_ROOT, 'docs', 'scale.svg'), renderChart(results));
+  writeFileSync(docFile, replaceSection(readFileSync(docFile, 'utf8'), renderSection(results, '../bench/results/scale-latest.json')));
+  log('wrote docs/BENCHMARKS.md (section "Scale"), docs/scale.svg and bench/results/scale-latest.json');
+}
+
+if (values.render) {
+  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as ScaleResults;
+  if (reuse) {
+    saved.runs = [...saved.runs.filter((r) => r.build === 'new'), ...reuse.runs.filter((r) => r.build === 'old')];
+    saved.indexing = [...saved.indexing.filter((r) => r.build === 'new'), ...reuse.indexing.filter((r) => r.build === 'old')];
+    saved.skipped = [...saved.skipped.filter((x) => x.build === 'new'), ...reuse.skipped.filter((x) => x.build === 'old')];
+    saved.failures = [...saved.failures.filter((x) => x.build === 'new'), ...reuse.failures.filter((x) => x.build === 'old')];
+    saved.baseline = { file: values['reuse-baseline']!, measuredAt: reuse.date };
+  }
+  console.log(renderSection(saved, path.relative(path.join(REPO_ROOT, 'docs'), values.render)));
+  if (values.write) writeDoc(saved);
+  process.exit(0);
+}
 
 interface Plan {
   size: number;
@@ -249,12 +276,4 @@ save();
 log(`\nraw results: ${path.relative(REPO_ROOT, jsonFile)}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
 const section = renderSection(results, path.relative(path.join(REPO_ROOT, 'docs'), jsonFile));
 console.log(`\n${section}`);
-if (write) {
-  const resultsCopy = path.join(REPO_ROOT, 'bench', 'results', 'scale-latest.json');
-  mkdirSync(path.dirname(resultsCopy), { recursive: true });
-  writeFileSync(resultsCopy, JSON.stringify(results, null, 2));
-  const docFile = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
-  writeFileSync(path.join(REPO_ROOT, 'docs', 'scale.svg'), renderChart(results));
-  writeFileSync(docFile, replaceSection(readFileSync(docFile, 'utf8'), renderSection(results, '../bench/results/scale-latest.json')));
-  log('wrote docs/BENCHMARKS.md (section "Scale"), docs/scale.svg and bench/results/scale-latest.json');
-}
+if (write) writeDoc(results);

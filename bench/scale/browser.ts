@@ -287,7 +287,8 @@ export function stopPreview(server: ChildProcess): void {
 }
 
 export function chromiumVersion(): string {
-  return execFileSync(chromiumLaunch.executablePath, ['--version'], { encoding: 'utf8' }).trim();
+  const text = execFileSync(chromiumLaunch.executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return /Chromium [\d.]+/.exec(text)?.[0] ?? text.trim();
 }
 
 // ---- the runs

@@ -29,10 +29,13 @@ describe('abridged versions', () => {
     }
     assert.equal(seen.size, 200);
     const address = readAddresses()[0]!;
-    const sentences = splitSentences(address.text).map((s) => address.text.slice(s.start, s.end));
+    const whole = documentVersion(address, 0);
+    const sentences = splitSentences(whole.text).map((s) => whole.text.slice(s.start, s.end));
+    assert.deepEqual(sentences, address.sentences);
+    assert.match(whole.text, /\n\n/);
     const v3 = documentVersion(address, 3);
     const kept = splitSentences(v3.text).map((s) => v3.text.slice(s.start, s.end));
-    assert.notEqual(v3.text, address.text);
+    assert.notEqual(v3.text, whole.text);
     assert.match(v3.title, /abridged, version 3/);
     assert.ok(kept.length < sentences.length && kept.length > sentences.length / 2);
     for (const sentence of kept) assert.ok(sentences.includes(sentence), `not a sentence of the address: ${sentence}`);

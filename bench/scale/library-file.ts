@@ -32,14 +32,16 @@ import { embedPassages } from '../passage-index.ts';
 import { verifiedTokenCounter, wordPieceCounter } from './token-count.ts';
 
 /** Bump when the files this module writes for the same options change. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
+/** Every 10th passage of the addresses in order joins the pool (fixed, so every size shares one pool and cache). */
+const POOL_STRIDE = 10;
 
 export interface LibraryFileOptions {
   /** Exact number of passages (the last document is cut after its last passage). */
   passages: number;
   /** Where to write each format; at least one. */
   out: { v1?: string; v2?: string };
-  /** Real MiniLM vectors to embed and perturb (default 2000; cached, so only the first run pays). */
+  /** Real MiniLM vectors to embed and perturb (default 1000; cached, so only the first run pays). */
   pool?: number;
   /** Gaussian noise per dimension before renormalising (default 0.015). */
   noise?: number;
@@ -69,7 +71,37 @@ export interface LibraryFileInfo {
 
 interface Address {
   title: string;
+  /** The address's sentences, in order (the dataset has one line per address, no paragraphs). */
+  sentences: string[];
+}
+
+export interface TitledText {
+  title: string;
   text: string;
+}
+
+/**
+ * Paragraphs of about `PARAGRAPH_CHARS` characters, whole sentences, blank lines between them. The dataset has
+ * no paragraph breaks; without them every passage would be a 256-token window (1.85 KB per passage in a v1
+ * file, so a 300k file would not fit in one JavaScript string); real documents have paragraphs.
+ */
+const PARAGRAPH_CHARS = 450;
+
+export function paragraphed(sentences: readonly string[]): string {
+  const paragraphs: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const sentence of sentences) {
+    current.push(sentence);
+    length += sentence.length + 1;
+    if (length >= PARAGRAPH_CHARS) {
+      paragraphs.push(current.join(' '));
+      current = [];
+      length = 0;
+    }
+  }
+  if (current.length) paragraphs.push(current.join(' '));
+  return paragraphs.join('\n\n');
 }
 
 /** Every address, oldest first, titled like "State of the Union 1790 — George Washington". */
@@ -83,7 +115,8 @@ export function readAddresses(): Address[] {
         .slice(0, -1) // the last part is the party letter
         .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
         .join(' ');
-      return { title: `State of the Union ${year} — ${who}`, text: readFileSync(path.join(SOTU_DATA_DIR, name), 'utf8').trim() };
+      const text = readFileSync(path.join(SOTU_DATA_DIR, name), 'utf8').trim();
+      return { title: `State of the Union ${year} — ${who}`, sentences: splitSentences(text).map((s) => text.slice(s.start, s.end)) };
     });
 }
 
@@ -96,14 +129,12 @@ export function abridgement(version: number): { period: number; phase: number } 
   }
 }
 
-/** The address itself (version 0), or an abridged version: whole sentences dropped, the rest unchanged. */
-export function documentVersion(address: Address, version: number): Address {
-  if (version === 0) return address;
+/** The address in paragraphs (version 0), or an abridged version: whole sentences dropped, the rest unchanged. */
+export function documentVersion(address: Address, version: number): TitledText {
+  if (version === 0) return { title: address.title, text: paragraphed(address.sentences) };
   const { period, phase } = abridgement(version);
-  const kept = splitSentences(address.text)
-    .filter((_, i) => i % period !== phase)
-    .map((s) => address.text.slice(s.start, s.end));
-  return { title: `${address.title} (abridged, version ${version})`, text: kept.join(' ') };
+  const kept = address.sentences.filter((_, i) => i % period !== phase);
+  return { title: `${address.title} (abridged, version ${version})`, text: paragraphed(kept) };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -181,7 +212,7 @@ function concatenate(target: string, parts: string[]): void {
 
 export async function writeLibraryFile(options: LibraryFileOptions): Promise<LibraryFileInfo> {
   const { passages: target, out } = options;
-  const poolSize = options.pool ?? 2000;
+  const poolSize = options.pool ?? 1000;
   const noise = options.noise ?? 0.015;
   const log = options.log ?? (() => {});
   if (!Number.isInteger(target) || target < 1) throw new Error(`passages must be a positive integer, not ${target}`);
@@ -195,7 +226,10 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
     const addresses = readAddresses();
     const sample = addresses
       .filter((_, i) => i % 20 === 0)
-      .flatMap((a) => splitSentences(a.text).map((s) => a.text.slice(s.start, Math.min(a.text.length, s.end + 900))))
+      .flatMap((a) => {
+        const text = paragraphed(a.sentences);
+        return splitSentences(text).map((s) => text.slice(s.start, Math.min(text.length, s.end + 900)));
+      })
       .filter((_, i) => i % 3 === 0);
     const checked = verifiedTokenCounter(
       wordPieceCounter(path.join(MODELS_DIR, spec.id, 'tokenizer.json')),
@@ -206,16 +240,15 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
     const countTokens = checked.count;
     const split = (text: string) => splitDocument(text, countTokens, { maxTokens: spec.maxTokens });
 
-    // The pool: passages spread evenly over all addresses, embedded as the app embeds them.
+    // The pool: every POOL_STRIDE-th passage, embedded as the app embeds them.
     const started = performance.now();
-    // Round 0: the addresses as they are, split only as far as the file needs them.
+    // Round 0: the addresses as they are, split only as far as the file and the pool need them.
     const firstRound: { title: string; p: PassageSpan }[] = [];
     for (const address of addresses) {
-      if (firstRound.length >= target) break;
-      firstRound.push(...split(address.text).map((p) => ({ title: address.title, p })));
+      if (firstRound.length >= Math.max(target, poolSize * POOL_STRIDE)) break;
+      firstRound.push(...split(documentVersion(address, 0).text).map((p) => ({ title: address.title, p })));
     }
-    const stride = Math.max(1, Math.floor(firstRound.length / poolSize));
-    const poolPassages = firstRound.filter((_, i) => i % stride === 0).slice(0, poolSize);
+    const poolPassages = firstRound.filter((_, i) => i % POOL_STRIDE === 0).slice(0, poolSize);
     const cache = await openEmbeddingCache(spec);
     log(`scale library: split ${firstRound.length} passages of ${new Set(firstRound.map((x) => x.title)).size} addresses in ${((performance.now() - started) / 1000).toFixed(1)} s; embedding a pool of ${poolPassages.length} (cached: ${cache.size} vectors)`);
     const poolVectors = await embedPassages(engine, poolPassages.map((x) => x.p), cache, ({ done, total }) => {
@@ -228,7 +261,7 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
     const roundZero = new Map<string, PassageSpan[]>();
     for (const { title, p } of firstRound) roundZero.set(title, [...(roundZero.get(title) ?? []), p]);
 
-    const tmp = (file: string, part: string) => `${file}.${part}.part`;
+    const tmp = (file: string, part: string) => `${file}.${process.pid}.${part}.part`;
     const v1 = out.v1 ? { docs: new Sink(tmp(out.v1, 'docs')), passages: new Sink(tmp(out.v1, 'passages')), vectors: new Sink(tmp(out.v1, 'vectors')) } : null;
     const v2 = out.v2 ? new Sink(tmp(out.v2, 'body')) : null;
     const seen = new Set<string>();
@@ -292,8 +325,8 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
       writeFileSync(mid1, '],"passages":[');
       writeFileSync(mid2, '],"vectors":[');
       writeFileSync(tail, ']}');
-      concatenate(`${out.v1}.tmp`, [head, v1.docs.file, mid1, v1.passages.file, mid2, v1.vectors.file, tail]);
-      renameSync(`${out.v1}.tmp`, out.v1);
+      concatenate(`${out.v1}.${process.pid}.tmp`, [head, v1.docs.file, mid1, v1.passages.file, mid2, v1.vectors.file, tail]);
+      renameSync(`${out.v1}.${process.pid}.tmp`, out.v1);
       files.v1 = { path: out.v1, bytes: statSync(out.v1).size };
     }
     if (v2 && out.v2) {
@@ -303,8 +336,8 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
       const countsJson = `{"documents":${documents},"passages":${passages}}`;
       writeFileSync(head, `{"format":"passage-library","formatVersion":2,"modelId":"${spec.id}","dims":${dims},"exported":"${exported}","counts":${countsJson}}\n`);
       writeFileSync(tail, `{"end":true,"counts":${countsJson}}\n`);
-      concatenate(`${out.v2}.tmp`, [head, v2.file, tail]);
-      renameSync(`${out.v2}.tmp`, out.v2);
+      concatenate(`${out.v2}.${process.pid}.tmp`, [head, v2.file, tail]);
+      renameSync(`${out.v2}.${process.pid}.tmp`, out.v2);
       files.v2 = { path: out.v2, bytes: statSync(out.v2).size };
     }
     log(`scale library: ${documents} documents, ${passages} passages, ${seen.size} distinct vectors in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -326,7 +359,7 @@ export async function cachedLibraryFiles(
   options: Pick<LibraryFileOptions, 'pool' | 'noise' | 'log'> = {},
   dir = SCALE_CACHE_DIR,
 ): Promise<LibraryFileInfo> {
-  const pool = options.pool ?? 2000;
+  const pool = options.pool ?? 1000;
   const noise = options.noise ?? 0.015;
   const stem = path.join(dir, `sotu-${passages}-g${GENERATOR_VERSION}-p${pool}-n${noise}`);
   const infoFile = `${stem}.info.json`;

@@ -85,7 +85,7 @@ export function renderSection(results: ScaleResults, rawLink: string): string {
   lines.push(
     `**${results.quick ? 'Quick run' : 'Run'}, ${when}.** ${m.nproc} cores (${m.cpu}), ${m.memoryGB} GB; load average ${m.loadAverage.start.toFixed(1)} at the start, ` +
       `${Number.isFinite(m.loadAverage.end) ? m.loadAverage.end.toFixed(1) : '?'} at the end (the machine is shared: read the growth with N and the ratios, not the milliseconds). ` +
-      `${results.versions.chromium} headless, Node ${results.versions.node}, Playwright ${results.versions.playwright}, Vite ${results.versions.vite}, ` +
+      `${/Chromium [\d.]+/.exec(results.versions.chromium)?.[0] ?? results.versions.chromium} headless, Node ${results.versions.node}, Playwright ${results.versions.playwright}, Vite ${results.versions.vite}, ` +
       `@huggingface/transformers ${results.versions.transformers}. new = \`${results.commits.new}\` (fed ${results.newFormat} library files), old = \`${results.commits.old}\` (v1). ` +
       `Raw results: [${rawLink.split('/').pop()}](${rawLink}).`,
     '',
