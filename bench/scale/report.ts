@@ -55,12 +55,13 @@ export function renderSection(results: ScaleResults, rawLink: string): string {
   const lines: string[] = [];
   lines.push(SECTION, '');
   lines.push(
-    '`npm run bench:scale` (`bench/scale.ts`, `bench/scale/`) builds library files of State of the Union text (the app\'s',
-    'splitter and tokenizer; real MiniLM vectors of 2,000 of the passages, perturbed by gaussian noise σ = 0.015 and',
-    'renormalised, int8-quantised as the app does; beyond 10,439 passages the addresses come again as abridged versions',
-    'with every p-th sentence dropped, so texts and content hashes stay distinct), imports each through Settings → Import',
-    'library in headless Chromium (production build, `vite preview` with COOP/COEP, a fresh persistent profile per run),',
-    `and measures this checkout ("new") and commit ${results.commits.old} ("old": main before the scale work) in the same run.`,
+    '`npm run bench:scale` (`bench/scale.ts`, `bench/scale/`) builds library files of State of the Union text',
+    '(`bench/scale/library-file.ts`: paragraphs of ~450 characters, split by the app\'s splitter and tokenizer; all 233',
+    'addresses give 18,952 passages, beyond that abridged versions with every p-th sentence dropped, so texts stay',
+    'distinct; real MiniLM vectors of 1,000 of the passages, each passage taking its own or a pool vector plus gaussian',
+    'noise σ = 0.015, renormalised and int8-quantised as the app does), imports each through Settings → Import library in',
+    'headless Chromium (production build, `vite preview` with COOP/COEP, a fresh persistent profile per run), and measures',
+    `this checkout ("new") and commit ${results.commits.old} ("old": main before the scale work) in the same run.`,
     '`-- --quick` measures 10k on both builds and 100k on the new one and writes nothing unless `--write`; see the',
     'header of `bench/scale.ts` for `--sizes`, `--only`, `--port`, `--reuse-baseline`.',
     '',
