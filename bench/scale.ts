@@ -168,7 +168,9 @@ function lstatExists(file: string): boolean {
 const started = performance.now();
 const loadStart = os.loadavg()[0]!;
 const jsonFile = values.json ?? path.join(SCALE_CACHE_DIR, `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-const newCommit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`;
+// Only changes to what the build is made of count (editing the benchmark itself does not change the app).
+const appPaths = ['src', 'public', 'index.html', 'vite.config.ts', 'models', 'package.json', 'package-lock.json'];
+const newCommit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no', '--', ...appPaths) ? ' + uncommitted changes' : ''}`;
 const oldCommit = git('rev-parse', '--short', OLD_COMMIT);
 const pkg = (name: string) => (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
