@@ -111,11 +111,13 @@ function writeDoc(results: ScaleResults): void {
 if (values.render) {
   const saved = JSON.parse(readFileSync(values.render, 'utf8')) as ScaleResults;
   if (reuse) {
-    saved.runs = [...saved.runs.filter((r) => r.build === 'new'), ...reuse.runs.filter((r) => r.build === 'old')];
-    saved.indexing = [...saved.indexing.filter((r) => r.build === 'new'), ...reuse.indexing.filter((r) => r.build === 'old')];
-    saved.skipped = [...saved.skipped.filter((x) => x.build === 'new'), ...reuse.skipped.filter((x) => x.build === 'old')];
-    saved.failures = [...saved.failures.filter((x) => x.build === 'new'), ...reuse.failures.filter((x) => x.build === 'old')];
-    saved.baseline = { file: values['reuse-baseline']!, measuredAt: reuse.date };
+    // Old figures measured in this run stay; the baseline fills in the sizes this run did not measure.
+    const measured = new Set(saved.runs.filter((r) => r.build === 'old').map((r) => r.size));
+    const reused = reuse.runs.filter((r) => r.build === 'old' && !measured.has(r.size));
+    saved.runs = [...saved.runs, ...reused].sort((a, b) => a.size - b.size || a.build.localeCompare(b.build));
+    saved.skipped = saved.skipped.filter((x) => !(x.build === 'old' && reused.some((r) => r.size === x.size)));
+    if (!saved.indexing.some((r) => r.build === 'old')) saved.indexing.push(...reuse.indexing.filter((r) => r.build === 'old'));
+    saved.baseline = { file: values['reuse-baseline']!, measuredAt: reuse.date, sizes: reused.map((r) => r.size) };
   }
   console.log(renderSection(saved, path.relative(path.join(REPO_ROOT, 'docs'), values.render)));
   if (values.write) writeDoc(saved);
@@ -195,7 +197,7 @@ const results: ScaleResults = {
   indexing: [],
   skipped,
   failures: [],
-  baseline: reuse ? { file: values['reuse-baseline']!, measuredAt: reuse.date } : null,
+  baseline: reuse ? { file: values['reuse-baseline']!, measuredAt: reuse.date, sizes: reuse.runs.filter((r) => r.build === 'old').map((r) => r.size) } : null,
   quick,
 };
 if (reuse) {

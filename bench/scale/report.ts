@@ -20,7 +20,7 @@ export interface ScaleResults {
   skipped: Skipped[];
   failures: { build: 'new' | 'old'; size: number; error: string }[];
   /** Set when the old build's figures were reused from an earlier run. */
-  baseline: { file: string; measuredAt: string } | null;
+  baseline: { file: string; measuredAt: string; sizes: number[] } | null;
   quick: boolean;
 }
 
@@ -81,7 +81,7 @@ export function renderSection(results: ScaleResults, rawLink: string): string {
   );
   const m = results.machine;
   const when = results.baseline
-    ? `new measured ${date}; old figures reused from \`${results.baseline.file}\`, measured ${results.baseline.measuredAt.slice(0, 16).replace('T', ' ')} UTC on this machine`
+    ? `measured ${date}; old figures at ${results.baseline.sizes.map(count).join(', ') || 'no size'} passages reused from \`${results.baseline.file}\`, measured ${results.baseline.measuredAt.slice(0, 16).replace('T', ' ')} UTC on this machine`
     : `measured ${date}, both builds in the same run`;
   lines.push(
     `**${results.quick ? 'Quick run' : 'Run'}, ${when}.** ${m.nproc} cores (${m.cpu}), ${m.memoryGB} GB; load average ${m.loadAverage.start.toFixed(1)} at the start, ` +
