@@ -8,6 +8,7 @@
  *            --reuse-baseline bench/results/scale-2f97dd0.json (old figures measured earlier on this machine)
  *            --json <file> (raw results; default .cache/scale/results-<time>.json)  --no-build  --new-format v1|v2
  *            --write / --no-write  --skip-indexing
+ *            --note <text> (a paragraph under the run line)
  *            --render <results.json> (no measuring: rebuild the section from saved results, e.g. a new-only run
  *            plus --reuse-baseline; with --write it replaces the section)
  *
@@ -70,6 +71,7 @@ const { values } = parseArgs({
     'old-dir': { type: 'string', default: path.join(os.tmpdir(), `passage-${OLD_COMMIT}`) },
     'skip-indexing': { type: 'boolean', default: false },
     render: { type: 'string' },
+    note: { type: 'string' },
   },
 });
 
@@ -119,6 +121,7 @@ if (values.render) {
     if (!saved.indexing.some((r) => r.build === 'old')) saved.indexing.push(...reuse.indexing.filter((r) => r.build === 'old'));
     saved.baseline = { file: values['reuse-baseline']!, measuredAt: reuse.date, sizes: reused.map((r) => r.size) };
   }
+  if (values.note) saved.note = values.note;
   console.log(renderSection(saved, path.relative(path.join(REPO_ROOT, 'docs'), values.render)));
   if (values.write) writeDoc(saved);
   process.exit(0);
@@ -199,6 +202,7 @@ const results: ScaleResults = {
   failures: [],
   baseline: reuse ? { file: values['reuse-baseline']!, measuredAt: reuse.date, sizes: reuse.runs.filter((r) => r.build === 'old').map((r) => r.size) } : null,
   quick,
+  ...(values.note ? { note: values.note } : {}),
 };
 if (reuse) {
   results.runs.push(...reuse.runs.filter((r) => r.build === 'old' && sizes.includes(r.size)));

@@ -22,12 +22,14 @@ export interface ScaleResults {
   /** Set when the old build's figures were reused from an earlier run. */
   baseline: { file: string; measuredAt: string; sizes: number[] } | null;
   quick: boolean;
+  /** A paragraph printed under the run line (e.g. what the two builds have in common). */
+  note?: string;
 }
 
 const SECTION = '## Scale';
 
 const s = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(1)} s`);
-const ms = (value: number) => `${value.toFixed(0)} ms`;
+const ms = (value: number) => (value >= 1000 ? s(value) : `${value.toFixed(0)} ms`);
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 const count = (n: number) => n.toLocaleString('en');
 const tasks = (t: LongTasks) => (t.count === 0 ? '0' : `${t.count}, max ${t.maxMs.toFixed(0)} ms`);
@@ -90,6 +92,7 @@ export function renderSection(results: ScaleResults, rawLink: string): string {
       `@huggingface/transformers ${results.versions.transformers}. new = \`${results.commits.new}\` (fed ${results.newFormat} library files), old = \`${results.commits.old}\` (v1). ` +
       `Raw results: [${rawLink.split('/').pop()}](${rawLink}).`,
     '',
+    ...(results.note ? [results.note, ''] : []),
   );
   lines.push(
     '| passages | build | import | reload → model ready / **first answer** | query **p50** / p95 | embed / rank / read / highlight (p50) | long tasks: import · reload · queries | JS heap / renderer (peak) | IndexedDB / 100k |',
