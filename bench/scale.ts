@@ -120,6 +120,15 @@ if (values.render) {
     saved.skipped = saved.skipped.filter((x) => !(x.build === 'old' && reused.some((r) => r.size === x.size)));
     if (!saved.indexing.some((r) => r.build === 'old')) saved.indexing.push(...reuse.indexing.filter((r) => r.build === 'old'));
     saved.baseline = { file: values['reuse-baseline']!, measuredAt: reuse.date, sizes: reused.map((r) => r.size) };
+    saved.skipped.push(...reuse.skipped.filter((x) => x.build === 'old' && !saved.runs.some((r) => r.build === 'old' && r.size === x.size)));
+  }
+  // Every size in the table gets a row per build, with the reason when it has no figures.
+  const allSizes = new Set([...saved.runs.map((r) => r.size), ...saved.skipped.map((x) => x.size)]);
+  for (const size of allSizes) {
+    for (const build of ['new', 'old'] as const) {
+      const known = [...saved.runs, ...saved.skipped, ...saved.failures].some((x) => x.build === build && x.size === size);
+      if (!known) saved.skipped.push({ build, size, reason: saved.quick ? 'not part of this quick run' : 'not measured in this run' });
+    }
   }
   if (values.note) saved.note = values.note;
   console.log(renderSection(saved, path.relative(path.join(REPO_ROOT, 'docs'), values.render)));
