@@ -26,8 +26,8 @@ test('export → clear → import restores the same results; a mismatched file i
   const downloading = page.waitForEvent('download');
   await settings.getByRole('button', { name: 'Export library' }).click();
   const download = await downloading;
-  expect(download.suggestedFilename()).toMatch(/^passage-library-\d{4}-\d{2}-\d{2}\.json$/);
-  const exported = testInfo.outputPath('library.json');
+  expect(download.suggestedFilename()).toMatch(/^passage-library-\d{4}-\d{2}-\d{2}\.passage$/);
+  const exported = testInfo.outputPath('library.passage');
   await download.saveAs(exported);
 
   await settings.getByRole('button', { name: 'Clear library…' }).click();
@@ -49,13 +49,15 @@ test('export → clear → import restores the same results; a mismatched file i
   await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', embeddedBeforeImport ?? '');
 
   // A file made with another model is refused, with the reason, and the library stays as it was.
-  const other = JSON.parse(readFileSync(exported, 'utf8')) as { modelId: string; dims: number };
+  // The file is JSON lines (format 2): the model is named in the header, its first line.
+  const [headerLine, ...rest] = readFileSync(exported, 'utf8').split('\n');
+  const other = JSON.parse(headerLine!) as { modelId: string; dims: number };
   other.modelId = 'bge-small-en-v1.5';
   other.dims = 512;
-  const mismatched = testInfo.outputPath('other-model.json');
-  writeFileSync(mismatched, JSON.stringify(other));
+  const mismatched = testInfo.outputPath('other-model.passage');
+  writeFileSync(mismatched, [JSON.stringify(other), ...rest].join('\n'));
   await settings.locator('input[type=file]').setInputFiles(mismatched);
-  await expect(page.locator('notice-list li.error').first()).toContainText('“other-model.json” was not imported');
+  await expect(page.locator('notice-list li.error').first()).toContainText('“other-model.passage” was not imported');
   await expect(page.locator('notice-list li.error').first()).toContainText('bge-small-en-v1.5');
   await expect(documentRows(page)).toHaveCount(2);
 

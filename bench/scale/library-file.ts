@@ -26,12 +26,14 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import path from 'node:path';
 import { splitDocument, splitSentences, vectorKey, SPLIT_RECIPE, type PassageSpan } from '../../src/core/split.ts';
 import { quantize } from '../../src/core/vector-index.ts';
-import { DB_VERSION } from '../../src/store/db.ts';
 import { openEmbeddingCache } from '../cached-vectors.ts';
 import { SOTU_DATA_DIR } from '../documents.ts';
 import { loadNodeEngine, MODELS_DIR, readModelSpec, REPO_ROOT } from '../node-engine.ts';
 import { embedPassages } from '../passage-index.ts';
 import { verifiedTokenCounter, wordPieceCounter } from './token-count.ts';
+
+/** Format 1 files carry the database schema of their day; 2f97dd0 reads 2–4, and format 1 stopped at 4. */
+const V1_SCHEMA_VERSION = 4;
 
 /** Bump when the files this module writes for the same options change. */
 export const GENERATOR_VERSION = 2;
@@ -319,7 +321,7 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
     if (v1 && out.v1) {
       for (const sink of Object.values(v1)) sink.close();
       const head = tmp(out.v1, 'head');
-      writeFileSync(head, `{"format":"passage-library","schemaVersion":${DB_VERSION},"modelId":"${spec.id}","dims":${dims},"exported":"${exported}",` +
+      writeFileSync(head, `{"format":"passage-library","schemaVersion":${V1_SCHEMA_VERSION},"modelId":"${spec.id}","dims":${dims},"exported":"${exported}",` +
         `"counts":{"documents":${documents},"passages":${passages},"vectors":${seen.size}},"documents":[`);
       const mid1 = tmp(out.v1, 'mid1');
       const mid2 = tmp(out.v1, 'mid2');

@@ -404,6 +404,8 @@ export class PassageApp implements PassageApi {
         });
       } while (this._indexAgain && !signal.aborted);
       this._progress.emit({ stage: 'idle' });
+      // Saved now, the next start has words at once instead of reading every passage's text again.
+      await library.saveWordIndex().catch((error: unknown) => console.warn('Passage: the word index was not saved', error));
     } catch (error) {
       // Cancelled or failed, what was stored stays and the rest stays pending. A failure is shown to the user
       // however the run was started (in the background or by "Try again").

@@ -15,13 +15,39 @@ const COMPACT_RATIO = 0.25;
 
 export class SearchIndex<Id = string> {
   readonly vectors: VectorIndex;
-  readonly lexical: Bm25Index;
+  private _lexical: Bm25Index;
   private _ids: (Id | undefined)[] = [];
   private readonly _rows = new Map<Id, number>();
 
   constructor(dims: number, options: SearchIndexOptions = {}) {
     this.vectors = new VectorIndex(dims, options.initialCapacity);
-    this.lexical = new Bm25Index(options.bm25);
+    this._lexical = new Bm25Index(options.bm25);
+  }
+
+  get lexical(): Bm25Index {
+    return this._lexical;
+  }
+
+  /**
+   * The word index as a saved snapshot plus the passage id of each of its rows ('' for a hole), so it can be
+   * restored into an index whose rows are numbered differently (see `restoreLexical`).
+   */
+  lexicalSnapshot(): { ids: (Id | '')[]; bytes: Uint8Array } {
+    const ids = Array.from({ length: this.vectors.rowCount }, (_, row) => this._ids[row] ?? ('' as const));
+    return { ids, bytes: this._lexical.snapshot() };
+  }
+
+  /**
+   * Replaces the word index by a saved one (`lexicalSnapshot`), renumbered to this index's rows; passages the
+   * snapshot does not know, or that are gone, are left without text. Returns the ids still without text.
+   */
+  restoreLexical(saved: { ids: readonly (Id | '')[]; bytes: Uint8Array }, options: Bm25Options = {}): Id[] {
+    const restored = Bm25Index.fromSnapshot(saved.bytes, options);
+    restored.remap(Int32Array.from(saved.ids, (id) => (id === '' ? -1 : (this._rows.get(id as Id) ?? -1))));
+    this._lexical = restored;
+    const missing: Id[] = [];
+    for (const [id, row] of this._rows) if (!restored.has(row)) missing.push(id);
+    return missing;
   }
 
   get dims(): number {
@@ -44,8 +70,8 @@ export class SearchIndex<Id = string> {
   /** Gives a passage added by `addBlock` without text its text in the word index; false when absent or it has one. */
   addText(id: Id, text: string): boolean {
     const row = this._rows.get(id);
-    if (row === undefined || this.lexical.has(row)) return false;
-    this.lexical.add(row, text);
+    if (row === undefined || this._lexical.has(row)) return false;
+    this._lexical.add(row, text);
     return true;
   }
 
@@ -53,7 +79,7 @@ export class SearchIndex<Id = string> {
   add(id: Id, text: string, q: Int8Array, scale: number): void {
     if (this._rows.has(id)) this.remove(id);
     const row = this.vectors.add(q, scale);
-    this.lexical.add(row, text);
+    this._lexical.add(row, text);
     this._ids[row] = id;
     this._rows.set(id, row);
   }
@@ -74,7 +100,7 @@ export class SearchIndex<Id = string> {
     const first = this.vectors.addBlock(codes, scales);
     ids.forEach((id, i) => {
       const row = first + i;
-      if (texts !== null) this.lexical.add(row, texts[i]!);
+      if (texts !== null) this._lexical.add(row, texts[i]!);
       this._ids[row] = id;
       this._rows.set(id, row);
     });
@@ -90,7 +116,7 @@ export class SearchIndex<Id = string> {
     const row = this._rows.get(id);
     if (row === undefined) return false;
     this.vectors.remove(row);
-    this.lexical.remove(row);
+    this._lexical.remove(row);
     this._ids[row] = undefined;
     this._rows.delete(id);
     if (this.vectors.removedCount > this.vectors.rowCount * COMPACT_RATIO) this.compact();
@@ -106,7 +132,7 @@ export class SearchIndex<Id = string> {
 
   compact(): void {
     const remap = this.vectors.compact();
-    this.lexical.remap(remap);
+    this._lexical.remap(remap);
     const ids: (Id | undefined)[] = [];
     remap.forEach((newRow, oldRow) => {
       const id = this._ids[oldRow];

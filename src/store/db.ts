@@ -15,7 +15,8 @@
  *   in one record, so start-up reads the whole index in a few large reads instead of one cursor step per passage.
  *   Documents get `indexedCount` (passages with a vector for the current model), so listing documents and finding
  *   pending work read no passages. Built from the stored vectors: nothing is embedded again. Passages get a
- *   by-position index ([docId, ordinal]) so pending work is read in reading order, a chunk at a time.
+ *   by-position index ([docId, ordinal]) so pending work is read in reading order, a chunk at a time; the word
+ *   index is saved in `wordIndex`.
  * To add v6: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
@@ -90,6 +91,18 @@ export interface VectorBlock {
 /** Rows per vector block: ~400 KB at 384 dims — large reads at start-up, cheap rewrites while indexing. */
 export const BLOCK_ROWS = 1024;
 
+/**
+ * The saved word (BM25) index, so a reload does not read every passage's text before words count in search:
+ * `bytes` is core/bm25 `snapshot()`, `ids` the passage id of each of its rows ('' for a hole). Under key
+ * 'snapshot'; key 'stamp' holds only the stamp, bumped whenever stored passages change text (re-indexing), which
+ * makes an older snapshot stale. Passages added or deleted since a snapshot are caught up from their ids.
+ */
+export interface WordIndexRecord {
+  stamp: number;
+  ids?: string[];
+  bytes?: Uint8Array;
+}
+
 /** Which model the stored vectors belong to. */
 export interface LibraryMeta {
   modelId: string;
@@ -109,6 +122,7 @@ export interface PassageDB extends DBSchema {
   };
   vectors: { key: [modelId: string, contentHash: string]; value: VectorRecord };
   vectorBlocks: { key: [modelId: string, docId: string, block: number]; value: VectorBlock };
+  wordIndex: { key: 'snapshot' | 'stamp'; value: WordIndexRecord };
   meta: { key: typeof META_KEY; value: LibraryMeta };
 }
 
@@ -160,6 +174,7 @@ const MIGRATIONS: readonly Migration[] = [
   },
   async function v4ToV5(db, tx) {
     db.createObjectStore('vectorBlocks', { keyPath: ['modelId', 'docId', 'block'] });
+    db.createObjectStore('wordIndex');
     // Passage ids sort as strings ("doc:10" before "doc:2"); this index walks a document in reading order.
     tx.objectStore('passages').createIndex('by-position', ['docId', 'ordinal']);
     const meta = await tx.objectStore('meta').get(META_KEY);

@@ -52,11 +52,16 @@ export interface LibraryServiceOptions {
   onLexicalReady?: () => void;
 }
 
+/** Passages read per request when catching the saved word index up. */
+const TEXTS_PER_READ = 2000;
+
 export class LibraryService {
   readonly model: LibraryModel;
   private readonly _options: LibraryServiceOptions;
   private readonly _library: Promise<Library>;
   private _index: Promise<SearchIndex<string>>;
+  /** The word index changed since it was saved. */
+  private _lexicalDirty = false;
   /** Bumped by every word-index build, so a build superseded by a later one (after an import) stays silent. */
   private _lexicalGeneration = 0;
   private _lexicalReady = false;
@@ -105,6 +110,7 @@ export class LibraryService {
     const [library, index] = await Promise.all([this._library, this._index]);
     const { indexed, ...added } = await library.addDocument(doc, fromOffsets(doc.text, offsets));
     for (const item of indexed) addToIndex(index, item);
+    this._lexicalDirty ||= indexed.length > 0;
     this._titles?.set(added.documentId, doc.title);
     return added;
   }
@@ -112,6 +118,7 @@ export class LibraryService {
   async deleteDocument(id: string): Promise<void> {
     const [library, index] = await Promise.all([this._library, this._index]);
     for (const passage of await library.deleteDocument(id)) index.remove(passage);
+    this._lexicalDirty = true;
     this._titles?.delete(id);
   }
 
@@ -119,6 +126,7 @@ export class LibraryService {
   async replacePassages(id: string, text: string, offsets: SpanOffsets): Promise<void> {
     const [library, index] = await Promise.all([this._library, this._index]);
     for (const passage of await library.replacePassages(id, fromOffsets(text, offsets))) index.remove(passage);
+    this._lexicalDirty = true;
   }
 
   async clear(): Promise<void> {
@@ -149,6 +157,7 @@ export class LibraryService {
     const [library, index] = await Promise.all([this._library, this._index]);
     const indexed = await library.storeVectors(modelId, batch);
     for (const item of indexed) addToIndex(index, item);
+    this._lexicalDirty ||= indexed.length > 0;
     return indexed.length;
   }
 
@@ -233,17 +242,48 @@ export class LibraryService {
     return index;
   }
 
-  /** Builds the word index from the stored passage texts, a chunk at a time, without holding up anything else. */
+  /**
+   * Makes the word index complete without holding up anything else: from the saved snapshot when there is one
+   * that fits (then only passages added since are read), else from every stored passage text, a chunk at a time.
+   */
   private _buildLexical(library: Library, index: SearchIndex<string>): void {
     const generation = ++this._lexicalGeneration;
     void (async () => {
-      await library.forEachPassageChunk((passages) => {
-        for (const passage of passages) index.addText(passage.id, passage.text);
-      });
+      const saved = await library.savedWordIndex();
+      let restored = false;
+      if (saved) {
+        try {
+          const missing = index.restoreLexical(saved);
+          for (let start = 0; start < missing.length; start += TEXTS_PER_READ) {
+            const passages = await library.getPassagesById(missing.slice(start, start + TEXTS_PER_READ));
+            for (const passage of passages) if (passage) index.addText(passage.id, passage.text);
+          }
+          restored = true;
+          this._lexicalDirty = missing.length > 0;
+        } catch (error) {
+          console.warn('Passage: the saved word index could not be used; building it again', error);
+        }
+      }
+      if (!restored) {
+        await library.forEachPassageChunk((passages) => {
+          for (const passage of passages) index.addText(passage.id, passage.text);
+        });
+        this._lexicalDirty = true;
+      }
       if (generation !== this._lexicalGeneration) return; // superseded by a later build (after an import)
       this._lexicalReady = true;
       this._options.onLexicalReady?.();
+      await this.saveWordIndex();
     })().catch((error: unknown) => console.error('Passage: the word index could not be built', error));
+  }
+
+  /** Saves the word index when it changed since it was loaded or last saved (after indexing runs, at start). */
+  async saveWordIndex(): Promise<void> {
+    if (!this._lexicalReady || !this._lexicalDirty) return;
+    const [library, index] = await Promise.all([this._library, this._index]);
+    this._lexicalDirty = false;
+    const { ids, bytes } = index.lexicalSnapshot();
+    await library.saveWordIndex(ids, bytes);
   }
 
   private async _documentTitles(library: Library): Promise<Map<string, string>> {

@@ -220,12 +220,15 @@ export class Library {
    */
   async replacePassages(docId: string, spans: readonly PassageSpan[]): Promise<string[]> {
     const hashes = await contentHashes(spans);
-    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks', 'wordIndex'], 'readwrite');
     const document = await tx.objectStore('documents').get(docId);
     if (!document) {
       await tx.done;
       return [];
     }
+    // Passage ids stay, their texts change: a saved word index no longer fits.
+    const stamp = (await tx.objectStore('wordIndex').get('stamp'))?.stamp ?? 0;
+    await tx.objectStore('wordIndex').put({ stamp: stamp + 1 }, 'stamp');
     const passages = tx.objectStore('passages');
     const old = await passages.index('by-doc').getAll(docId);
     await passages.delete(documentPassages(docId));
@@ -272,8 +275,9 @@ export class Library {
 
   /** Removes every document, text, passage and vector; the model record stays. */
   async clear(): Promise<void> {
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks', 'wordIndex'], 'readwrite');
     await Promise.all([
+      tx.objectStore('wordIndex').delete('snapshot'),
       tx.objectStore('documents').clear(),
       tx.objectStore('texts').clear(),
       tx.objectStore('passages').clear(),
@@ -318,6 +322,23 @@ export class Library {
     const passages = await Promise.all(ids.map((id) => tx.store.get(id)));
     await tx.done;
     return passages;
+  }
+
+  /** The saved word index, or null when there is none or it no longer fits the stored texts. */
+  async savedWordIndex(): Promise<{ ids: string[]; bytes: Uint8Array } | null> {
+    const tx = this._db.transaction('wordIndex', 'readonly');
+    const [stamp, saved] = await Promise.all([tx.store.get('stamp'), tx.store.get('snapshot')]);
+    await tx.done;
+    if (!saved?.ids || !saved.bytes || saved.stamp !== (stamp?.stamp ?? 0)) return null;
+    return { ids: saved.ids, bytes: saved.bytes };
+  }
+
+  /** Saves the word index made from the texts stored now (the caller took it after every change it knows of). */
+  async saveWordIndex(ids: string[], bytes: Uint8Array): Promise<void> {
+    const tx = this._db.transaction('wordIndex', 'readwrite');
+    const stamp = (await tx.store.get('stamp'))?.stamp ?? 0;
+    await tx.store.put({ stamp, ids, bytes }, 'snapshot');
+    await tx.done;
   }
 
   /** The sentence codes stored with these content hashes' vectors (null where there are none), in one transaction. */
@@ -644,4 +665,4 @@ async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
   return meta !== undefined && (meta.modelId !== model.id || meta.dims !== model.dimensions);
 }
 
-type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks' | 'texts')[], 'readwrite'>;
+type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks' | 'texts' | 'wordIndex')[], 'readwrite'>;
