@@ -69,7 +69,7 @@ test('after one visit it imports, indexes and answers questions offline, and kee
   context,
   requests,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000); // 3.6 min seen on the shared 2-core machine under load
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
 
