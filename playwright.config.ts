@@ -1,19 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium: Playwright cannot download browsers here. The background-networking flags keep
-// Chromium from calling Google hosts on a closed network (and from tripping the no-other-origin checks).
-export const chromiumLaunch = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+import { chromiumLaunchOptions } from './e2e/support/chromium.ts';
+
+// CHROMIUM_PATH, /usr/bin/chromium or Playwright's own browser; without any, one line on how to get one and exit 1.
+export const chromiumLaunch = chromiumLaunchOptions();
 
 // PASSAGE_E2E_PORT lets two checkouts run their e2e suites side by side.
 const port = Number(process.env.PASSAGE_E2E_PORT ?? 4173);

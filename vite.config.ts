@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { modelsPlugin } from './models/vite-plugin.ts';
@@ -9,12 +10,21 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// The Content-Security-Policy lives in index.html's <meta> (so it holds in the precached, offline page) and is also
+// sent as a header: the header covers the workers too (a worker takes its policy from its script's response, and
+// precached responses keep their headers), and it can carry frame-ancestors, which a <meta> cannot.
+const pagePolicy = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+  readFileSync(new URL('./index.html', import.meta.url), 'utf8'),
+)?.[1];
+if (!pagePolicy) throw new Error('index.html has no Content-Security-Policy <meta>');
+const headers = { ...isolation, 'Content-Security-Policy': `${pagePolicy}; frame-ancestors 'none'` };
+
 export default defineConfig({
   // 'mpa' answers a missing file with 404 instead of index.html, so a missing model file is reported as
   // such rather than as "protobuf parsing failed".
   appType: 'mpa',
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  server: { headers },
+  preview: { headers },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
   plugins: [

@@ -1,8 +1,10 @@
 /**
  * The app in real headless Chromium (WASM), on this machine: time from navigation to "model ready" on a first
- * visit (the service worker installs and precaches) and on a reload (precached); indexing throughput for the two
- * articles of ../shared/corpus imported through the file input; and query latency (Enter → results for that
- * query rendered) for the first 10 questions of bench/eval/articles.jsonl.
+ * visit (the service worker installs and precaches) and on a reload (precached); indexing throughput for two
+ * public-domain State of the Union addresses (1790, 1941; the e2e suite's documents) imported through the file
+ * input; and query latency (Enter → results for that query rendered) for the first 10 questions of
+ * bench/eval/sotu.jsonl. (Until 2026-12-03 it imported the two articles of ../shared/corpus and asked
+ * bench/eval/articles.jsonl: numbers measured before then are not comparable.)
  *
  *   npx vite build            # once; this script builds nothing
  *   npx tsx bench/browser.bench.ts [--runs 3]
@@ -20,14 +22,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config.ts';
-import { ask, corpusDir, fileInput, repoRoot, waitForIndexed, waitForModel, waitForServiceWorker } from '../e2e/support/app.ts';
+import { ask, fileInput, repoRoot, sotuAddresses, waitForIndexed, waitForModel, waitForServiceWorker } from '../e2e/support/app.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { readQueries } from './queries.ts';
 
 const PREVIEW_PORT = 4174;
 const PLAIN_PORT = 4175;
-const ARTICLES = ['yonhap-2016-01-25-kerry-china.txt', 'yonhap-2019-11-16-nk-diplomacy.txt'].map((f) => path.join(corpusDir, f));
-const QUESTIONS = readQueries(path.join(repoRoot, 'bench', 'eval', 'articles.jsonl'))
+const DOCUMENTS = sotuAddresses;
+const QUESTIONS = readQueries(path.join(repoRoot, 'bench', 'eval', 'sotu.jsonl'))
   .slice(0, 10)
   .map((q) => q.query);
 
@@ -166,7 +168,7 @@ async function oneRun(origin: string): Promise<RunResult> {
       await fileInput(page).evaluate((input) =>
         input.addEventListener('change', () => (window.passageBench.changeAt = performance.now()), { once: true }),
       );
-      await fileInput(page).setInputFiles(ARTICLES);
+      await fileInput(page).setInputFiles(DOCUMENTS);
       const indexedAt = await (await page.waitForFunction(() => window.passageBench.indexedAt(2), undefined, { timeout: 180_000 })).jsonValue();
       await waitForIndexed(page, 2);
       const changeAt = await page.evaluate(() => window.passageBench.changeAt);

