@@ -255,36 +255,12 @@ function folderBytes(dir: string): number {
 
 // ---- servers
 
-async function reachable(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url)).ok;
-  } catch {
-    return false;
-  }
-}
-
 /** `vite preview` of the build in `root` (its dist/) on `port`, in its own process group. */
-export async function startPreview(root: string, port: number): Promise<ChildProcess> {
-  const url = `http://localhost:${port}/`;
-  if (await reachable(url)) throw new Error(`something already answers on :${port}; stop it or pass another --port`);
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
-  for (let i = 0; i < 240; i++) {
-    if (await reachable(url)) return server;
-    if (server.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  stopPreview(server);
-  throw new Error(`vite preview did not start on :${port} in ${root}`);
+export function startPreview(root: string, port: number): Promise<ChildProcess> {
+  return startPreviewIn(port, root);
 }
 
-export function stopPreview(server: ChildProcess): void {
-  if (server.pid === undefined || server.exitCode !== null) return;
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    server.kill('SIGTERM');
-  }
-}
+export { stopPreview };
 
 export function chromiumVersion(): string {
   const text = execFileSync(chromiumLaunch.executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

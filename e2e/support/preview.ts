@@ -14,12 +14,12 @@ export async function reachable(url: string): Promise<boolean> {
   }
 }
 
-/** Starts `vite preview` on `port` (the build must exist) and resolves once it answers. */
-export async function startPreview(port: number): Promise<ChildProcess> {
+/** Starts `vite preview` of the build in `root` (default: this checkout; it must be built) on `port`, once it answers. */
+export async function startPreview(port: number, root: string = repoRoot): Promise<ChildProcess> {
   const url = `http://localhost:${port}/`;
   if (await reachable(url)) throw new Error(`something already answers on :${port}; stop it first`);
   const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-    cwd: repoRoot,
+    cwd: root,
     stdio: 'ignore',
     detached: true,
   });
