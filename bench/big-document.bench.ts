@@ -44,6 +44,9 @@ const TARGET_BYTES = Number(values.mb) * 1_000_000;
 const INDEX_MS = Number(values['index-seconds']) * 1000;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
 
+/** The big file's name and the title the app gives it (import/detect.ts titleFromFileName). */
+const BIG_FILE = 'sotu-big.txt';
+const BIG_TITLE = 'sotu-big';
 const QUERIES_STORED = ['tariff on imported goods', 'war with Mexico', 'paying down the national debt'];
 const QUERIES_RELOAD = ['treaties with the Indian tribes'];
 const QUERIES_DELETE = ['the gold standard and silver coinage', 'railroads across the continent', 'education of our children'];
@@ -60,7 +63,7 @@ interface PageTimeline {
 }
 declare global {
   interface Window {
-    passageBig: PageTimeline & { answeredAt(query: string): number | false; summary(): string };
+    passageBig: PageTimeline & { answeredAt(query: string): number | false; summary(): string; hitCount(): number; state(): string };
   }
 }
 
@@ -82,8 +85,18 @@ const INSTRUMENT = `(() => {
     modelReadyAt: null,
     answeredAt(query) {
       const list = inside('search-results', 'ol')[0];
-      if (!list || list.dataset.query !== query.trim() || list.getAttribute('aria-busy') !== 'false') return false;
-      return list.querySelector('li.result') ? performance.now() : false;
+      if (!list || list.getAttribute('aria-busy') !== 'false') return false;
+      // A failed search shows its error and keeps the previous query's hits (data-query stays as it was).
+      if (list.dataset.query !== query.trim() && !inside('search-results', 'p.summary .error')[0]) return false;
+      return performance.now();
+    },
+    hitCount() {
+      return inside('search-results', 'li.result').length;
+    },
+    state() {
+      const list = inside('search-results', 'ol')[0];
+      return JSON.stringify({ query: list?.dataset.query, busy: list?.getAttribute('aria-busy'), summary: bench.summary(),
+        progress: bench.progress.at(-1)?.text, input: inside('search-box', 'input')[0]?.value, disabled: inside('search-box', 'input')[0]?.disabled });
     },
     summary() {
       return inside('search-results', 'p.summary')[0]?.textContent ?? '';
@@ -125,7 +138,9 @@ const INSTRUMENT = `(() => {
 interface SearchTiming {
   query: string;
   ms: number;
-  hits: boolean;
+  hits: number;
+  /** The error the page showed instead of results. */
+  failed?: string;
   byMeaningOnly: boolean;
   /** Page time (performance.now()) when Enter was pressed and when the results were shown. */
   enterAt: number;
@@ -138,6 +153,8 @@ interface LongTaskStats {
   totalMs: number;
   /** Tasks over 200 ms (the issue's limit). */
   over200: number;
+  /** Each task: when it started (ms after the window opened) and how long it took. */
+  tasks: { atMs: number; ms: number }[];
 }
 
 interface RunResult {
@@ -188,6 +205,7 @@ function bigText(bytes: number): string {
 function longTaskStats(tasks: readonly { start: number; duration: number }[], from: number, to: number): LongTaskStats {
   const inside = tasks.filter((t) => t.start + t.duration >= from && t.start <= to);
   return {
+    tasks: inside.map((t) => ({ atMs: Math.round(t.start - from), ms: Math.round(t.duration) })),
     count: inside.length,
     maxMs: Math.round(Math.max(0, ...inside.map((t) => t.duration))),
     totalMs: Math.round(inside.reduce((s, t) => s + t.duration, 0)),
@@ -204,13 +222,24 @@ async function search(page: Page, query: string, timeout = 180_000): Promise<Sea
   const input = page.locator('search-box input');
   await input.fill(query);
   await input.press('Enter');
-  const answered = await page.waitForFunction((q) => window.passageBig.answeredAt(q), query, { timeout, polling: 20 });
-  const answeredAt = (await answered.jsonValue()) as number;
-  const { enterAt, summary } = await page.evaluate(() => ({ enterAt: window.passageBig.enterAt, summary: window.passageBig.summary() }));
+  let answeredAt: number;
+  try {
+    const answered = await page.waitForFunction((q) => window.passageBig.answeredAt(q), query, { timeout, polling: 20 });
+    answeredAt = (await answered.jsonValue()) as number;
+  } catch (error) {
+    const state = await page.evaluate(() => window.passageBig.state()).catch(() => 'unreadable');
+    throw new Error(`no answer to “${query}” in ${timeout} ms; page state: ${state}`, { cause: error });
+  }
+  const { enterAt, summary, hitCount } = await page.evaluate(() => ({
+    enterAt: window.passageBig.enterAt,
+    summary: window.passageBig.summary(),
+    hitCount: window.passageBig.hitCount(),
+  }));
   return {
     query,
+    ...(summary.includes('failed') ? { failed: summary } : {}),
     ms: Math.round(answeredAt - (enterAt ?? answeredAt)),
-    hits: true,
+    hits: hitCount,
     byMeaningOnly: summary.includes('meaning only'),
     enterAt: enterAt ?? NaN,
     answeredAt,
@@ -222,12 +251,15 @@ async function waitFor<T>(page: Page, probe: () => Promise<T | null | undefined 
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) {
+      const state = await page.evaluate(() => window.passageBig.state()).catch(() => 'unreadable');
+      throw new Error(`timed out waiting for ${what}; page state: ${state}`);
+    }
     await page.waitForTimeout(100);
   }
 }
 
-async function oneRun(origin: string, file: string, run: number): Promise<RunResult> {
+async function oneRun(origin: string, file: string, companion: string, run: number, sink: Partial<RunResult>): Promise<RunResult> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'passage-big-'));
   const errors: string[] = [];
   try {
@@ -235,9 +267,14 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
     try {
       await context.addInitScript({ content: INSTRUMENT });
       const page = context.pages()[0] ?? (await context.newPage());
-      page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      page.on('pageerror', (error) => {
+        errors.push(`pageerror: ${error.message}`);
+        log(run, `pageerror: ${error.message}`);
+      });
       page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+        if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+        errors.push(`console ${msg.type()}: ${msg.text()}`);
+        log(run, `console ${msg.type()}: ${msg.text()}`);
       });
       await page.goto('/');
       await waitForServiceWorker(page);
@@ -245,6 +282,16 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
       // Let the precache settle and the first indexing pass (nothing to index) finish.
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       await page.waitForTimeout(1000);
+
+      // A small second document first: the library must not become empty when the big one is deleted (the shell
+      // then swaps the results for its empty state), and searches during the delete have something to find.
+      await fileInput(page).setInputFiles(companion);
+      await waitFor(
+        page,
+        async () => (await page.locator('library-panel .indexed').evaluateAll((nodes) => nodes.length === 1 && (nodes[0] as HTMLElement).dataset.indexed === (nodes[0] as HTMLElement).dataset.passages)),
+        300_000,
+        'the small document to be indexed',
+      );
 
       // ——— import ———
       log(run, 'model ready; importing');
@@ -254,8 +301,9 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
         page,
         async () => {
           const tl = await timeline(page);
-          const entry = tl.rows.find((r) => r.t >= chosenAt && r.rows.some((row) => row.passages > 0));
-          return entry ? { t: entry.t, passages: entry.rows.find((row) => row.passages > 0)!.passages, title: entry.rows[0]!.title } : null;
+          const entry = tl.rows.find((r) => r.t >= chosenAt && r.rows.some((row) => row.title === BIG_TITLE && row.passages > 0));
+          const row = entry?.rows.find((r) => r.title === BIG_TITLE);
+          return entry && row ? { t: entry.t, passages: row.passages, title: row.title } : null;
         },
         600_000,
         'the document row',
@@ -277,19 +325,30 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
       await waitFor(page, async () => !(await timeline(page)).progress.at(-1)?.text.startsWith('Indexing passages'), 60_000, 'indexing to stop');
       await page.waitForTimeout(500);
       let tl = await timeline(page);
-      const indexedBeforeCancel = tl.rows.at(-1)?.rows[0]?.indexed ?? 0;
+      const indexedBeforeCancel = 0;
       // rows entries change only on title/passages; read indexed from the DOM now.
-      const indexedNow = await page.locator('library-panel .indexed').first().getAttribute('data-indexed');
+      const indexedNow = await page.locator('library-panel li.document', { hasText: BIG_TITLE }).locator('.indexed').getAttribute('data-indexed');
 
       const importProgress = tl.progress.filter((p) => p.t >= chosenAt && p.t <= cancelClickAt).map((p) => ({ ms: Math.round(p.t - chosenAt), text: p.text }));
       const importLongTasks = longTaskStats(tl.longTasks, chosenAt, importEnd);
       const indexingLongTasks = longTaskStats(tl.longTasks, importEnd, cancelClickAt);
 
+      Object.assign(sink, {
+        passages: listed.passages,
+        importListedMs: Math.round(listed.t - chosenAt),
+        importIndexingMs: indexingAt === null ? null : Math.round(indexingAt - chosenAt),
+        importProgress,
+        importLongTasks,
+        indexingLongTasks,
+        indexedBeforeCancel: Number(indexedNow ?? indexedBeforeCancel),
+        errors,
+      });
       // ——— searches with the document stored ———
       log(run, `indexing cancelled (${indexedNow} indexed); searching`);
       const storedSearches: SearchTiming[] = [];
       for (const q of QUERIES_STORED) storedSearches.push(await search(page, q));
 
+      sink.storedSearches = storedSearches;
       // ——— reload → first answer (document present) ———
       log(run, `searches: ${storedSearches.map((x) => x.ms).join(', ')} ms; reloading`);
       await page.reload();
@@ -298,7 +357,7 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
       await waitFor(page, async () => !(await input.isDisabled()), 120_000, 'the search box');
       const firstAnswer = await search(page, QUERIES_RELOAD[0]!);
       tl = await timeline(page);
-      const reloadListed = tl.rows.find((r) => r.rows.some((row) => row.passages > 0))?.t ?? null;
+      const reloadListed = tl.rows.find((r) => r.rows.some((row) => row.title === BIG_TITLE))?.t ?? null;
       const reload = {
         modelReadyMs: tl.modelReadyAt === null ? null : Math.round(tl.modelReadyAt),
         listedMs: reloadListed === null ? null : Math.round(reloadListed),
@@ -311,6 +370,7 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
       if (await cancel.isVisible().catch(() => false)) await cancel.click().catch(() => undefined);
       await page.waitForTimeout(1000);
 
+      sink.reload = reload;
       // ——— delete, with searches meanwhile ———
       log(run, `first answer ${reload.firstAnswerMs} ms after reload; deleting`);
       const title = listed.title;
@@ -331,7 +391,10 @@ async function oneRun(origin: string, file: string, run: number): Promise<RunRes
       void deletedAt.then((t) => (deleteDone = t)).catch(() => undefined);
       for (const q of QUERIES_DELETE) {
         if (deleteDone !== null) break;
-        searchesDuringDelete.push({ ...(await search(page, q, 600_000)), finishedBeforeDelete: false });
+        const timing = await search(page, q, 300_000);
+        log(run, `search during delete: ${timing.ms} ms${timing.failed ? ` (${timing.failed})` : ''}`);
+        searchesDuringDelete.push({ ...timing, finishedBeforeDelete: false });
+        sink.searchesDuringDelete = searchesDuringDelete;
       }
       const deleteAt = await deletedAt;
       for (const s of searchesDuringDelete) s.finishedBeforeDelete = s.answeredAt < deleteAt;
@@ -393,19 +456,24 @@ function table(runs: readonly RunResult[]): string {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'passage-bigdoc-'));
-  const file = path.join(dir, 'state-of-the-union-20mb.txt');
+  const file = path.join(dir, BIG_FILE);
+  const companion = path.join(dir, '1790_george_washington_n.txt');
+  writeFileSync(companion, readFileSync(path.join(SOTU_DATA_DIR, '1790_george_washington_n.txt')));
   const text = bigText(TARGET_BYTES);
   writeFileSync(file, text);
   const fileBytes = Buffer.byteLength(text);
   console.error(`file: ${file} (${(fileBytes / 1e6).toFixed(1)} MB)`);
   const server = await startPreview(PORT);
   const results: RunResult[] = [];
+  const failed: (Partial<RunResult> & { failure: string })[] = [];
   try {
     for (let run = 1; run <= RUNS; run++) {
+      const sink: Partial<RunResult> = {};
       try {
-        results.push({ ...(await oneRun(`http://localhost:${PORT}`, file, run)), fileBytes });
+        results.push({ ...(await oneRun(`http://localhost:${PORT}`, file, companion, run, sink)), fileBytes });
       } catch (error) {
         console.error(`run ${run} failed:`, error);
+        failed.push({ ...sink, fileBytes, failure: String(error) });
       }
     }
   } finally {
@@ -417,7 +485,7 @@ async function main() {
   const chromiumVersion = 'Debian chromium (see chromiumLaunch)';
   writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} load`, chromium: chromiumVersion, runs: results }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} load`, chromium: chromiumVersion, runs: results, failedRuns: failed }, null, 2) + '\n',
   );
   console.log(`\n${results.length} of ${RUNS} runs, ${(fileBytes / 1e6).toFixed(1)} MB .txt, medians:\n`);
   console.log(table(results));
