@@ -13,7 +13,6 @@
  */
 import { proxy, transfer, wrap } from 'comlink';
 import manifest from '../../models/manifest.json';
-import { sha256Hex } from '../core/hash.ts';
 import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
 import { indexPending, type Embedder, type PendingWork } from '../store/indexer.ts';
@@ -184,8 +183,8 @@ export class PassageApp implements PassageApi {
   async addDocument(doc: ImportedText): Promise<AddResult> {
     if (doc.text.trim() === '') throw new Error(`“${doc.title}” has no text to index.`);
     const library = this._openLibrary();
-    // A duplicate is answered before splitting, which would need the model.
-    const existing = await library.findBySha256(await sha256Hex(doc.text));
+    // A duplicate is answered before splitting, which would need the model. Hashed in the library worker.
+    const existing = await library.findByText(doc.text);
     if (existing) return existing;
 
     try {

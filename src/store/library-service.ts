@@ -10,6 +10,7 @@
  * meaning alone and says so (`byMeaningOnly`).
  */
 import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit } from '../app/api.ts';
+import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
@@ -103,6 +104,14 @@ export class LibraryService {
   async findBySha256(sha256: string): Promise<AddResult | null> {
     const existing = await (await this._library).findBySha256(sha256);
     return existing ? { documentId: existing.id, duplicate: true, passageCount: existing.passageCount } : null;
+  }
+
+  /**
+   * The stored document with this text, if any. Hashing happens here, not on the page: encoding a 20 MB text to
+   * UTF-8 for sha-256 was a 260–375 ms main-thread task in Chromium (bench/big-document.bench.ts).
+   */
+  async findByText(text: string): Promise<AddResult | null> {
+    return this.findBySha256(await sha256Hex(text));
   }
 
   /** Stores the document and its passages (one transaction); passages whose text has a vector are searchable now. */
