@@ -4,12 +4,13 @@
  * memory and storage. Everything is driven through the UI; timings are taken inside the page (performance.now()
  * at the moment a condition is seen; relative to the navigation for reload figures).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../../playwright.config.ts';
+import { startPreview as startPreviewIn, stopPreview } from '../../e2e/support/preview.ts';
 
 /** Names of the performance.measure entries the page may emit per query (the harness reads them if present). */
 export const QUERY_PARTS = ['embed', 'rank', 'read', 'highlight'] as const;
