@@ -53,6 +53,8 @@ export interface LibraryServiceOptions {
   onLexicalReady?: () => void;
 }
 
+/** Hits ranked beyond `k`, to stand in for passages deleted between ranking and reading. */
+const SPARE_HITS = 5;
 /** Passages read per request when catching the saved word index up. */
 const TEXTS_PER_READ = 2000;
 
@@ -126,8 +128,11 @@ export class LibraryService {
 
   async deleteDocument(id: string): Promise<void> {
     const [library, index] = await Promise.all([this._library, this._index]);
-    for (const passage of await library.deleteDocument(id)) index.remove(passage);
+    // Out of search first: a search while the database deletes never ranks (and then drops) its passages.
+    const prefix = `${id}:`;
+    for (const passage of [...index.ids()].filter((p) => p.startsWith(prefix))) index.remove(passage);
     this._lexicalDirty = true;
+    for (const passage of await library.deleteDocument(id)) index.remove(passage);
     this._titles?.delete(id);
   }
 
@@ -175,7 +180,8 @@ export class LibraryService {
     const started = performance.now();
     const byMeaningOnly = request.queryVector !== null && !this._lexicalReady;
     const mode = request.hybrid && !byMeaningOnly ? 'hybrid' : 'dense';
-    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k, mode });
+    // A few more than asked: a hit whose passage was deleted meanwhile is dropped below without leaving a gap.
+    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode });
     const rankedAt = performance.now();
 
     const [passages, titles] = await Promise.all([
@@ -189,7 +195,7 @@ export class LibraryService {
     const hits: SearchHit[] = [];
     ranked.forEach((hit, i) => {
       const passage = passages[i];
-      if (!passage) return; // deleted meanwhile
+      if (!passage || hits.length === request.k) return; // deleted meanwhile, or enough
       hits.push({
         passageId: passage.id,
         documentId: passage.docId,

@@ -83,6 +83,8 @@ function passageRecord(docId: string, span: PassageSpan, contentHash: string): P
   return { id: passageId(docId, ordinal), docId, ordinal, start, end, text, context, contentHash };
 }
 
+/** Content hashes checked per transaction when a deleted document's unused vectors are swept. */
+const VECTOR_SWEEP_CHUNK = 2000;
 /** Passages read per request when looking for pending work. */
 const PENDING_CHUNK = 256;
 /** Vector blocks per read at start-up (~25 MB at 384 dims). */
@@ -194,20 +196,28 @@ export class Library {
   async deleteDocument(id: string): Promise<string[]> {
     // Read what goes first, in a read-only transaction that does not hold up searches reading passages.
     const doomed = await this._db.getAllFromIndex('passages', 'by-doc', id);
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
-    const passages = tx.objectStore('passages');
-    await passages.delete(documentPassages(id));
-    const hashes = [...new Set(doomed.map((p) => p.contentHash))];
-    const remaining = await Promise.all(hashes.map((hash) => passages.index('by-hash').count(hash)));
-    const vectors = tx.objectStore('vectors');
-    await Promise.all(hashes.flatMap((hash, i) => (remaining[i] === 0 ? [vectors.delete([this._model.id, hash])] : [])));
+    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectorBlocks'], 'readwrite');
     await Promise.all([
+      tx.objectStore('passages').delete(documentPassages(id)),
       tx.objectStore('vectorBlocks').delete(documentBlocks(this._model.id, id)),
       tx.objectStore('documents').delete(id),
       tx.objectStore('texts').delete(id),
+      tx.done,
     ]);
-    await tx.done;
     this._pendingFrom.delete(id);
+    // Then the vectors no remaining passage uses, in short transactions that searches can run between. A crash
+    // here leaves unused vectors behind (space only: a passage with that text would use one again).
+    const hashes = [...new Set(doomed.map((p) => p.contentHash))];
+    for (let start = 0; start < hashes.length; start += VECTOR_SWEEP_CHUNK) {
+      const chunk = hashes.slice(start, start + VECTOR_SWEEP_CHUNK);
+      const sweep = this._db.transaction(['passages', 'vectors'], 'readwrite');
+      const remaining = await Promise.all(chunk.map((hash) => sweep.objectStore('passages').index('by-hash').count(hash)));
+      const vectors = sweep.objectStore('vectors');
+      await Promise.all([
+        ...chunk.flatMap((hash, i) => (remaining[i] === 0 ? [vectors.delete([this._model.id, hash])] : [])),
+        sweep.done,
+      ]);
+    }
     return doomed.map((p) => p.id);
   }
 
