@@ -25,6 +25,10 @@ import {
  * the Americas?" (second), "What did he say about people who trade liberty for safety?" (second), "Which country
  * fell to treachery and surprise?" (third); "Why should the defense program be paid for with taxes?" was first,
  * but its highlight names how, not why.)
+ * Highlights come from sentence codes stored at indexing (no model call at query time; docs/BENCHMARKS.md,
+ * "Highlights without a model call": 53 of 72 answer-bearing sentences against 55 for sentences embedded per
+ * query). For the two questions marked `highlightMisses` the codes mark a neighbouring sentence of the right
+ * passage (2026-12-03): their passage is asserted, their highlight is not.
  */
 const questions = [
   {
@@ -56,11 +60,13 @@ const questions = [
     question: 'What did the president promise about religion in the world to come?',
     paragraph: 'The second is freedom of every person',
     answer: 'freedom of every person to worship God in his own way',
+    highlightMisses: true,
   },
   {
     question: 'Which social programs should cover more people?',
     paragraph: 'old-age pensions',
     answer: 'coverage of old-age pensions and unemployment insurance',
+    highlightMisses: true,
   },
 ];
 
@@ -87,18 +93,20 @@ test('after one visit it imports, indexes and answers questions offline, and kee
   await waitForIndexed(page, 2);
   await expect(page.locator('progress-bar')).toContainText('Ready');
 
-  for (const { question, paragraph, answer } of questions) {
+  const highlighted = questions.filter((q) => !q.highlightMisses);
+  for (const { question, paragraph, answer, highlightMisses } of questions) {
     const first = await ask(page, question);
     expect.soft(first.passage, `first result for “${question}”`).toContain(paragraph);
-    expect.soft(first.mark, `highlight for “${question}”`).toContain(answer);
+    if (!highlightMisses) expect.soft(first.mark, `highlight for “${question}”`).toContain(answer);
   }
 
-  // "Show in context" adds the neighbouring passages around the hit.
+  // "Show in context" adds the neighbouring passages around the hit, the highlight kept.
+  await ask(page, highlighted.at(-1)!.question);
   const firstResult = page.locator('search-results li.result').first();
   await firstResult.getByRole('button', { name: 'Show in context' }).click();
   await expect(firstResult.locator('.context p')).not.toHaveCount(0);
   expect(await firstResult.locator('.context p').count()).toBeGreaterThan(1);
-  await expect(firstResult.locator('.context mark')).toContainText(questions.at(-1)!.answer);
+  await expect(firstResult.locator('.context mark')).toContainText(highlighted.at(-1)!.answer);
 
   const embeddedFirst = Number(await page.locator('passage-shell').getAttribute('data-session-embedded'));
   const passages = await page
