@@ -55,8 +55,8 @@ export interface LibraryServiceOptions {
 
 /** Hits ranked beyond `k`, to stand in for passages deleted between ranking and reading. */
 const SPARE_HITS = 5;
-/** Passages read per request when catching the saved word index up. */
-const TEXTS_PER_READ = 2000;
+/** Passages read per request when catching the saved word index up (small: see PASSAGES_PER_READ in library.ts). */
+const TEXTS_PER_READ = 250;
 
 export class LibraryService {
   readonly model: LibraryModel;
