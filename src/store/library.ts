@@ -161,33 +161,25 @@ export class Library {
       splitRecipe: SPLIT_RECIPE,
       indexedCount: 0,
     };
-    // Every request's promise is observed (a failed one aborts the rest), and the first failure is what throws.
-    const writes: Promise<unknown>[] = [];
-    const write = (request: Promise<unknown>) => {
-      request.catch(() => undefined);
-      writes.push(request);
-    };
+    const writes = requestGroup(tx);
     const vectors = tx.objectStore('vectors');
     const distinct = [...new Set(hashes)];
     const reads = distinct.map((hash) => vectors.get([this._model.id, hash]));
-    write(tx.objectStore('texts').add({ docId: id, text: input.text }));
+    writes.issue(tx.objectStore('texts').add({ docId: id, text: input.text }));
     const passages = spans.map((span, i) => passageRecord(id, span, hashes[i]!));
-    for (const passage of passages) write(tx.objectStore('passages').add(passage));
+    for (const passage of passages) writes.issue(tx.objectStore('passages').add(passage));
+    writes.issue(tx.objectStore('documents').add(document));
     const found = await Promise.allSettled(reads);
-    if (found.some((r) => r.status === 'rejected')) await Promise.all([...writes, tx.done]); // throws the cause
+    await writes.done(); // a failed write (a read fails only then) throws its own cause here
     const known = new Map<string, VectorRecord>();
     found.forEach((r, i) => r.status === 'fulfilled' && r.value && known.set(distinct[i]!, r.value));
     const indexed: IndexedPassage[] = passages.flatMap((passage) => {
       const vector = known.get(passage.contentHash);
       return vector ? [{ passage, vector }] : [];
     });
-    // Passages whose text already had a vector get their search rows now, in the same transaction.
-    for (let start = 0, block = 0; start < indexed.length; start += BLOCK_ROWS, block++) {
-      const rows = indexed.slice(start, start + BLOCK_ROWS).map(({ passage, vector }) => ({ ordinal: passage.ordinal, ...vector }));
-      write(tx.objectStore('vectorBlocks').put(packBlock(this._model.id, id, block, this._model.dimensions, rows)));
-    }
-    write(tx.objectStore('documents').add({ ...document, indexedCount: indexed.length }));
-    await Promise.all([...writes, tx.done]);
+    // Passages whose text already had a vector get their search rows (and count) now, in the same transaction.
+    await this._appendRows(tx, indexed);
+    await tx.done;
     return { documentId: id, duplicate: false, passageCount: spans.length, indexed };
   }
 
@@ -475,11 +467,8 @@ export class Library {
     const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const documents = tx.objectStore('documents');
     const vectors = tx.objectStore('vectors');
-    const writes: Promise<unknown>[] = [];
-    const issue = (request: Promise<unknown>) => {
-      request.catch(() => undefined); // a failure aborts the transaction; tx.done reports it below
-      writes.push(request);
-    };
+    const writes = requestGroup(tx);
+    const issue = writes.issue;
     const stored: { id: string; passages: PassageRecord[]; vectors: Map<string, NewVector> }[] = [];
     // Vectors of documents already here: stored only where one of their passages still waits for it.
     const forSkipped = new Map<string, NewVector>();
@@ -520,7 +509,7 @@ export class Library {
       fresh.set(hash, record);
       issue(vectors.add(record));
     }
-    await Promise.all(writes);
+    await writes.done();
     const ownIds = new Set(stored.flatMap((d) => d.passages.map((p) => p.id)));
     const rows: IndexedPassage[] = [];
     for (const { passages } of stored) {
@@ -604,6 +593,23 @@ export class Library {
 /** All vector keys of one model: [modelId, ''] … [modelId, '\uffff'] (content hashes are hex). */
 export function modelRange(modelId: string): IDBKeyRange {
   return IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
+}
+
+/**
+ * Requests issued together in one transaction and awaited once: every promise is observed — the requests' and the
+ * transaction's own (a failed request aborts the rest, which then fail too) — and `done()` throws the first
+ * failure, i.e. the cause. The caller still awaits `tx.done` once it has issued everything.
+ */
+function requestGroup(tx: { done: Promise<void> }): { issue: (request: Promise<unknown>) => void; done: () => Promise<unknown[]> } {
+  tx.done.catch(() => undefined);
+  const requests: Promise<unknown>[] = [];
+  return {
+    issue: (request) => {
+      request.catch(() => undefined);
+      requests.push(request);
+    },
+    done: () => Promise.all(requests),
+  };
 }
 
 /** All vector blocks of one model. */
