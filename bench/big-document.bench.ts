@@ -31,6 +31,7 @@ import { chromiumLaunch } from '../playwright.config.ts';
 import { fileInput, repoRoot, waitForModel, waitForServiceWorker } from '../e2e/support/app.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { SOTU_DATA_DIR } from './documents.ts';
+import { SHADOW_QUERIES } from './page-dom.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,14 +72,7 @@ declare global {
 
 // Plain JavaScript (not a serialised TS function, so no transpiler helpers leak into the page).
 const INSTRUMENT = `(() => {
-  const all = (root, selector, out) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.matches(selector)) out.push(el);
-      if (el.shadowRoot) all(el.shadowRoot, selector, out);
-    }
-    return out;
-  };
-  const inside = (host, inner) => all(document, host, []).flatMap((h) => [...(h.shadowRoot ?? h).querySelectorAll(inner)]);
+${SHADOW_QUERIES}
   const bench = {
     longTasks: [],
     progress: [],
@@ -327,7 +321,6 @@ async function oneRun(origin: string, file: string, companion: string, run: numb
       await waitFor(page, async () => !(await timeline(page)).progress.at(-1)?.text.startsWith('Indexing passages'), 60_000, 'indexing to stop');
       await page.waitForTimeout(500);
       let tl = await timeline(page);
-      const indexedBeforeCancel = 0;
       // rows entries change only on title/passages; read indexed from the DOM now.
       const indexedNow = await page.locator('library-panel li.document', { hasText: BIG_TITLE }).locator('.indexed').getAttribute('data-indexed');
 
@@ -335,16 +328,16 @@ async function oneRun(origin: string, file: string, companion: string, run: numb
       const importLongTasks = longTaskStats(tl.longTasks, chosenAt, importEnd);
       const indexingLongTasks = longTaskStats(tl.longTasks, importEnd, cancelClickAt);
 
-      Object.assign(sink, {
+      const importFigures = {
         passages: listed.passages,
         importListedMs: Math.round(listed.t - chosenAt),
         importIndexingMs: indexingAt === null ? null : Math.round(indexingAt - chosenAt),
         importProgress,
         importLongTasks,
         indexingLongTasks,
-        indexedBeforeCancel: Number(indexedNow ?? indexedBeforeCancel),
-        errors,
-      });
+        indexedBeforeCancel: Number(indexedNow ?? 0),
+      };
+      Object.assign(sink, { ...importFigures, errors });
       // ——— searches with the document stored ———
       log(run, `indexing cancelled (${indexedNow} indexed); searching`);
       const storedSearches: SearchTiming[] = [];
@@ -404,13 +397,7 @@ async function oneRun(origin: string, file: string, companion: string, run: numb
       tl = await timeline(page);
       const result: RunResult = {
         fileBytes: 0,
-        passages: listed.passages,
-        importListedMs: Math.round(listed.t - chosenAt),
-        importIndexingMs: indexingAt === null ? null : Math.round(indexingAt - chosenAt),
-        importProgress,
-        importLongTasks,
-        indexingLongTasks,
-        indexedBeforeCancel: Number(indexedNow ?? indexedBeforeCancel),
+        ...importFigures,
         storedSearches,
         reload,
         deleteMs: Math.round(deleteAt - deleteClickAt),

@@ -25,6 +25,7 @@ import { chromiumLaunch } from '../playwright.config.ts';
 import { ask, fileInput, repoRoot, sotuAddresses, waitForIndexed, waitForModel, waitForServiceWorker } from '../e2e/support/app.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { readQueries } from './queries.ts';
+import { SHADOW_QUERIES } from './page-dom.ts';
 
 const PREVIEW_PORT = 4174;
 const PLAIN_PORT = 4175;
@@ -55,15 +56,7 @@ declare global {
 
 // Plain JavaScript (not a serialised TS function, so no transpiler helpers leak into the page).
 const INSTRUMENT = `(() => {
-  const all = (root, selector, out) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.matches(selector)) out.push(el);
-      if (el.shadowRoot) all(el.shadowRoot, selector, out);
-    }
-    return out;
-  };
-  // Elements matching \`inner\` in the shadow roots of every \`host\` (descendant selectors stop at shadow roots).
-  const inside = (host, inner) => all(document, host, []).flatMap((h) => [...(h.shadowRoot ?? h).querySelectorAll(inner)]);
+${SHADOW_QUERIES}
   const bench = {
     modelReadyAt: null,
     enterAt: null,

@@ -12,6 +12,7 @@ import {
   expect,
   fileInput,
   fixturesDir,
+  openApp,
   repoRoot,
   test,
   waitForIndexed,
@@ -113,9 +114,7 @@ test("an imported web page's inline style is refused by the policy while it is p
 }) => {
   test.setTimeout(180_000);
   const violations = await recordViolations(page);
-  await page.goto('/');
-  await waitForServiceWorker(page);
-  await waitForModel(page);
+  await openApp(page);
   // honeybees.html has one <style>, a remote stylesheet, two scripts and a remote image. DOMParser's inert document
   // inherits the page's policy, so Chromium refuses (and reports) the inline style as it parses it; nothing runs or
   // loads either way. Only a DOM-free parser would avoid the report.
@@ -236,9 +235,7 @@ test('the Content-Security-Policy is enforced and reported, in the page and the 
 }) => {
   test.setTimeout(180_000);
   const violations = await recordViolations(page);
-  await page.goto('/');
-  await waitForServiceWorker(page);
-  await waitForModel(page);
+  await openApp(page);
 
   // Each attempt runs in a task of its own: code run directly by page.evaluate is exempt from the eval check
   // (DevTools evaluates with allowUnsafeEvalBlockedByCSP).

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../../playwright.config.ts';
 import { startPreview as startPreviewIn, stopPreview } from '../../e2e/support/preview.ts';
+import { SHADOW_QUERIES } from '../page-dom.ts';
 
 /** Names of the performance.measure entries the page may emit per query (the harness reads them if present). */
 export const QUERY_PARTS = ['embed', 'rank', 'read', 'highlight'] as const;
@@ -80,14 +81,7 @@ export interface IndexingRun {
 
 // Plain JavaScript (not a serialised TS function, so no transpiler helpers leak into the page).
 const INSTRUMENT = `(() => {
-  const all = (root, selector, out) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.matches(selector)) out.push(el);
-      if (el.shadowRoot) all(el.shadowRoot, selector, out);
-    }
-    return out;
-  };
-  const inside = (host, inner) => all(document, host, []).flatMap((h) => [...(h.shadowRoot ?? h).querySelectorAll(inner)]);
+${SHADOW_QUERIES}
   const bench = {
     longTasks: [],
     modelReadyAt: null,
