@@ -184,17 +184,11 @@ export class LibraryService {
     const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode });
     const rankedAt = performance.now();
 
-    const [passages, titles] = await Promise.all([
-      library.getPassagesById(ranked.map((hit) => hit.id)),
-      this._documentTitles(library),
-    ]);
-    const codes = request.queryVector
-      ? await library.sentenceCodes(passages.map((p) => p?.contentHash ?? ''))
-      : passages.map(() => null);
+    const [read, titles] = await Promise.all([library.readHits(ranked.map((hit) => hit.id)), this._documentTitles(library)]);
     const readAt = performance.now();
     const hits: SearchHit[] = [];
     ranked.forEach((hit, i) => {
-      const passage = passages[i];
+      const { passage, codes } = read[i]!;
       if (!passage || hits.length === request.k) return; // deleted meanwhile, or enough
       hits.push({
         passageId: passage.id,
@@ -206,7 +200,7 @@ export class LibraryService {
         dense: hit.dense ?? 0,
         lexical: hit.lexical ?? 0,
         // No model call at query time: the sentence codes stored at indexing, or the query's words without them.
-        highlight: bestSentenceByCodes(passage.text, codes[i] ?? null, request.queryVector, request.text),
+        highlight: bestSentenceByCodes(passage.text, request.queryVector ? codes : null, request.queryVector, request.text),
       });
     });
     const done = performance.now();
