@@ -119,6 +119,22 @@ describe('export and import', () => {
     target.close();
   });
 
+  it("gives a waiting passage of another document the file's vector for the same text, so it needs no embedding", async () => {
+    const source = await indexedLibrary();
+    const file = await exportLibrary(source);
+    source.close();
+
+    const target = await openFresh();
+    // Its second passage is B's second passage, word for word and without context: the same vector key.
+    await addText(target, 'C waiting', 'Something else entirely.\n\nRivers carry water to the sea.');
+    assert.deepEqual(await importLibrary(target, file), { documents: 2, passages: 4 });
+    const counts = new Map((await target.listDocuments()).map((d) => [d.title, [d.passageCount, d.indexedCount]]));
+    assert.deepEqual(counts.get('C waiting'), [2, 1], 'the shared passage got a search row from the imported vector');
+    const embedder = countingEmbedder();
+    assert.equal(await indexPending(target, embedder), 1, 'only the passage no file vector fits is embedded');
+    target.close();
+  });
+
   it('refuses a file from another model or dimension count, changing nothing', async () => {
     const source = await indexedLibrary();
     const file = named(await exportLibrary(source));

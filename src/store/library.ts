@@ -530,10 +530,12 @@ export class Library {
         if (vector) rows.push({ passage, vector });
       }
     }
-    const sharers = await Promise.all([...fresh.keys()].map((hash) => byHash.getAll(hash)));
-    sharers.flat().forEach((passage) => {
-      if (!ownIds.has(passage.id)) rows.push({ passage, vector: fresh.get(passage.contentHash)! });
-    });
+    // Keys first: nearly always every sharer is one of this group's own passages, and reading keys alone spares
+    // deserialising a passage record (text and all) per new vector.
+    const sharerIds = await Promise.all([...fresh.keys()].map((hash) => byHash.getAllKeys(hash)));
+    const passagesStore = tx.objectStore('passages');
+    const others = await Promise.all(sharerIds.flat().filter((id) => !ownIds.has(id)).map((id) => passagesStore.get(id)));
+    for (const passage of others) if (passage) rows.push({ passage, vector: fresh.get(passage.contentHash)! });
     await this._appendRows(tx, rows);
     await tx.done;
     return stored.map((d) => ({ id: d.id, passages: d.passages.length }));
