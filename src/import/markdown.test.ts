@@ -8,6 +8,14 @@ describe('markdownToText', () => {
     assert.equal(markdownToText(md), 'The Title\n\nSee bold, italic, code and the docs.');
   });
 
+  test('removes a link or image target whose URL holds parentheses, or a title, leaving no stray ")"', () => {
+    assert.equal(
+      markdownToText('See [Mercury](https://en.wikipedia.org/wiki/Mercury_(planet)) and ![the sun](img/sun_(2).png "Sun").'),
+      'See Mercury and the sun.',
+    );
+    assert.equal(markdownToText('[notes](<my notes (draft).md>) and [home](/ "Home page") (aside)'), 'notes and home (aside)');
+  });
+
   test('keeps list items and quotes as lines without their markers', () => {
     assert.equal(markdownToText('- one\n* two\n3. three\n- [x] done\n> quoted'), 'one\ntwo\nthree\ndone\nquoted');
   });

@@ -3,6 +3,14 @@
  * is removed (heading hashes, emphasis, link targets, list bullets, table pipes, fences) and everything a
  * reader would read is kept. Pure; unit-tested.
  */
+/**
+ * A link or image target: `(url)` or `(url "title")`, where the URL may hold balanced parentheses, as Wikipedia
+ * links do (`https://en.wikipedia.org/wiki/Mercury_(planet)`): `[^)]*` stopped at the first ")" and left the rest.
+ */
+const TARGET = String.raw`\(\s*(?:<[^>]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`;
+const IMAGE = new RegExp(String.raw`!\[([^\]]*)\]` + TARGET, 'g');
+const LINK = new RegExp(String.raw`\[([^\]]+)\]` + TARGET, 'g');
+
 export function markdownToText(markdown: string): string {
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];
@@ -27,8 +35,8 @@ export function markdownToText(markdown: string): string {
       .replace(/\s+#+\s*$/, '') // closing hashes
       .replace(/^\s*>\s?/, '') // block quote
       .replace(/^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/, '$1') // list bullet, task box
-      .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // image → alt text
-      .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1') // link → text
+      .replace(IMAGE, '$1') // image → alt text
+      .replace(LINK, '$1') // link → text
       .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1') // reference link
       .replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/, '') // link definition
       .replace(/<\/?[A-Za-z][^>]*>/g, '') // inline HTML tags
