@@ -337,7 +337,8 @@ export async function measureScale(input: ScaleRunInput): Promise<ScaleRun> {
 
     // 2. Reload → model ready → first answer.
     const [first, ...rest] = input.queries;
-    await page.reload({ waitUntil: 'commit' });
+    // At 300k on a loaded machine the old page took over 30 s to let the reload commit (a long main-thread task).
+    await page.reload({ waitUntil: 'commit', timeout: slow });
     const reloadModelReadyMs = await waitModelReady(page, slow);
     const [, firstAnswer] = await askTimed(page, first!, slow);
     const reloadLongTasks = longTasksBetween(await page.evaluate(() => window.passageScale.longTasks), 0, firstAnswer);
