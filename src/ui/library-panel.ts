@@ -204,6 +204,7 @@ export class LibraryPanelElement extends LitElement {
 
   override render() {
     const passages = this.documents.reduce((sum, d) => sum + d.passageCount, 0);
+    const indexed = this.documents.reduce((sum, d) => sum + Math.min(d.indexedCount, d.passageCount), 0);
     const total = this.documents.length;
     const view = this._visible();
     const viewport = this._viewport || 8 * this._rowHeight;
@@ -215,7 +216,7 @@ export class LibraryPanelElement extends LitElement {
         <div class="head">
           <h2 id="library-heading">Library</h2>
           ${total
-            ? html`<span class="count muted" data-documents=${total} data-passages=${passages}
+            ? html`<span class="count muted" data-documents=${total} data-passages=${passages} data-indexed=${indexed}
                 >${plural(total, 'document')} · ${plural(passages, 'passage')}</span
               >`
             : nothing}
