@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { DocumentSummary } from '../app/api.ts';
 import { formatBytes, formatDate, plural } from './format.ts';
 import { isLibrarySort, SORT_LABELS, viewDocuments, windowRange, type LibrarySort } from './library-view.ts';
@@ -229,7 +228,7 @@ export class LibraryPanelElement extends LitElement {
           : nothing}
         ${total
           ? html`<div class="scroller" @scroll=${this._onScroll}>
-              <ul aria-label="Documents" data-total=${view.length} style=${styleMap({ height: `${view.length * this._rowHeight}px` })}>
+              <ul aria-label="Documents" data-total=${view.length}>
                 ${repeat(view.slice(start, end), (d) => d.id, (d, i) => this._row(d, start + i, view.length, selected.has(d.id)))}
               </ul>
             </div>`
@@ -266,7 +265,6 @@ export class LibraryPanelElement extends LitElement {
         data-document-id=${doc.id}
         aria-posinset=${position + 1}
         aria-setsize=${count}
-        style=${styleMap({ top: `${position * this._rowHeight}px` })}
       >
         <p class="title" title=${doc.title}>${doc.title}</p>
         <div class="facts">
@@ -319,11 +317,26 @@ export class LibraryPanelElement extends LitElement {
     if (changed.has('_confirming') && this._confirming) {
       this.renderRoot.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
     }
+    this._place();
     // Rows are as tall as CSS says (rem-based, so it follows the person's font size): measure once they exist.
     const row = this.renderRoot.querySelector<HTMLElement>('li.document');
     if (row && row.offsetHeight > 0 && row.offsetHeight !== this._rowHeight) this._rowHeight = row.offsetHeight;
     const viewport = this._scroller?.clientHeight ?? 0;
     if (viewport > 0 && viewport !== this._viewport) this._viewport = viewport;
+  }
+
+  /**
+   * Sizes the list and moves each rendered row to its place. Through the CSSOM, not a style attribute: the page's
+   * Content-Security-Policy (style-src 'self') refuses inline style attributes, which is how Lit's styleMap sets
+   * a new element's first styles.
+   */
+  private _place() {
+    const list = this.renderRoot.querySelector<HTMLElement>('ul[data-total]');
+    if (!list) return;
+    list.style.height = `${Number(list.dataset.total) * this._rowHeight}px`;
+    for (const row of list.children) {
+      (row as HTMLElement).style.top = `${(Number(row.getAttribute('aria-posinset')) - 1) * this._rowHeight}px`;
+    }
   }
 
   override disconnectedCallback() {
