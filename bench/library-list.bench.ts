@@ -87,8 +87,7 @@ async function importOnce(build: (typeof builds)[number]): Promise<void> {
     await page.locator('passage-shell[data-model=ready]').waitFor({ timeout: 180_000 });
     const started = Date.now();
     await page.locator('settings-panel input[type=file]').setInputFiles(file);
-    await page.locator('notice-list li.notice', { hasText: /Imported|not imported/ }).first().waitFor({ timeout: 1_800_000 });
-    const notice = await page.locator('notice-list li.notice').first().textContent();
+    const notice = await page.locator('notice-list li.notice', { hasText: /Imported|not imported/ }).first().textContent({ timeout: 1_800_000 });
     console.log(`${build.name}: ${notice?.trim()} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     await context.close();

@@ -120,11 +120,16 @@ export class LibraryPanelElement extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
       }
+      /* One line each: what does not fit wraps onto a hidden second line (the date first, on a phone). */
       .facts {
         font-size: 0.8rem;
+        line-height: 1.35rem;
+        height: 1.35rem;
         color: var(--p-muted);
         display: flex;
-        gap: 0.6rem;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0 0.6rem;
         white-space: nowrap;
         overflow: hidden;
         font-variant-numeric: tabular-nums;
@@ -144,8 +149,9 @@ export class LibraryPanelElement extends LitElement {
       .row-actions {
         display: flex;
         align-items: center;
-        gap: 0.25rem;
-        flex-wrap: nowrap;
+        gap: 0 0.25rem;
+        flex-wrap: wrap;
+        height: 2rem;
         overflow: hidden;
       }
       .pick {
