@@ -51,6 +51,11 @@ export interface LibraryFileOptions {
   noise?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /**
+   * Cut every document after this many passages (default: whole addresses, ~80 passages each). Small documents
+   * make libraries of many documents for few passages: 1,000 documents of 4 passages for the library list's tests.
+   */
+  documentPassages?: number;
 }
 
 /** A passage whose vector is its own MiniLM vector (perturbed): asking for its text finds it. */
@@ -280,6 +285,10 @@ export async function writeLibraryFile(options: LibraryFileOptions): Promise<Lib
         const doc = documentVersion(address, version);
         let spans: PassageSpan[] = version === 0 ? (roundZero.get(address.title) ?? split(doc.text)) : split(doc.text);
         let text = doc.text;
+        if (options.documentPassages && spans.length > options.documentPassages) {
+          spans = spans.slice(0, options.documentPassages);
+          text = text.slice(0, spans[spans.length - 1]!.end);
+        }
         if (passages + spans.length > target) {
           // Cut the last document after the passage that reaches the target.
           spans = spans.slice(0, target - passages);

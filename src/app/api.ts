@@ -47,6 +47,14 @@ export interface SearchOutcome {
   byMeaningOnly: boolean;
 }
 
+export interface SearchOptions {
+  k?: number;
+  hybrid?: boolean;
+  signal?: AbortSignal;
+  /** Rank only passages of these documents; absent or empty searches the whole library. */
+  documentIds?: readonly string[];
+}
+
 export interface ContextPassage {
   passageId: string;
   ordinal: number;
@@ -107,7 +115,8 @@ export interface PassageApi {
   /** Starts (or resumes) indexing of everything pending. */
   resumeIndexing(): Promise<void>;
 
-  search(query: string, options?: { k?: number; hybrid?: boolean; signal?: AbortSignal }): Promise<SearchOutcome>;
+  /** `documentIds`: rank only passages of these documents (absent or empty: the whole library). */
+  search(query: string, options?: SearchOptions): Promise<SearchOutcome>;
   context(passageId: string, radius?: number): Promise<ContextPassage[]>;
 
   exportLibrary(): Promise<Blob>;

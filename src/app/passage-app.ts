@@ -29,6 +29,7 @@ import type {
   ImportedText,
   PassageApi,
   Progress,
+  SearchOptions,
   SearchOutcome,
   StorageInfo,
 } from './api.ts';
@@ -264,14 +265,14 @@ export class PassageApp implements PassageApi {
     return run.done;
   }
 
-  async search(query: string, options: { k?: number; hybrid?: boolean; signal?: AbortSignal } = {}): Promise<SearchOutcome> {
-    const { k = DEFAULT_RESULT_COUNT, hybrid = true, signal } = options;
+  async search(query: string, options: SearchOptions = {}): Promise<SearchOutcome> {
+    const { k = DEFAULT_RESULT_COUNT, hybrid = true, signal, documentIds } = options;
     const text = query.trim();
     if (text === '') return { hits: [], byMeaningOnly: false };
     const started = performance.now();
     const queryVector = await this._queryVector(text, signal);
     const embedded = performance.now();
-    const { hits, byMeaningOnly, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid });
+    const { hits, byMeaningOnly, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid, ...(documentIds?.length ? { documentIds: [...documentIds] } : {}) });
     signal?.throwIfAborted();
     // For the scale benchmark (bench:scale) and for anyone profiling: where a query's time goes.
     measure('passage:query:embed', started, embedded - started);

@@ -3,6 +3,7 @@
  * union of each method's top candidates — and mixed as `w·dense + (1 − w)·bm25`. Min-max keeps the two scales
  * comparable without training; taking the union lets a passage that only one method finds still win.
  */
+import { inFilter, type RowFilter } from './row-filter.ts';
 import type { SearchIndex } from './search-index.ts';
 import type { Hit } from './top-k.ts';
 import { TopK, compareHits } from './top-k.ts';
@@ -79,6 +80,11 @@ export interface SearchOptions {
   denseWeight?: number;
   /** Top rows each method adds to the fusion candidates. */
   candidates?: number;
+  /**
+   * Only these rows may be returned (e.g. `index.rowFilter(documentIds)`). Applied inside each method's top-k,
+   * so a filtered search still returns up to k hits from the subset.
+   */
+  within?: RowFilter;
 }
 
 export interface PassageHit<Id> {
@@ -105,10 +111,11 @@ export function searchPassages<Id>(
   const k = options.k ?? 10;
   const requested = options.mode ?? 'hybrid';
   const mode: SearchMode = queryVector === null ? 'lexical' : requested;
-  if (k <= 0 || index.size === 0) return [];
+  const within = options.within;
+  if (k <= 0 || index.size === 0 || within?.rows.length === 0) return [];
 
   if (mode === 'dense') {
-    return index.vectors.search(queryVector!, k).map((hit) => ({
+    return index.vectors.search(queryVector!, k, undefined, within).map((hit) => ({
       id: index.idAt(hit.row),
       row: hit.row,
       score: hit.score,
@@ -119,7 +126,7 @@ export function searchPassages<Id>(
 
   const lexicalScores = index.lexical.scores(queryText);
   if (mode === 'lexical') {
-    return topPositive(lexicalScores, k).map((hit) => ({
+    return topPositive(lexicalScores, k, within).map((hit) => ({
       id: index.idAt(hit.row),
       row: hit.row,
       score: hit.score,
@@ -131,8 +138,8 @@ export function searchPassages<Id>(
   const depth = options.candidates ?? DEFAULT_FUSION_CANDIDATES;
   const candidateRows = [
     ...new Set([
-      ...index.vectors.search(queryVector!, depth).map((h) => h.row),
-      ...topPositive(lexicalScores, depth).map((h) => h.row),
+      ...index.vectors.search(queryVector!, depth, undefined, within).map((h) => h.row),
+      ...topPositive(lexicalScores, depth, within).map((h) => h.row),
     ]),
   ];
   const denseScores = index.vectors.scoreRows(queryVector!, candidateRows);
@@ -149,8 +156,8 @@ export function searchPassages<Id>(
   }));
 }
 
-function topPositive(scores: Float32Array, k: number): Hit[] {
+function topPositive(scores: Float32Array, k: number, within?: RowFilter): Hit[] {
   const top = new TopK(k);
-  for (let row = 0; row < scores.length; row++) if (scores[row]! > 0) top.push(row, scores[row]!);
+  for (let row = 0; row < scores.length; row++) if (scores[row]! > 0 && inFilter(within, row)) top.push(row, scores[row]!);
   return top.sorted();
 }

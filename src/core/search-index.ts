@@ -4,11 +4,17 @@
  * once they are a quarter of the rows, so deleting a big document costs one copy, not one per passage.
  */
 import { Bm25Index, type Bm25Options } from './bm25.ts';
+import { rowFilter, type RowFilter } from './row-filter.ts';
 import { VectorIndex } from './vector-index.ts';
 
-export interface SearchIndexOptions {
+export interface SearchIndexOptions<Id = string> {
   bm25?: Bm25Options;
   initialCapacity?: number;
+  /**
+   * The group a passage belongs to (e.g. its document), so a search can be limited to a few groups
+   * (`rowFilter`). Called once per passage as it is added.
+   */
+  groupOf?: (id: Id) => string;
 }
 
 const COMPACT_RATIO = 0.25;
@@ -18,10 +24,49 @@ export class SearchIndex<Id = string> {
   private _lexical: Bm25Index;
   private _ids: (Id | undefined)[] = [];
   private readonly _rows = new Map<Id, number>();
+  private readonly _groupOf: ((id: Id) => string) | undefined;
+  /** Group number of each row (-1: none); group names are numbered in `_groupNumbers` in order of appearance. */
+  private _rowGroups = new Int32Array(0);
+  private readonly _groupNumbers = new Map<string, number>();
 
-  constructor(dims: number, options: SearchIndexOptions = {}) {
+  constructor(dims: number, options: SearchIndexOptions<Id> = {}) {
     this.vectors = new VectorIndex(dims, options.initialCapacity);
     this._lexical = new Bm25Index(options.bm25);
+    this._groupOf = options.groupOf;
+  }
+
+  /**
+   * The live rows of the passages in `groups` (see `SearchIndexOptions.groupOf`), for `searchPassages`'s
+   * `within`: one pass over an Int32Array of row groups (~0.1 ms per 100k rows), no string work per query.
+   */
+  rowFilter(groups: Iterable<string>): RowFilter {
+    if (!this._groupOf) throw new Error('Passage: this search index was built without groupOf');
+    const wanted = new Set<number>();
+    for (const group of groups) {
+      const number = this._groupNumbers.get(group);
+      if (number !== undefined) wanted.add(number);
+    }
+    const rowGroups = this._rowGroups;
+    const vectors = this.vectors;
+    if (wanted.size === 1) {
+      const only = wanted.values().next().value!;
+      return rowFilter(vectors.rowCount, (row) => rowGroups[row] === only && vectors.isAlive(row));
+    }
+    return rowFilter(vectors.rowCount, (row) => wanted.has(rowGroups[row]!) && vectors.isAlive(row));
+  }
+
+  /** Records the group of `row` (when the index has groups). */
+  private _setGroup(row: number, id: Id): void {
+    if (!this._groupOf) return;
+    if (row >= this._rowGroups.length) {
+      const grown = new Int32Array(Math.max(row + 1, this.vectors.capacity)).fill(-1);
+      grown.set(this._rowGroups);
+      this._rowGroups = grown;
+    }
+    const group = this._groupOf(id);
+    let number = this._groupNumbers.get(group);
+    if (number === undefined) this._groupNumbers.set(group, (number = this._groupNumbers.size));
+    this._rowGroups[row] = number;
   }
 
   get lexical(): Bm25Index {
@@ -82,6 +127,7 @@ export class SearchIndex<Id = string> {
     this._lexical.add(row, text);
     this._ids[row] = id;
     this._rows.set(id, row);
+    this._setGroup(row, id);
   }
 
   /**
@@ -103,6 +149,7 @@ export class SearchIndex<Id = string> {
       if (texts !== null) this._lexical.add(row, texts[i]!);
       this._ids[row] = id;
       this._rows.set(id, row);
+      this._setGroup(row, id);
     });
     return first;
   }
@@ -134,11 +181,14 @@ export class SearchIndex<Id = string> {
     const remap = this.vectors.compact();
     this._lexical.remap(remap);
     const ids: (Id | undefined)[] = [];
+    const groups = this._rowGroups;
     remap.forEach((newRow, oldRow) => {
       const id = this._ids[oldRow];
       if (newRow < 0 || id === undefined) return;
       ids[newRow] = id;
       this._rows.set(id, newRow);
+      // newRow ≤ oldRow: moving down in place never overwrites a row still to be read.
+      if (oldRow < groups.length) groups[newRow] = groups[oldRow]!;
     });
     this._ids = ids;
   }

@@ -5,6 +5,7 @@
  * pool of the best, and re-scores the pool exactly (float query × dequantised int8 row). A row costs
  * `dims + signStride(dims) + 4 + 1` bytes: 437 at 384 dims, 437 MB per million rows.
  */
+import type { RowFilter } from './row-filter.ts';
 import { packSigns, scanSigns, signStride, signTables } from './sign-codes.ts';
 import { TopK, type Hit } from './top-k.ts';
 
@@ -187,15 +188,19 @@ export class VectorIndex {
   /**
    * Top `k` live rows by dot product with `query` (cosine for normalised vectors), best first: the sign-code
    * pass picks `pool` candidates (default `poolSize(k, size)`; the benchmark varies it), which are re-scored exactly.
-   * An index no bigger than the pool is scored exactly throughout.
+   * An index no bigger than the pool is scored exactly throughout. With `within`, only its rows (live ones, as
+   * `SearchIndex.rowFilter` builds it) are considered, and the pool is sized for them: a subset no bigger than
+   * the pool is scored exactly, a larger one is scanned through its mask.
    */
-  search(query: Float32Array, k: number, pool = poolSize(k, this.size)): Hit[] {
+  search(query: Float32Array, k: number, pool?: number, within?: RowFilter): Hit[] {
     this._checkQuery(query);
-    if (k <= 0 || this.size === 0) return [];
-    pool = Math.max(pool, k);
-    if (this.size <= pool) return this.searchExact(query, k);
+    const live = within ? within.rows.length : this.size;
+    if (k <= 0 || live === 0) return [];
+    pool = Math.max(pool ?? poolSize(k, live), k);
+    if (live <= pool) return within ? this._rescore(query, within.rows, k) : this.searchExact(query, k);
     const top = new TopK(pool);
-    scanSigns(this._signs, this._stride, this._alive, this._rows, signTables(query, this._stride), top);
+    const mask = within ? within.mask : this._alive;
+    scanSigns(this._signs, this._stride, mask, Math.min(this._rows, mask.length), signTables(query, this._stride), top);
     return this._rescore(query, top.sorted(), k);
   }
 
@@ -256,9 +261,13 @@ export class VectorIndex {
     return a + b + c + d;
   }
 
-  private _rescore(query: Float32Array, candidates: readonly Hit[], k: number): Hit[] {
+  /** The best `k` of `candidates` (hits or bare rows) by exact score. */
+  private _rescore(query: Float32Array, candidates: readonly Hit[] | Int32Array, k: number): Hit[] {
     const top = new TopK(Math.min(k, candidates.length));
-    for (const { row } of candidates) top.push(row, this._exactScore(query, row));
+    for (const candidate of candidates) {
+      const row = typeof candidate === 'number' ? candidate : candidate.row;
+      top.push(row, this._exactScore(query, row));
+    }
     return top.sorted();
   }
 

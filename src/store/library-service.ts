@@ -19,7 +19,7 @@ import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
-import { Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -28,6 +28,8 @@ export interface SearchRequest {
   k: number;
   /** Dense + BM25 fusion (default) or dense alone. */
   hybrid: boolean;
+  /** Rank only passages of these documents (absent or empty: the whole library). */
+  documentIds?: readonly string[];
 }
 
 export interface SearchResponse {
@@ -181,7 +183,9 @@ export class LibraryService {
     const byMeaningOnly = request.queryVector !== null && !this._lexicalReady;
     const mode = request.hybrid && !byMeaningOnly ? 'hybrid' : 'dense';
     // A few more than asked: a hit whose passage was deleted meanwhile is dropped below without leaving a gap.
-    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode });
+    // The filter is part of ranking (core/row-filter.ts), so a search within a few documents still fills k hits.
+    const within = request.documentIds?.length ? index.rowFilter(request.documentIds) : undefined;
+    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode, ...(within ? { within } : {}) });
     const rankedAt = performance.now();
 
     const [read, titles] = await Promise.all([library.readHits(ranked.map((hit) => hit.id)), this._documentTitles(library)]);
@@ -238,7 +242,7 @@ export class LibraryService {
   // ——— internals ———
 
   private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
-    const index = new SearchIndex<string>(this.model.dimensions);
+    const index = new SearchIndex<string>(this.model.dimensions, { groupOf: docIdOf });
     await library.forEachBlock((block) => {
       index.addBlock(
         Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)),

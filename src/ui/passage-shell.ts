@@ -6,6 +6,8 @@ import './empty-state.ts';
 import type { ImportDetail, NoticeDetail } from './import-panel.ts';
 import { plainTextHere, type PlainText } from '../import/plain-text.ts';
 import './import-panel.ts';
+import './document-filter.ts';
+import type { FilterToggle } from './library-panel.ts';
 import './library-panel.ts';
 import type { Notice } from './notice-list.ts';
 import './notice-list.ts';
@@ -140,6 +142,8 @@ export class PassageShellElement extends LitElement {
   @state() private _importing = false;
   @state() private _libraryBusy = false;
   @state() private _update: UpdateState = 'none';
+  /** Ids of the documents the search is limited to ("Search in" in the library); empty = the whole library. */
+  @state() private _within: string[] = [];
 
   @query('search-box') private _searchBox!: SearchBoxElement;
 
@@ -243,6 +247,8 @@ export class PassageShellElement extends LitElement {
     try {
       this._documents = await this.api.listDocuments();
       this._libraryLoaded = true;
+      const ids = new Set(this._documents.map((d) => d.id));
+      if (this._within.some((id) => !ids.has(id))) this._within = this._within.filter((id) => ids.has(id));
     } catch (error) {
       this._notify('error', `The library could not be read: ${messageOf(error)}`);
     }
@@ -279,7 +285,8 @@ export class PassageShellElement extends LitElement {
     }
     this._searching = true;
     try {
-      const { hits, byMeaningOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
+      const documentIds = this._within;
+      const { hits, byMeaningOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal, documentIds });
       if (signal.aborted) return;
       this._hits = hits;
       this._byMeaningOnly = byMeaningOnly;
@@ -411,6 +418,19 @@ export class PassageShellElement extends LitElement {
     await this._refreshStorage();
   }
 
+  /** Changes which documents the search is limited to, and asks the current question again within them. */
+  private _setWithin(ids: string[], { focusSearch = false } = {}) {
+    this._within = ids;
+    if (focusSearch) this._searchBox.focusInput();
+    this._searchBox.searchAgain();
+  }
+
+  private _onFilterToggle(event: CustomEvent<FilterToggle>) {
+    const { id, selected } = event.detail;
+    const rest = this._within.filter((d) => d !== id);
+    this._setWithin(selected ? [...rest, id] : rest);
+  }
+
   private _onHybrid(event: CustomEvent<boolean>) {
     this._hybrid = event.detail;
     localStorage.setItem(HYBRID_KEY, String(event.detail));
@@ -446,6 +466,11 @@ export class PassageShellElement extends LitElement {
         <div class="layout">
           <main>
             <search-box @search=${this._onSearch}></search-box>
+            <document-filter
+              .documents=${this._within.flatMap((id) => this._documents.filter((d) => d.id === id))}
+              @filter-remove=${(e: CustomEvent<string>) => this._setWithin(this._within.filter((id) => id !== e.detail), { focusSearch: this._within.length === 1 })}
+              @filter-clear=${() => this._setWithin([], { focusSearch: true })}
+            ></document-filter>
             ${empty
               ? html`<empty-state ?busy=${this._importing} @load-samples=${this._loadSamples}></empty-state>`
               : html`<search-results
@@ -472,7 +497,13 @@ export class PassageShellElement extends LitElement {
                 @dismiss=${(e: CustomEvent<number>) => (this._notices = this._notices.filter((n) => n.id !== e.detail))}
               ></notice-list>
             </div>
-            <library-panel .documents=${this._documents} @delete-document=${this._onDelete} @reindex-document=${this._onReindex}></library-panel>
+            <library-panel
+              .documents=${this._documents}
+              .selected=${this._within}
+              @delete-document=${this._onDelete}
+              @reindex-document=${this._onReindex}
+              @filter-toggle=${this._onFilterToggle}
+            ></library-panel>
             <settings-panel
               .model=${this.api?.model ?? null}
               .device=${this._device}

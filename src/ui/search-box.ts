@@ -70,6 +70,15 @@ export class SearchBoxElement extends LitElement {
     this._input.focus();
   }
 
+  /** Searches again for what the box holds, leaving focus where it is (e.g. after the document filter changed). */
+  searchAgain() {
+    if (this._input.value.trim()) this._search(true);
+  }
+
+  focusInput() {
+    this._input.focus();
+  }
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearTimeout(this._timer);
