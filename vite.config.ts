@@ -50,8 +50,19 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{html,js,mjs,css,wasm,json,onnx,png,svg,ico,txt}'],
-        // The model (~23 MB) and ORT's wasm (~26 MB) must be precached for the app to work offline.
+        // The WebGPU-capable ORT build (26.9 MB) is fetched only where WebGPU runs (src/worker/ort-build.ts) and
+        // cached then (runtimeCaching below); the plain build (14.3 MB) is precached, so search works offline.
+        globIgnores: ['**/ort-wasm-simd-threaded.asyncify*'],
+        // The model (~23 MB) and ORT's plain wasm (~14 MB) must be precached for the app to work offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        runtimeCaching: [
+          {
+            urlPattern: /\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/,
+            handler: 'CacheFirst',
+            // One version at a time: a new build's file (new hash) replaces the old one.
+            options: { cacheName: 'passage-webgpu-runtime', expiration: { maxEntries: 1 }, cacheableResponse: { statuses: [200] } },
+          },
+        ],
         // On the first visit the new worker takes control at once, so the model is fetched through it;
         // later versions wait for the user's "reload" (registerType 'prompt').
         clientsClaim: true,
