@@ -76,6 +76,10 @@ export default defineConfig({
         // later versions wait for the user's "reload" (registerType 'prompt').
         clientsClaim: true,
         navigateFallback: 'index.html',
+        // The share target redirects to ./?share=<id> (src/pwa/share-target-sw.ts): that is the app shell, from the
+        // precache even when the redirect is followed by fetch rather than a navigation. (The first two are Workbox's
+        // defaults.)
+        ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^share$/],
       },
     }),
   ],
