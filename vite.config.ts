@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { modelsPlugin } from './models/vite-plugin.ts';
+import { FILE_HANDLERS, SHARE_TARGET } from './src/pwa/os-manifest.ts';
+import { isShareTarget, receiveShare } from './src/pwa/share-target-sw.ts';
 
 // Cross-origin isolation lets ONNX Runtime use WASM threads. The headers are kept in precached
 // responses, so the installed app stays isolated offline too.
@@ -47,15 +49,37 @@ export default defineConfig({
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // "Share → Passage" and "Open with Passage" (src/pwa/os-manifest.ts).
+        share_target: SHARE_TARGET,
+        file_handlers: FILE_HANDLERS,
       },
       workbox: {
         globPatterns: ['**/*.{html,js,mjs,css,wasm,json,onnx,png,svg,ico,txt}'],
-        // The model (~23 MB) and ORT's wasm (~26 MB) must be precached for the app to work offline.
+        // The WebGPU-capable ORT build (26.9 MB) is fetched only where WebGPU runs (src/worker/ort-build.ts) and
+        // cached then (runtimeCaching below); the plain build (14.3 MB) is precached, so search works offline.
+        globIgnores: ['**/ort-wasm-simd-threaded.asyncify*'],
+        // The model (~23 MB) and ORT's plain wasm (~14 MB) must be precached for the app to work offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        // generateSW (not injectManifest) is kept: the generated worker's precache, update prompt and navigation
+        // fallback stay as they are, and the share target needs only one route. Workbox copies the handler's source
+        // into sw.js, so it is self-contained (src/pwa/share-target-sw.ts).
+        runtimeCaching: [
+          { urlPattern: isShareTarget, method: 'POST', handler: receiveShare },
+          {
+            urlPattern: /\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/,
+            handler: 'CacheFirst',
+            // One version at a time: a new build's file (new hash) replaces the old one.
+            options: { cacheName: 'passage-webgpu-runtime', expiration: { maxEntries: 1 }, cacheableResponse: { statuses: [200] } },
+          },
+        ],
         // On the first visit the new worker takes control at once, so the model is fetched through it;
         // later versions wait for the user's "reload" (registerType 'prompt').
         clientsClaim: true,
         navigateFallback: 'index.html',
+        // The share target redirects to ./?share=<id> (src/pwa/share-target-sw.ts): that is the app shell, from the
+        // precache even when the redirect is followed by fetch rather than a navigation. (The first two are Workbox's
+        // defaults.)
+        ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^share$/],
       },
     }),
   ],

@@ -1,6 +1,6 @@
 /**
  * The build ships everything the app needs offline, and the service worker precaches it: the model files,
- * ORT's wasm, pdf.js's worker and the app itself. (Reads dist/; no browser needed.)
+ * ORT's plain wasm, pdf.js's worker and the app itself; the WebGPU-capable ORT build is cached only where it is used. (Reads dist/; no browser needed.)
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -9,9 +9,13 @@ import { repoRoot } from './support/app.ts';
 
 const dist = path.join(repoRoot, 'dist');
 
-test('the service worker precaches the model, the ORT wasm, pdf.js and the app shell', () => {
+function precachedUrls(): string[] {
   const sw = readFileSync(path.join(dist, 'sw.js'), 'utf8');
-  const precached = [...sw.matchAll(/\{url:"([^"]+)",revision:/g)].map((m) => m[1]);
+  return [...sw.matchAll(/\{url:"([^"]+)",revision:/g)].map((m) => m[1]!);
+}
+
+test('the service worker precaches the model, the plain ORT wasm, pdf.js and the app shell', () => {
+  const precached = precachedUrls();
   for (const url of precached) expect(existsSync(path.join(dist, url)), `${url} exists in dist`).toBe(true);
 
   const modelFiles = [
@@ -22,16 +26,36 @@ test('the service worker precaches the model, the ORT wasm, pdf.js and the app s
   ];
   for (const file of [...modelFiles, 'index.html', 'manifest.webmanifest']) expect(precached).toContain(file);
 
+  // The plain CPU build (.wasm and its JS glue) is precached: search works offline without WebGPU.
   const wasm = precached.filter((url) => /^assets\/ort-wasm.*\.wasm$/.test(url));
-  expect(wasm.length, 'ORT wasm files precached').toBeGreaterThan(0);
-  // Every wasm file in the build is precached (none is left to be fetched from the network later).
-  const built = readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.wasm'));
-  expect(built.map((f) => `assets/${f}`).sort()).toEqual(wasm.sort());
+  expect(wasm).toHaveLength(1);
+  expect(wasm[0]).toMatch(/^assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/);
+  expect(precached.some((url) => /^assets\/ort-wasm-simd-threaded-[\w-]+\.mjs$/.test(url))).toBe(true);
 
   expect(precached.some((url) => /^assets\/pdf\.worker\.min-.*\.mjs$/.test(url))).toBe(true);
   // The fp32 model (~90 MB) is for Node tests only and must not ship.
   expect(existsSync(path.join(dist, 'models/all-MiniLM-L6-v2/onnx/model.onnx'))).toBe(false);
   expect(statSync(path.join(dist, 'models/all-MiniLM-L6-v2/onnx/model_quantized.onnx')).size).toBeGreaterThan(1_000_000);
+});
+
+test('a lean install: the WebGPU-capable ORT build is not precached but cached on first use, and the precache stays within 40 MiB', () => {
+  const precached = precachedUrls();
+  const built = readdirSync(path.join(dist, 'assets'));
+  const webGpu = built.filter((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(f));
+  expect(webGpu, 'the WebGPU build is still shipped, for devices that use it').toHaveLength(1);
+  expect(precached).not.toContain(`assets/${webGpu[0]}`);
+  // Every other wasm file in the build is precached (nothing else is left to be fetched from the network later).
+  const otherWasm = built.filter((f) => f.endsWith('.wasm') && !webGpu.includes(f)).map((f) => `assets/${f}`);
+  expect(precached.filter((url) => url.endsWith('.wasm')).sort()).toEqual(otherWasm.sort());
+  // The service worker caches it at run time, on first use (CacheFirst), in a cache of its own.
+  const sw = readFileSync(path.join(dist, 'sw.js'), 'utf8');
+  const route = /registerRoute\((\/[^,]+\/),new \w+\.CacheFirst\(\{cacheName:"passage-webgpu-runtime"/.exec(sw);
+  expect(route, 'a CacheFirst route for the WebGPU build').toBeTruthy();
+  const pattern = new RegExp(route![1]!.slice(1, -1)); // the route's own regular expression, from sw.js
+  expect(pattern.test(`http://localhost/assets/${webGpu[0]}`)).toBe(true);
+
+  const bytes = precached.reduce((sum, url) => sum + statSync(path.join(dist, url)).size, 0);
+  expect(bytes, `precache of ${(bytes / 2 ** 20).toFixed(2)} MiB`).toBeLessThanOrEqual(40 * 2 ** 20);
 });
 
 test('the main chunk stays small: pdf.js, mammoth and the samples load on demand', () => {

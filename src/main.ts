@@ -1,8 +1,9 @@
 /**
  * Boot: register the service worker, create the app facade (its model waits until the service worker controls
- * the page), hand both to the shell.
+ * the page), hand both to the shell, and pass it what the operating system sends (shared items, opened files).
  */
 import { PassageApp } from './app/passage-app.ts';
+import { receiveOsDocuments } from './pwa/os-documents.ts';
 import { registerPwa } from './pwa/register.ts';
 import './ui/passage-shell.ts';
 
@@ -12,4 +13,6 @@ const shell = document.querySelector('passage-shell');
 if (shell) {
   shell.pwa = pwa;
   shell.api = app;
+  // "Share → Passage" and "Open with Passage" in the installed app: through the same import path as picked files.
+  void receiveOsDocuments((delivery) => shell.receiveDocuments(delivery));
 }

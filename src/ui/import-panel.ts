@@ -139,6 +139,11 @@ export class ImportPanelElement extends LitElement {
     `;
   }
 
+  /** Reads files handed over by the app (sent by the operating system) exactly as picked or dropped ones. */
+  importFiles(files: File[]): Promise<void> {
+    return this._readFiles(files);
+  }
+
   private _onDragOver(event: DragEvent) {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();

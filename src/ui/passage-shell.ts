@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SearchHit, StorageInfo } from '../app/api.ts';
+import type { OsDelivery } from '../pwa/os-documents.ts';
 import type { Pwa } from '../pwa/register.ts';
 import './empty-state.ts';
 import type { ImportDetail, NoticeDetail } from './import-panel.ts';
@@ -175,6 +176,14 @@ export class PassageShellElement extends LitElement {
   protected override updated() {
     this.dataset.model = this._modelState;
     this.dataset.sessionEmbedded = String(this._embeddedBefore + this._runDone);
+  }
+
+  /** Documents the operating system sent (src/pwa/os-documents.ts): the same import path as files picked here. */
+  async receiveDocuments(delivery: OsDelivery) {
+    await this.updateComplete;
+    for (const problem of delivery.problems) this._notify('error', problem);
+    if (delivery.texts.length) await this._add(delivery.texts);
+    if (delivery.files.length) await this.renderRoot.querySelector('import-panel')?.importFiles(delivery.files);
   }
 
   private _preventFileDrop = (event: DragEvent) => {

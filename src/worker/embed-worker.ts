@@ -7,8 +7,13 @@ import { env } from '@huggingface/transformers';
 import { createDispatcher } from './dispatch.ts';
 import { loadEngine } from './engine.ts';
 import { createHandlers } from './handlers.ts';
+import { createOrtBuildSelector, fetchWholeFile } from './ort-build.ts';
 import type { WorkerRequest } from './protocol.ts';
 import { createSharedFetch } from './shared-fetch.ts';
+// Both ORT builds are emitted as files of their own; only the plain one is precached (vite.config.ts).
+import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import webGpuWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -24,9 +29,21 @@ env.useBrowserCache = false;
 const sharedFetch = createSharedFetch((input, init) => fetch(input, init));
 env.fetch = sharedFetch.fetch;
 
+// Transformers.js would re-load ORT's glue as a blob: URL, which the Content-Security-Policy refuses; the service
+// worker caches the files already.
+env.useWasmCache = false;
+
 const wasm = env.backends.onnx.wasm;
+// Set before the first load (ort-build.ts): the plain build, or the WebGPU-capable one where it can be used.
+const ortBuild = wasm
+  ? createOrtBuildSelector({
+      urls: { plain: { mjs: plainMjs, wasm: plainWasm }, webgpu: { wasm: webGpuWasm } },
+      flags: wasm,
+      fetchWebGpuBuild: fetchWholeFile,
+    })
+  : null;
 if (wasm) {
-  // Undefined makes ORT load the .wasm that Vite bundles next to this worker instead of a CDN copy.
+  // Never Transformers.js's CDN default: ortBuild points at this origin's files before the first session.
   wasm.wasmPaths = undefined;
   // Threads need SharedArrayBuffer, which exists only in a cross-origin-isolated context.
   wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
@@ -38,6 +55,7 @@ if (!self.name.startsWith('em-pthread')) {
     loadEngine: (spec, device, onProgress) =>
       loadEngine(spec, { device, onProgress }).finally(() => sharedFetch.forget()),
     // Headless Chromium has navigator.gpu but no adapter: only an adapter means WebGPU can run.
+    selectRuntime: ortBuild ? (preferred, webGpuAvailable) => ortBuild.select(preferred, webGpuAvailable) : undefined,
     detectWebGpu: async () => 'gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null,
     fileSizes: async (spec) => {
       const response = await fetch(`${env.localModelPath}${spec.id}/passage-build.json`);

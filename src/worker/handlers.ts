@@ -8,11 +8,13 @@ import { encodeSentenceVectors } from '../core/sentence-codes.ts';
 import { splitDocument, toOffsets, type SpanOffsets } from '../core/split.ts';
 import { loadOnBestDevice } from './device.ts';
 import type { Device, Engine } from './engine.ts';
+import type { OrtBuild } from './ort-build.ts';
 import type {
   EmbedRequest,
   EmbedResult,
   LoadRequest,
   LoadResult,
+  PreferredDevice,
   SplitRequest,
   StatusResult,
   WorkerProgress,
@@ -28,6 +30,11 @@ export interface HandlerEnvironment {
    * responses carry no Content-Length, and without it Transformers.js reports every chunk as 100 % done.
    */
   fileSizes?(spec: ModelSpec): Promise<Record<string, number>>;
+  /**
+   * Picks the ONNX Runtime build before the first session (ort-build.ts) and says which one runs: with 'plain',
+   * WebGPU is not tried even where an adapter exists. Absent in Node, where onnxruntime-node runs.
+   */
+  selectRuntime?(preferred: PreferredDevice, webGpuAvailable: boolean): Promise<OrtBuild>;
   crossOriginIsolated: boolean;
   /** ORT wasm threads configured by the caller. */
   threads: number;
@@ -80,10 +87,11 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       // Lazy singleton: loading the same model again returns the engine already built (or being built).
       if (loaded?.spec.id !== request.spec.id) {
         const previous = loaded;
-        const engine = Promise.all([detectWebGpu(), knownSizes(request.spec)]).then(([webGpuAvailable, sizes]) => {
+        const engine = Promise.all([detectWebGpu(), knownSizes(request.spec)]).then(async ([webGpuAvailable, sizes]) => {
+          const build = await environment.selectRuntime?.(request.device, webGpuAvailable);
           const onProgress = forwardModelProgress(emit, sizes);
           return loadOnBestDevice(request.device, {
-            webGpuAvailable,
+            webGpuAvailable: webGpuAvailable && build !== 'plain',
             load: (device) => environment.loadEngine(request.spec, device, onProgress),
             now,
           });
