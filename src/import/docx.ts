@@ -1,3 +1,6 @@
+// The Node tests compile this file without src/import/*.d.ts in scope (tsconfig.node.json takes tests only).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./mammoth-browser.d.ts" />
 /**
  * .docx → plain text with mammoth's browser build, after the zip has been checked (docx-zip.ts). Runs in the
  * import worker (import-worker.ts) in the app, and in Node in tests.
