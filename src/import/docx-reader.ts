@@ -1,7 +1,7 @@
 /**
  * The page's way to the import worker (import-worker.ts): one worker, created on first use, ended when idle for
- * a while or when a read is cancelled (which also stops a read in progress). Where there are no workers (Node
- * tests), documents are read in this thread.
+ * a while or when a read is cancelled (which also stops a read in progress). mammoth and JSZip are bundled into
+ * the worker only, not the page (Node tests call docx.ts directly).
  */
 import { ImportError } from './errors.ts';
 import type { DocxReply, DocxRequest } from './import-worker.ts';
@@ -49,15 +49,9 @@ function scheduleIdleEnd(): void {
   if (pending.size === 0) idleTimer = setTimeout(() => pending.size === 0 && endWorker(null), IDLE_MS);
 }
 
-async function readHere(bytes: Uint8Array, name: string, signal?: AbortSignal): Promise<string> {
-  signal?.throwIfAborted();
-  const { docxToText } = await import('./docx.ts');
-  return docxToText(bytes, name);
-}
-
 /** A .docx's text, read in the import worker; rejects with an ImportError for a refused file, AbortError on cancel. */
 export const readDocx: DocxReader = (bytes, name, signal) => {
-  if (typeof Worker === 'undefined') return readHere(bytes, name, signal);
+  if (typeof Worker === 'undefined') return Promise.reject(new Error('Word documents are read in a Web Worker, and there is none here.'));
   signal?.throwIfAborted();
   return new Promise<string>((resolve, reject) => {
     clearTimeout(idleTimer);
