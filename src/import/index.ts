@@ -9,14 +9,14 @@ import { readDocx, type DocxReader } from './docx-reader.ts';
 import { ImportError, quoted } from './errors.ts';
 import { MAX_FILE_BYTES, MAX_TEXT_CHARS, sizeLabel } from './limits.ts';
 import { decodeText, hasReadableText, normalizeText } from './normalize.ts';
-import type { PasswordPrompt } from './pdf.ts';
+import type { PasswordPrompt } from './password.ts';
 import { plainTextHere, type PlainText } from './plain-text.ts';
 
 export { ImportError } from './errors.ts';
 export { plainTextHere, type PlainText } from './plain-text.ts';
 export { ACCEPTED_FILES, ACCEPTED_LABEL } from './detect.ts';
 export { MAX_FILE_BYTES } from './limits.ts';
-export type { PasswordPrompt } from './pdf.ts';
+export type { PasswordPrompt } from './password.ts';
 
 export interface ImportOptions {
   /** Where .txt/.md bytes are decoded and cleaned (the app passes its library worker's); this thread by default. */

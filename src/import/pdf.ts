@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * PDF → plain text with pdf.js, loaded on first use so it stays out of the main chunk. pdf.js parses in its own
  * worker (a bundled asset of this origin, precached by the service worker), so a big PDF does not block the
@@ -13,8 +14,7 @@ import { ImportError, quoted } from './errors.ts';
 import { MAX_PDF_PAGES, MAX_TEXT_CHARS, sizeLabel } from './limits.ts';
 import { pageText } from './pdf-text.ts';
 
-/** Asks the person for a PDF's password: null when they cancel. `wrong`: the last one did not open it. */
-export type PasswordPrompt = (fileName: string, wrong: boolean) => Promise<string | null>;
+import type { PasswordPrompt } from './password.ts';
 
 export interface PdfOptions {
   name: string;

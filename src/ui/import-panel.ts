@@ -114,6 +114,8 @@ export class ImportPanelElement extends LitElement {
   @property({ attribute: false }) plainText: PlainText = plainTextHere;
   /** Stores one read document (the app's `addDocument`); without it files are read but not added. */
   @property({ attribute: false }) addDocument: ((doc: ImportedText) => Promise<AddResult>) | null = null;
+  /** Holds background indexing for the length of a batch (the app's `holdIndexing`); returns the release. */
+  @property({ attribute: false }) holdIndexing: (() => () => void) | null = null;
 
   @state() private _over = false;
   @state() private _batch: BatchProgress | null = null;
@@ -234,6 +236,8 @@ export class ImportPanelElement extends LitElement {
     this._batch = { done: 0, total: files.length, current: '' };
     const add = this.addDocument;
     let lastShown = 0;
+    // One file needs no hold; many are added faster when splitting does not wait behind embedding.
+    const release = files.length > 1 ? this.holdIndexing?.() : undefined;
     try {
       const outcome = await importBatch(files, {
         signal: cancel.signal,
@@ -257,6 +261,7 @@ export class ImportPanelElement extends LitElement {
       this.dispatchEvent(new CustomEvent<BatchOutcome>('files-imported', { detail: outcome, bubbles: true, composed: true }));
       return outcome;
     } finally {
+      release?.();
       this._batch = null;
       this._cancel = null;
     }

@@ -323,6 +323,8 @@ export class PassageShellElement extends LitElement {
     return this.api.addDocument(doc);
   };
 
+  private _holdIndexing = () => this.api?.holdIndexing() ?? (() => undefined);
+
   private _onFilesImported() {
     void this._refreshLibrary();
     void this._refreshStorage();
@@ -505,6 +507,7 @@ export class PassageShellElement extends LitElement {
               <import-panel
                 .plainText=${this._plainText}
                 .addDocument=${this._addDocument}
+                .holdIndexing=${this._holdIndexing}
                 @files-imported=${this._onFilesImported}
                 ?busy=${this._importing}
                 @import-documents=${(e: CustomEvent<ImportDetail>) => void this._add(e.detail.documents)}
