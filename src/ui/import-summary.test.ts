@@ -50,5 +50,6 @@ describe('batchSummary', () => {
   test('two files: "2 files", and nothing added is said as "0 added"', () => {
     assert.equal(batchSummary(batch([failed(1), failed(2)])).message.split('\n')[0], '2 files: 2 not added.');
     assert.equal(batchSummary(batch([], 2, true)).message, '2 files: 0 added, 2 not read (cancelled).');
+    assert.equal(batchSummary(batch([added(1), added(2), added(3)]), 'document').message, '3 documents: 3 added.');
   });
 });

@@ -23,7 +23,8 @@ export function duplicateMessage(title: string): string {
   return `“${title}” is already in your library.`;
 }
 
-export function batchSummary(batch: BatchOutcome): Summary {
+/** `noun`: what was handed in ("file" for files, "document" for samples or pasted texts). */
+export function batchSummary(batch: BatchOutcome, noun = 'file'): Summary {
   const { outcomes, total, cancelled } = batch;
   const failed = outcomes.filter((o) => o.status === 'failed');
   const added = outcomes.filter((o) => o.status === 'added').length;
@@ -47,8 +48,8 @@ export function batchSummary(batch: BatchOutcome): Summary {
   if (failed.length) parts.push(`${failed.length.toLocaleString()} not added`);
   const notRead = total - outcomes.length;
   if (cancelled) parts.push(`${notRead.toLocaleString()} not read (cancelled)`);
-  const lines = [`${plural(total, 'file')}: ${parts.join(', ')}.`];
+  const lines = [`${plural(total, noun)}: ${parts.join(', ')}.`];
   for (const failure of failed.slice(0, LISTED_FAILURES)) lines.push(failure.message);
-  if (failed.length > LISTED_FAILURES) lines.push(`…and ${plural(failed.length - LISTED_FAILURES, 'other file')} not added.`);
+  if (failed.length > LISTED_FAILURES) lines.push(`…and ${plural(failed.length - LISTED_FAILURES, `other ${noun}`)} not added.`);
   return { kind: cancelled && kind !== 'error' ? 'info' : kind, message: lines.join('\n') };
 }

@@ -355,8 +355,8 @@ export class PassageShellElement extends LitElement {
         outcomes.push({ name, status: 'failed', message: messageOf(error) });
       }
     }
-    const summary = batchSummary({ total: documents.length, outcomes, cancelled: false });
-    this._notify(summary.kind, summary.message.replace(/^(\d[\d,.\s]*) files:/, (_, n: string) => `${n} documents:`));
+    const summary = batchSummary({ total: documents.length, outcomes, cancelled: false }, 'document');
+    this._notify(summary.kind, summary.message);
     this._importing = false;
     await this._refreshLibrary();
     void this._refreshStorage();
