@@ -44,7 +44,9 @@ test('a .docx zip bomb (524 MB of XML in 0.5 MB) is refused at once with a messa
   const seconds = (Date.now() - started) / 1000;
   const longestGap = await page.evaluate(() => (window as unknown as { longestGap: number }).longestGap);
   console.log(`zip bomb refused after ${seconds.toFixed(1)} s; longest main-thread gap ${Math.round(longestGap)} ms; page heap ${Math.round(await heapMB(page))} MB`);
-  expect(longestGap, 'the main thread never froze').toBeLessThan(1_000);
+  // Before: mammoth inflated the 524 MB on the page and the tab froze, then crashed (issue 11). Loaded CI machines
+  // delay timers by a few hundred ms on their own, hence the margin.
+  expect(longestGap, 'the main thread never froze').toBeLessThan(2_000);
   expect(await heapMB(page)).toBeLessThan(200);
   await expect(documentRows(page)).toHaveCount(0);
 
