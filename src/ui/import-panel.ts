@@ -154,7 +154,7 @@ export class ImportPanelElement extends LitElement {
         <div class="busy muted">
           <span class="reading" aria-live="polite">${this._batchLine()}</span>
           ${this._batch
-            ? html`<button class="cancel-import" @click=${() => this._cancel?.abort()} ?disabled=${this._cancel?.signal.aborted}>Cancel</button>`
+            ? html`<button class="cancel-import" @click=${this._onCancel} ?disabled=${this._cancel?.signal.aborted}>Cancel</button>`
             : ''}
         </div>
         <details>
@@ -170,6 +170,12 @@ export class ImportPanelElement extends LitElement {
       </section>
       <password-dialog></password-dialog>
     `;
+  }
+
+  private _onCancel() {
+    this._cancel?.abort();
+    this._password.dismiss();
+    this.requestUpdate();
   }
 
   private _batchLine(): string {

@@ -70,6 +70,11 @@ export class PasswordDialogElement extends LitElement {
     return new Promise((resolve) => (this._resolve = resolve));
   }
 
+  /** Closes the dialog as if the person had skipped the file (the whole import was cancelled). */
+  dismiss(): void {
+    this._finish(null);
+  }
+
   override render() {
     const file = `“${this._file}”`;
     return html`<dialog aria-labelledby="password-title" @cancel=${this._onCancel}>
