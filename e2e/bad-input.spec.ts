@@ -44,9 +44,10 @@ test('a .docx zip bomb (524 MB of XML in 0.5 MB) is refused at once with a messa
   const seconds = (Date.now() - started) / 1000;
   const longestGap = await page.evaluate(() => (window as unknown as { longestGap: number }).longestGap);
   console.log(`zip bomb refused after ${seconds.toFixed(1)} s; longest main-thread gap ${Math.round(longestGap)} ms; page heap ${Math.round(await heapMB(page))} MB`);
-  // Before: mammoth inflated the 524 MB on the page and the tab froze, then crashed (issue 11). Loaded CI machines
-  // delay timers by a few hundred ms on their own, hence the margin.
-  expect(longestGap, 'the main thread never froze').toBeLessThan(2_000);
+  // Before: mammoth inflated the 524 MB on the page, which froze for 118 s and crashed at 5.9 GB (issue 11). On a
+  // loaded 2-core machine timers alone were seen late by up to ~2 s (gaps of 0.5–2.1 s in four runs), hence the
+  // margin; the heap is the sharper check.
+  expect(longestGap, 'the main thread never froze').toBeLessThan(5_000);
   expect(await heapMB(page)).toBeLessThan(200);
   await expect(documentRows(page)).toHaveCount(0);
 
