@@ -261,6 +261,21 @@ describe('PassageApp', () => {
     await app.dispose();
   });
 
+  it('holds background indexing while a batch adds documents, and indexes them once released', async () => {
+    const { app, engine } = setup();
+    await app.start();
+    const release = app.holdIndexing();
+    await app.addDocument(RIVERS);
+    await app.addDocument(KITCHEN);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(engine()!.embedCalls.flat().length, 0, 'nothing embedded while held');
+    release();
+    release(); // a second call is harmless
+    await app.resumeIndexing();
+    assert.deepEqual((await app.listDocuments()).map((d) => [d.indexedCount, d.passageCount]), [[3, 3], [1, 1]]);
+    await app.dispose();
+  });
+
   it('reports storage through the StorageManager', async () => {
     const { app } = setup();
     assert.deepEqual(await app.storage(), { usage: 1234, quota: 99999, persisted: false });

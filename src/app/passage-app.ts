@@ -115,6 +115,8 @@ export class PassageApp implements PassageApi {
   private _loading: Promise<LoadResult> | null = null;
   private _indexing: IndexingRun | null = null;
   private _indexAgain = false;
+  /** Open `holdIndexing` holds; background indexing waits while there are any. */
+  private _holds = 0;
 
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
@@ -161,6 +163,7 @@ export class PassageApp implements PassageApi {
 
   /** Resumes indexing without awaiting it; a failure is reported by `_runIndexing` as an `error` stage. */
   private _indexInBackground(): void {
+    if (this._holds > 0) return;
     this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
   }
 
@@ -247,6 +250,17 @@ export class PassageApp implements PassageApi {
   cancelIndexing(): void {
     this._indexAgain = false;
     this._indexing?.controller.abort();
+  }
+
+  holdIndexing(): () => void {
+    this._holds++;
+    this.cancelIndexing();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this._holds === 0 && this._loading) this._indexInBackground();
+    };
   }
 
   resumeIndexing(): Promise<void> {

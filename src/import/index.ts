@@ -3,19 +3,35 @@
  * text only; a failure is an `ImportError` whose message can be shown to the user as is.
  */
 import type { ImportedText } from '../app/api.ts';
-import { ACCEPTED_LABEL, detectKind, titleFromFileName, titleFromText } from './detect.ts';
+import { looksBinary } from './binary.ts';
+import { ACCEPTED_LABEL, detectKind, extensionOf, titleFromFileName, titleFromText } from './detect.ts';
+import { readDocx, type DocxReader } from './docx-reader.ts';
 import { ImportError, quoted } from './errors.ts';
+import { MAX_FILE_BYTES, MAX_TEXT_CHARS, sizeLabel } from './limits.ts';
 import { decodeText, hasReadableText, normalizeText } from './normalize.ts';
+import type { PasswordPrompt } from './password.ts';
 import { plainTextHere, type PlainText } from './plain-text.ts';
 
 export { ImportError } from './errors.ts';
 export { plainTextHere, type PlainText } from './plain-text.ts';
 export { ACCEPTED_FILES, ACCEPTED_LABEL } from './detect.ts';
+export { MAX_FILE_BYTES } from './limits.ts';
+export type { PasswordPrompt } from './password.ts';
 
-/** Larger files are refused before they are read: the text of a 50 MB file would not fit the index sensibly. */
-export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+export interface ImportOptions {
+  /** Where .txt/.md bytes are decoded and cleaned (the app passes its library worker's); this thread by default. */
+  plainText?: PlainText;
+  /** Where .docx files are read: the import worker by default. */
+  readDocx?: DocxReader;
+  /** Asks for a PDF's password; without it a protected PDF is refused by name. */
+  askPassword?: PasswordPrompt;
+  /** Stops reading (the import worker and pdf.js are stopped too); rejects with an AbortError. */
+  signal?: AbortSignal;
+}
 
-export async function importFile(file: File, plainText: PlainText = plainTextHere): Promise<ImportedText> {
+export async function importFile(file: File, options: ImportOptions | PlainText = {}): Promise<ImportedText> {
+  const { plainText = plainTextHere, readDocx: docxReader = readDocx, askPassword, signal } =
+    typeof options === 'function' ? { plainText: options } : options;
   const name = file.name || 'file';
   const kind = detectKind(name, file.type);
   if (!kind) {
@@ -23,10 +39,15 @@ export async function importFile(file: File, plainText: PlainText = plainTextHer
   }
   if (file.size === 0) throw new ImportError(`${quoted(name)} is empty.`);
   if (file.size > MAX_FILE_BYTES) {
-    throw new ImportError(`${quoted(name)} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; split it into smaller files.`);
+    throw new ImportError(`${quoted(name)} is ${sizeLabel(file.size)}; Passage imports files up to ${sizeLabel(MAX_FILE_BYTES)}.`);
   }
 
   const bytes = new Uint8Array(await file.arrayBuffer());
+  signal?.throwIfAborted();
+  if ((kind === 'txt' || kind === 'md' || kind === 'html') && looksBinary(bytes)) {
+    const ext = extensionOf(name) || kind;
+    throw new ImportError(`${quoted(name)} holds binary data, not text, so it was not added (is it really a .${ext} file?).`);
+  }
   let title = '';
   let text: string;
   try {
@@ -42,22 +63,23 @@ export async function importFile(file: File, plainText: PlainText = plainTextHer
       }
       case 'pdf': {
         const { pdfToText } = await import('./pdf.ts');
-        ({ title, text } = await pdfToText(bytes));
+        ({ title, text } = await pdfToText(bytes, { name, ...(askPassword ? { askPassword } : {}), ...(signal ? { signal } : {}) }));
         break;
       }
-      case 'docx': {
-        const { docxToText } = await import('./docx.ts');
-        text = await docxToText(bytes.buffer);
+      case 'docx':
+        text = await docxReader(bytes, name, signal);
         break;
-      }
     }
   } catch (error) {
-    if (error instanceof ImportError) throw error;
+    if (error instanceof ImportError || isAbortError(error)) throw error;
     console.warn(`Passage: could not read ${name}`, error);
     const what = kind === 'pdf' ? 'PDF' : kind === 'docx' ? 'Word document' : 'file';
     throw new ImportError(`${quoted(name)} could not be read as a ${what}; it may be damaged or not really a .${kind} file.`);
   }
 
+  if (text.length > MAX_TEXT_CHARS) {
+    throw new ImportError(`${quoted(name)} holds more than ${sizeLabel(MAX_TEXT_CHARS)} of text; split it into smaller documents.`);
+  }
   if (kind !== 'txt' && kind !== 'md') text = await plainText({ text });
   if (!hasReadableText(text)) {
     const hint = kind === 'pdf' ? ' (a scanned PDF without a text layer has no text to search)' : '';
@@ -75,4 +97,8 @@ export function importPastedText(raw: string, title?: string): ImportedText {
     text,
     size: new TextEncoder().encode(raw).length,
   };
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
 }

@@ -1,7 +1,11 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ImportedText } from '../app/api.ts';
-import { ACCEPTED_FILES, ACCEPTED_LABEL, ImportError, importFile, importPastedText, plainTextHere, type PlainText } from '../import/index.ts';
+import type { AddResult, ImportedText } from '../app/api.ts';
+import { importBatch, type BatchOutcome, type BatchProgress } from '../import/batch.ts';
+import { ACCEPTED_FILES, ACCEPTED_LABEL, importFile, importPastedText, plainTextHere, type PlainText } from '../import/index.ts';
+import { batchSummary } from './import-summary.ts';
+import type { PasswordDialogElement } from './password-dialog.ts';
+import './password-dialog.ts';
 import { base, panel } from './theme.ts';
 
 export interface ImportDetail {
@@ -14,11 +18,13 @@ export interface NoticeDetail {
 }
 
 /**
- * Brings documents in: drag and drop, a file picker, or pasted text. Files are read to plain text here
- * (src/import); what can't be read becomes an error notice and is not passed on.
+ * Brings documents in: drag and drop, a file picker, or pasted text. Files go through one batch (import/batch.ts):
+ * each is read to plain text (src/import) and handed to `addDocument`, one at a time, with one progress line and
+ * a Cancel button, and the batch ends with one summary notice. Pasted text is passed on as a document.
  *
- * @fires import-documents - detail: ImportDetail, the texts to add to the library.
- * @fires notice - detail: NoticeDetail, a message for the user (e.g. a file that could not be read).
+ * @fires import-documents - detail: ImportDetail, pasted text to add to the library.
+ * @fires files-imported - detail: BatchOutcome, after a batch of files (some may have been added).
+ * @fires notice - detail: NoticeDetail, a message for the user (the batch's summary).
  */
 @customElement('import-panel')
 export class ImportPanelElement extends LitElement {
@@ -83,6 +89,21 @@ export class ImportPanelElement extends LitElement {
         min-height: 1.2rem;
         font-size: 0.8rem;
         margin: 0;
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .busy .reading {
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .busy button {
+        font-size: 0.8rem;
+        min-height: 1.6rem;
+        padding: 0.1rem 0.6rem;
       }
     `,
   ];
@@ -91,16 +112,22 @@ export class ImportPanelElement extends LitElement {
   @property({ type: Boolean }) busy = false;
   /** Where big texts are decoded and cleaned (the app's library worker); this thread when not set. */
   @property({ attribute: false }) plainText: PlainText = plainTextHere;
+  /** Stores one read document (the app's `addDocument`); without it files are read but not added. */
+  @property({ attribute: false }) addDocument: ((doc: ImportedText) => Promise<AddResult>) | null = null;
+  /** Holds background indexing for the length of a batch (the app's `holdIndexing`); returns the release. */
+  @property({ attribute: false }) holdIndexing: (() => () => void) | null = null;
 
   @state() private _over = false;
-  @state() private _reading = '';
+  @state() private _batch: BatchProgress | null = null;
+  private _cancel: AbortController | null = null;
+  @query('password-dialog') private _password!: PasswordDialogElement;
 
   @query('input[type=file]') private _fileInput!: HTMLInputElement;
   @query('textarea') private _textarea!: HTMLTextAreaElement;
   @query('#paste-title') private _pasteTitle!: HTMLInputElement;
 
   override render() {
-    const disabled = this.busy || Boolean(this._reading);
+    const disabled = this.busy || Boolean(this._batch);
     return html`
       <section class="card" aria-labelledby="import-heading">
         <h2 id="import-heading">Add documents</h2>
@@ -124,7 +151,12 @@ export class ImportPanelElement extends LitElement {
             @change=${this._onPick}
           />
         </div>
-        <p class="busy muted" aria-live="polite">${this._reading ? `Reading ${this._reading}…` : ''}</p>
+        <div class="busy muted">
+          <span class="reading" aria-live="polite">${this._batchLine()}</span>
+          ${this._batch
+            ? html`<button class="cancel-import" @click=${this._onCancel} ?disabled=${this._cancel?.signal.aborted}>Cancel</button>`
+            : ''}
+        </div>
         <details>
           <summary>Paste text</summary>
           <form class="paste" @submit=${this._onPaste}>
@@ -136,12 +168,22 @@ export class ImportPanelElement extends LitElement {
           </form>
         </details>
       </section>
+      <password-dialog></password-dialog>
     `;
   }
 
-  /** Reads files handed over by the app (sent by the operating system) exactly as picked or dropped ones. */
-  importFiles(files: File[]): Promise<void> {
-    return this._readFiles(files);
+  private _onCancel() {
+    this._cancel?.abort();
+    this._password.dismiss();
+    this.requestUpdate();
+  }
+
+  private _batchLine(): string {
+    const batch = this._batch;
+    if (!batch) return '';
+    if (this._cancel?.signal.aborted) return 'Cancelling…';
+    if (batch.total === 1) return batch.current ? `Adding ${batch.current}…` : '';
+    return `Adding ${(batch.done + 1).toLocaleString()} of ${batch.total.toLocaleString()}${batch.current ? ` — ${batch.current}` : ''}…`;
   }
 
   private _onDragOver(event: DragEvent) {
@@ -155,14 +197,14 @@ export class ImportPanelElement extends LitElement {
     event.preventDefault();
     this._over = false;
     const files = Array.from(event.dataTransfer?.files ?? []);
-    if (files.length) void this._readFiles(files);
+    if (files.length) void this.importFiles(files);
   }
 
   private _onPick() {
     const files = Array.from(this._fileInput.files ?? []);
     // Reset so that choosing the same file again fires `change` again.
     this._fileInput.value = '';
-    if (files.length) void this._readFiles(files);
+    if (files.length) void this.importFiles(files);
   }
 
   private _onPaste(event: Event) {
@@ -177,20 +219,58 @@ export class ImportPanelElement extends LitElement {
     }
   }
 
-  private async _readFiles(files: File[]) {
-    const documents: ImportedText[] = [];
-    for (const file of files) {
-      this._reading = file.name;
-      try {
-        documents.push(await importFile(file, this.plainText));
-      } catch (error) {
-        const message = error instanceof ImportError ? error.message : `“${file.name}” could not be read.`;
-        if (!(error instanceof ImportError)) console.error(error);
-        this._notice('error', message);
-      }
+  /**
+   * Reads and adds files as one batch (also the way in for files the OS hands to Passage); resolves with what
+   * happened to each. A batch already running is not interrupted: these files wait for it.
+   */
+  async importFiles(files: readonly File[]): Promise<BatchOutcome> {
+    while (this._running) await this._running.catch(() => undefined);
+    const run = this._runBatch(files);
+    this._running = run;
+    try {
+      return await run;
+    } finally {
+      if (this._running === run) this._running = null;
     }
-    this._reading = '';
-    if (documents.length) this._emitDocuments(documents);
+  }
+
+  private _running: Promise<BatchOutcome> | null = null;
+
+  private async _runBatch(files: readonly File[]): Promise<BatchOutcome> {
+    const cancel = new AbortController();
+    this._cancel = cancel;
+    this._batch = { done: 0, total: files.length, current: '' };
+    const add = this.addDocument;
+    let lastShown = 0;
+    // One file needs no hold; many are added faster when splitting does not wait behind embedding.
+    const release = files.length > 1 ? this.holdIndexing?.() : undefined;
+    try {
+      const outcome = await importBatch(files, {
+        signal: cancel.signal,
+        read: (file, signal) =>
+          importFile(file, { plainText: this.plainText, signal, askPassword: (name, wrong) => this._password.ask(name, wrong) }),
+        add: async (doc) => {
+          if (!add) throw new Error('Passage is not ready to add documents yet.');
+          return add(doc);
+        },
+        onProgress: (progress) => {
+          // At most ~8 renders a second, however many small files there are.
+          const now = performance.now();
+          if (progress.done === 0 || progress.current === '' || now - lastShown > 120) {
+            lastShown = now;
+            this._batch = progress;
+          }
+        },
+      });
+      const summary = batchSummary(outcome);
+      this._notice(summary.kind, summary.message);
+      this.dispatchEvent(new CustomEvent<BatchOutcome>('files-imported', { detail: outcome, bubbles: true, composed: true }));
+      return outcome;
+    } finally {
+      release?.();
+      this._batch = null;
+      this._cancel = null;
+    }
   }
 
   private _emitDocuments(documents: ImportedText[]) {

@@ -58,6 +58,8 @@ export class NoticeListElement extends LitElement {
         min-width: 0;
         overflow-wrap: anywhere;
         padding-top: 0.1rem;
+        /* A batch summary lists its files one a line. */
+        white-space: pre-line;
       }
       button {
         min-height: 1.75rem;

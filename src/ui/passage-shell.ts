@@ -9,6 +9,9 @@ import { plainTextHere, type PlainText } from '../import/plain-text.ts';
 import './import-panel.ts';
 import './document-filter.ts';
 import type { FilterToggle } from './library-panel.ts';
+import type { FileOutcome } from '../import/batch.ts';
+import { batchSummary } from './import-summary.ts';
+import { plural } from './format.ts';
 import './library-panel.ts';
 import type { Notice } from './notice-list.ts';
 import './notice-list.ts';
@@ -251,7 +254,28 @@ export class PassageShellElement extends LitElement {
     this._progress = progress;
   }
 
-  private async _refreshLibrary() {
+  private _refreshing: Promise<void> | null = null;
+  private _refreshAgain = false;
+
+  /**
+   * Reads the document list; calls while a read is in flight make one more read after it, not one each (a batch
+   * of 10,000 files changes the library 10,000 times).
+   */
+  private async _refreshLibrary(): Promise<void> {
+    if (this._refreshing) {
+      this._refreshAgain = true;
+      return this._refreshing;
+    }
+    this._refreshing = (async () => {
+      do {
+        this._refreshAgain = false;
+        await this._readLibrary();
+      } while (this._refreshAgain);
+    })().finally(() => (this._refreshing = null));
+    return this._refreshing;
+  }
+
+  private async _readLibrary() {
     if (!this.api) return;
     try {
       this._documents = await this.api.listDocuments();
@@ -310,6 +334,18 @@ export class PassageShellElement extends LitElement {
   /** Big files are decoded and cleaned in the library worker, not on this thread. */
   private _plainText: PlainText = (input) => (this.api ? this.api.plainText(input) : plainTextHere(input));
 
+  private _addDocument = (doc: ImportedText) => {
+    if (!this.api) return Promise.reject(new Error('Passage is not ready yet.'));
+    return this.api.addDocument(doc);
+  };
+
+  private _holdIndexing = () => this.api?.holdIndexing() ?? (() => undefined);
+
+  private _onFilesImported() {
+    void this._refreshLibrary();
+    void this._refreshStorage();
+  }
+
   private _loadContext = (passageId: string): Promise<ContextPassage[]> => {
     if (!this.api) return Promise.reject(new Error('Passage is not ready yet.'));
     return this.api.context(passageId, 1);
@@ -321,15 +357,22 @@ export class PassageShellElement extends LitElement {
     const api = this.api;
     if (!api) return;
     this._importing = true;
+    const outcomes: FileOutcome[] = [];
     for (const doc of documents) {
+      const name = doc.title;
       try {
         const result = await api.addDocument(doc);
-        if (result.duplicate) this._notify('info', `“${doc.title}” is already in your library.`);
-        else this._notify('success', `Added “${doc.title}” (${result.passageCount} passages).`);
+        outcomes.push(
+          result.duplicate
+            ? { name, status: 'duplicate', title: doc.title }
+            : { name, status: 'added', title: doc.title, passages: result.passageCount },
+        );
       } catch (error) {
-        this._notify('error', messageOf(error));
+        outcomes.push({ name, status: 'failed', message: messageOf(error) });
       }
     }
+    const summary = batchSummary({ total: documents.length, outcomes, cancelled: false }, 'document');
+    this._notify(summary.kind, summary.message);
     this._importing = false;
     await this._refreshLibrary();
     void this._refreshStorage();
@@ -403,7 +446,7 @@ export class PassageShellElement extends LitElement {
       try {
         const result = await this.api?.importLibrary(file);
         if (result) {
-          this._notify('success', `Imported ${result.documents} documents (${result.passages} passages) from “${file.name}”.`);
+          this._notify('success', `Imported ${plural(result.documents, 'document')} (${plural(result.passages, 'passage')}) from “${file.name}”.`);
         }
       } catch (error) {
         this._notify('error', `“${file.name}” was not imported: ${messageOf(error)}`);
@@ -497,6 +540,9 @@ export class PassageShellElement extends LitElement {
             <div>
               <import-panel
                 .plainText=${this._plainText}
+                .addDocument=${this._addDocument}
+                .holdIndexing=${this._holdIndexing}
+                @files-imported=${this._onFilesImported}
                 ?busy=${this._importing}
                 @import-documents=${(e: CustomEvent<ImportDetail>) => void this._add(e.detail.documents)}
                 @notice=${(e: CustomEvent<NoticeDetail>) => this._notify(e.detail.kind, e.detail.message)}

@@ -1,0 +1,39 @@
+/**
+ * What Passage agrees to read, in one place (documented in README "Limits"). Every refusal names the file and
+ * says which limit it hit, so a person knows what to do.
+ */
+
+const MB = 1024 * 1024;
+
+/** Any file larger than this is refused before it is read (the text of a 50 MB file already takes hours to embed). */
+export const MAX_FILE_BYTES = 50 * MB;
+
+/**
+ * A .docx's parts (all but its pictures) may unpack to at most this much XML. Word's XML is 5–10× the text it
+ * holds, so this is several MB of text — hundreds of pages; mammoth's parse needs ~10× the XML in memory
+ * (the 524 MB zip bomb of issue 11 grew a tab to 5.9 GB).
+ */
+export const MAX_DOCX_UNPACKED_BYTES = 64 * MB;
+
+/** More parts than any Word document has: a zip with more entries is refused before its entries are read. */
+export const MAX_DOCX_ENTRIES = 5_000;
+
+/** A PDF with more pages is refused (each page is a round trip to pdf.js's worker). */
+export const MAX_PDF_PAGES = 5_000;
+
+/** Extracted text (PDF, Word, HTML) longer than this is refused: the same bound a .txt meets through its size. */
+export const MAX_TEXT_CHARS = 50 * MB;
+
+/** 1536 → "1.5 KB", binary multiples like file managers. */
+export function sizeLabel(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  const digits = value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits).replace(/\.0$/, '')} ${units[unit]}`;
+}
