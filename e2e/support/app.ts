@@ -130,18 +130,22 @@ export function documentRows(page: Page): Locator {
   return page.locator('library-panel li.document');
 }
 
+/** The library's document count as its list reports it (the list renders only the rows in view). */
+export async function expectDocumentCount(page: Page, count: number, options: { timeout?: number } = {}) {
+  if (count === 0) await expect(documentRows(page)).toHaveCount(0, options);
+  else await expect(page.locator('library-panel .count')).toHaveAttribute('data-documents', String(count), options);
+}
+
 /** Waits until the library lists `count` documents, each with every passage embedded. */
 export async function waitForIndexed(page: Page, count: number) {
-  await expect(documentRows(page)).toHaveCount(count, { timeout: 60_000 });
+  await expectDocumentCount(page, count, { timeout: 60_000 });
   await expect
     .poll(
       async () =>
-        page.locator('library-panel .indexed').evaluateAll((nodes) =>
-          nodes.every((n) => {
-            const el = n as HTMLElement;
-            return Number(el.dataset.passages) > 0 && el.dataset.indexed === el.dataset.passages;
-          }),
-        ),
+        page.locator('library-panel .count').evaluate((el) => {
+          const { passages, indexed } = (el as HTMLElement).dataset;
+          return Number(passages) > 0 && indexed === passages;
+        }),
       { timeout: 120_000, message: 'every document fully indexed' },
     )
     .toBe(true);
