@@ -10,7 +10,7 @@ import { parseEvalArgs, type EvalArgs } from './eval-args.ts';
 import { readDocumentDirs, sotuDistractors } from './documents.ts';
 import { firstMatchRank, summarise, type Summary } from './metrics.ts';
 import { loadNodeEngine, modelIsBuilt, readModelSpec } from './node-engine.ts';
-import { buildSearchIndex, embedPassages, splitDocuments } from './passage-index.ts';
+import { buildSearchIndex, buildTitleIndex, embedPassages, splitDocuments } from './passage-index.ts';
 import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
 
 interface QueryResult {
@@ -48,11 +48,14 @@ async function main(argv: readonly string[]): Promise<void> {
     });
     const queryVectors = await engine.embed(queries.map((q) => q.query), 'query');
     const passageById = new Map(passages.map((p) => [p.id, p]));
+    const titles = args.titles
+      ? { index: buildTitleIndex(documents), documentOf: (id: string) => passageById.get(id)!.doc, weight: args.titleWeight }
+      : undefined;
 
     const run = (mode: SearchMode, weight: number): QueryResult[] =>
       queries.map((q, i) => {
         const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
-        const hits = searchPassages(index, vector, q.query, { k: args.k, mode, denseWeight: weight });
+        const hits = searchPassages(index, vector, q.query, { k: args.k, mode, denseWeight: weight, ...(titles ? { titles } : {}) });
         const ranked = hits.map((h) => passageById.get(h.id)!);
         return { query: q.query, source: q.source, rank: firstMatchRank(ranked, q.expect, q.doc) };
       });

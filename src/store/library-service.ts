@@ -15,11 +15,12 @@ import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
 import { SearchIndex } from '../core/search-index.ts';
+import { TitleIndex } from '../core/title-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
-import { Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -69,6 +70,8 @@ export class LibraryService {
   private _lexicalGeneration = 0;
   private _lexicalReady = false;
   private _titles: Map<string, string> | null = null;
+  /** Document titles as a second word field of ranking (core/title-index.ts), kept with the index. */
+  private readonly _titleIndex = new TitleIndex<string>();
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
     this.model = { id: model.id, dimensions: model.dimensions };
@@ -123,6 +126,7 @@ export class LibraryService {
     for (const item of indexed) addToIndex(index, item);
     this._lexicalDirty ||= indexed.length > 0;
     this._titles?.set(added.documentId, doc.title);
+    if (!added.duplicate) this._titleIndex.set(added.documentId, doc.title);
     return added;
   }
 
@@ -134,6 +138,7 @@ export class LibraryService {
     this._lexicalDirty = true;
     for (const passage of await library.deleteDocument(id)) index.remove(passage);
     this._titles?.delete(id);
+    this._titleIndex.delete(id);
   }
 
   /** Replaces a document's passages by a fresh split of `text` (its stored text); it is embedded again. */
@@ -148,6 +153,7 @@ export class LibraryService {
     await library.clear();
     for (const id of [...index.ids()]) index.remove(id);
     this._titles = new Map();
+    this._titleIndex.clear();
   }
 
   async staleDocumentIds(): Promise<string[]> {
@@ -181,7 +187,8 @@ export class LibraryService {
     const byMeaningOnly = request.queryVector !== null && !this._lexicalReady;
     const mode = request.hybrid && !byMeaningOnly ? 'hybrid' : 'dense';
     // A few more than asked: a hit whose passage was deleted meanwhile is dropped below without leaving a gap.
-    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode });
+    const titleField = { index: this._titleIndex, documentOf: docIdOf };
+    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode, titles: titleField });
     const rankedAt = performance.now();
 
     const [passages, titles] = await Promise.all([
@@ -245,6 +252,8 @@ export class LibraryService {
 
   private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
     const index = new SearchIndex<string>(this.model.dimensions);
+    this._titleIndex.clear();
+    for (const doc of await library.listDocuments()) this._titleIndex.set(doc.id, doc.title);
     await library.forEachBlock((block) => {
       index.addBlock(
         Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)),
