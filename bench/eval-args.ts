@@ -11,7 +11,8 @@ export interface EvalArgs {
   k: number;
   json: boolean;
   mode: SearchMode;
-  weight: number;
+  /** Dense weight; undefined = the app's (core/rank.ts denseWeightFor: by library size). */
+  weight: number | undefined;
   distractors: 'none' | 'sotu';
   /** Window size for long paragraphs (defaults to the model's maxTokens). */
   targetTokens: number | undefined;
@@ -34,7 +35,7 @@ export interface EvalArgs {
 }
 
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
-  [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT}] [--distractors sotu]
+  [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT} (default: by library size)] [--distractors sotu]
   [--target-tokens N] [--min-chars N] [--no-stem] [--no-context | --context-weight ${CONTEXT_TOKEN_WEIGHT}]
   [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}] [--sweep] [--no-cache] [--quiet]`;
 
@@ -49,7 +50,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         k: { type: 'string', default: '10' },
         json: { type: 'boolean', default: false },
         mode: { type: 'string', default: 'hybrid' },
-        weight: { type: 'string', default: String(DEFAULT_DENSE_WEIGHT) },
+        weight: { type: 'string' },
         distractors: { type: 'string', default: 'none' },
         'target-tokens': { type: 'string' },
         'min-chars': { type: 'string' },
@@ -79,7 +80,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     k: positiveInteger('--k', parsed.k),
     json: parsed.json,
     mode,
-    weight: weightArg(parsed.weight),
+    weight: parsed.weight === undefined ? undefined : weightArg(parsed.weight),
     distractors,
     targetTokens: parsed['target-tokens'] === undefined ? undefined : positiveInteger('--target-tokens', parsed['target-tokens']),
     minChars: parsed['min-chars'] === undefined ? undefined : positiveInteger('--min-chars', parsed['min-chars']),

@@ -2,7 +2,8 @@
  * Ranking alternatives compared on the eval's question sets in one run (docs/BENCHMARKS.md, "Many documents").
  * Splits and embeds exactly as `npm run eval` (same cache), then ranks every question under each variant over four
  * libraries: the articles alone, the six SOTU addresses alone, both, and both + every SOTU address as distractors.
- * Usage: npx tsx bench/rank-variants.ts [--only name,name] [--no-distractors]
+ * Usage: npx tsx bench/rank-variants.ts [--only name,name] [--no-distractors] [--distractor-list file]
+ *   [--cached-distractors] [--split-cache file]
  */
 import { parseArgs } from 'node:util';
 import { Bm25Index } from '../src/core/bm25.ts';
@@ -18,7 +19,9 @@ import { loadNodeEngine, readModelSpec, REPO_ROOT } from './node-engine.ts';
 import { buildSearchIndex, embedPassages, splitDocuments, type EvalPassage } from './passage-index.ts';
 import { readQueries, type EvalQuery } from './queries.ts';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { sha256Hex } from '../src/core/hash.ts';
+import { vectorKey } from '../src/core/split.ts';
 import type { SearchIndex } from '../src/core/search-index.ts';
 
 const ARTICLE_SETS = ['articles', 'articles-check', 'articles-natural', 'articles-paraphrased', 'articles-heldout'];
@@ -154,11 +157,12 @@ function titleBoostCandidates(lambda: number, weight: number): Variant {
 }
 
 /** Exactly what the app runs: core searchPassages with the title field at `weight`. */
-function appRanking(titleWeight: number | null, denseWeight = 0.8): Variant {
+function appRanking(titleWeight: number | null, denseWeight: number | undefined = 0.8, candidates = DEPTH): Variant {
   return (ctx) =>
     searchPassages(ctx.lib.index, ctx.vec, ctx.q.query, {
       k: 10,
-      denseWeight,
+      ...(denseWeight === undefined ? {} : { denseWeight }),
+      candidates,
       ...(titleWeight === null
         ? {}
         : { titles: { index: ctx.lib.titleField, documentOf: (id: string) => ctx.lib.docOfId.get(id)!, weight: titleWeight } }),
@@ -166,12 +170,23 @@ function appRanking(titleWeight: number | null, denseWeight = 0.8): Variant {
 }
 
 const VARIANTS: Record<string, Variant> = {
+  'app: titles 1, weight by size': appRanking(1, undefined),
+  'app: no titles, weight by size': appRanking(null, undefined),
   'app: no titles': appRanking(null),
   'app: titles 0.5': appRanking(0.5),
   'app: titles 1': appRanking(1),
   'app: titles 2': appRanking(2),
   'app: titles 3': appRanking(3),
   'app: titles 1 w0.7': appRanking(1, 0.7),
+  'app: no titles w0.9': appRanking(null, 0.9),
+  'app: titles 1 w0.9': appRanking(1, 0.9),
+  'app: titles 2 w0.9': appRanking(2, 0.9),
+  'app: no titles c100': appRanking(null, 0.8, 100),
+  'app: titles 1 c100': appRanking(1, 0.8, 100),
+  'app: titles 2 c100': appRanking(2, 0.8, 100),
+  'title-field l1 w0.9': minMaxFusion(titleField(1), 0.9),
+  'title-field l2 w0.8': minMaxFusion(titleField(2), 0.8),
+  'title-field l1 docmax g0.2': docPrior(titleField(1), 0.8, 0.2, 'max'),
   'title-cand l0.5 w0.8': titleBoostCandidates(0.5, 0.8),
   'title-cand l1 w0.8': titleBoostCandidates(1, 0.8),
   'title-cand l1 w0.7': titleBoostCandidates(1, 0.7),
@@ -194,7 +209,14 @@ const VARIANTS: Record<string, Variant> = {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, 'no-distractors': { type: 'boolean', default: false }, 'distractor-list': { type: 'string' } } });
+  const { values } = parseArgs({ options: {
+      only: { type: 'string' },
+      'no-distractors': { type: 'boolean', default: false },
+      'distractor-list': { type: 'string' },
+      'cached-distractors': { type: 'boolean', default: false },
+      'split-cache': { type: 'string' },
+    },
+  });
   const only = values.only ? new Set(values.only.split(',')) : null;
   const articleDocs = readDocumentDirs([path.resolve(REPO_ROOT, '..', '..', 'shared', 'corpus')]);
   const sotuDocs = readDocumentDirs([path.join(REPO_ROOT, '.cache', 'sotu-docs')]);
@@ -210,7 +232,26 @@ async function main(): Promise<void> {
   const spec = readModelSpec();
   const engine = await loadNodeEngine(spec);
   const cache = await openEmbeddingCache(spec);
-  const split = splitDocuments(withDistractors, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
+  const splitFile = values['split-cache'];
+  let split: EvalPassage[];
+  if (splitFile && existsSync(splitFile)) {
+    split = JSON.parse(readFileSync(splitFile, 'utf8')) as EvalPassage[];
+    const names = new Set(withDistractors.map((d) => d.name));
+    if (split.some((p) => !names.has(p.doc)) || new Set(split.map((p) => p.doc)).size !== names.size) {
+      throw new Error(`${splitFile} was saved for other documents`);
+    }
+  } else {
+    split = splitDocuments(withDistractors, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
+    if (splitFile) writeFileSync(splitFile, JSON.stringify(split));
+  }
+  if (values['cached-distractors']) {
+    // Distractor passages without a cached vector are left out instead of embedded (a partial run; say so).
+    const own = new Set(combined.map((d) => d.name));
+    const hashes = await Promise.all(split.map((p) => sha256Hex(vectorKey(p, engine.contextWeight))));
+    const before = split.length;
+    split = split.filter((p, i) => own.has(p.doc) || cache.get(hashes[i]!) !== undefined);
+    console.log(`cached distractors only: ${split.length} of ${before} passages`);
+  }
   const vectors = await embedPassages(engine, split, cache, ({ done, total }) => process.stderr.write(`\rembedded ${done}/${total}  `));
   process.stderr.write('\n');
   const vectorOf = new Map(split.map((p, i) => [p.id, vectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions)]));

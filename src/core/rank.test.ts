@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { minMaxNormalise, rank, searchPassages } from './rank.ts';
+import {
+  DEFAULT_DENSE_WEIGHT,
+  denseWeightFor,
+  LARGE_LIBRARY_DENSE_WEIGHT,
+  LARGE_LIBRARY_ROWS,
+  minMaxNormalise,
+  rank,
+  searchPassages,
+  SMALL_LIBRARY_ROWS,
+} from './rank.ts';
 import { SearchIndex } from './search-index.ts';
 import { TitleIndex } from './title-index.ts';
 import { quantize } from './vector-index.ts';
@@ -203,6 +212,34 @@ describe('searchPassages with document titles', () => {
     assert.deepEqual(
       searchPassages(index, query, text, { k: 3, titles: { index: titles, documentOf, weight: 0 } }),
       searchPassages(index, query, text, { k: 3 }),
+    );
+  });
+});
+
+describe('denseWeightFor', () => {
+  it('keeps the measured weight for small libraries and leans on meaning in large ones', () => {
+    assert.equal(denseWeightFor(0), DEFAULT_DENSE_WEIGHT);
+    assert.equal(denseWeightFor(SMALL_LIBRARY_ROWS), DEFAULT_DENSE_WEIGHT);
+    assert.equal(denseWeightFor(LARGE_LIBRARY_ROWS), LARGE_LIBRARY_DENSE_WEIGHT);
+    assert.equal(denseWeightFor(1_000_000), LARGE_LIBRARY_DENSE_WEIGHT);
+    // Log-linear in between: the geometric middle gets the arithmetic middle.
+    const middle = Math.sqrt(SMALL_LIBRARY_ROWS * LARGE_LIBRARY_ROWS);
+    close(denseWeightFor(middle), (DEFAULT_DENSE_WEIGHT + LARGE_LIBRARY_DENSE_WEIGHT) / 2);
+    assert.ok(denseWeightFor(2_000) < denseWeightFor(5_000));
+  });
+
+  it('is what searchPassages uses when no weight is given', () => {
+    const index = new SearchIndex<string>(2);
+    const add = (id: string, text: string, vec: Float32Array) => {
+      const { q, scale } = quantize(vec);
+      index.add(id, text, q, scale);
+    };
+    add('a', 'apples and pears', new Float32Array([1, 0]));
+    add('b', 'bananas', new Float32Array([0.6, 0.8]));
+    const query = new Float32Array([0.8, 0.6]);
+    assert.deepEqual(
+      searchPassages(index, query, 'bananas', { k: 2 }),
+      searchPassages(index, query, 'bananas', { k: 2, denseWeight: denseWeightFor(index.size) }),
     );
   });
 });

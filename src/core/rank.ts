@@ -11,6 +11,23 @@ import { TopK, compareHits } from './top-k.ts';
 /** Weight of the dense score, measured on bench/eval (see docs/BENCHMARKS.md, "Answer quality"). */
 export const DEFAULT_DENSE_WEIGHT = 0.8;
 /**
+ * Dense weight of a large library. With every SOTU address as a distractor (10,473 passages) 0.9 put 6 more
+ * answers first than 0.8, while on the small sets (34–200 passages) 0.9 lost SOTU answers from the top 3: in a big
+ * library many passages share a question's rarer words by chance, so word match tells less apart
+ * (docs/BENCHMARKS.md, "Many documents"). Measured at those two sizes only; the ramp between is a guess.
+ */
+export const LARGE_LIBRARY_DENSE_WEIGHT = 0.9;
+export const SMALL_LIBRARY_ROWS = 1_000;
+export const LARGE_LIBRARY_ROWS = 10_000;
+
+/** DEFAULT_DENSE_WEIGHT up to SMALL_LIBRARY_ROWS passages, LARGE_LIBRARY_DENSE_WEIGHT from LARGE_LIBRARY_ROWS, log-linear between. */
+export function denseWeightFor(rows: number): number {
+  if (!(rows > SMALL_LIBRARY_ROWS)) return DEFAULT_DENSE_WEIGHT;
+  if (rows >= LARGE_LIBRARY_ROWS) return LARGE_LIBRARY_DENSE_WEIGHT;
+  const t = Math.log(rows / SMALL_LIBRARY_ROWS) / Math.log(LARGE_LIBRARY_ROWS / SMALL_LIBRARY_ROWS);
+  return DEFAULT_DENSE_WEIGHT + t * (LARGE_LIBRARY_DENSE_WEIGHT - DEFAULT_DENSE_WEIGHT);
+}
+/**
  * Weight of a document's title BM25 added to the BM25 of each of its passages among the candidates (a second
  * BM25 field), measured on bench/eval with every SOTU address as a distractor (docs/BENCHMARKS.md, "Many documents").
  */
@@ -90,6 +107,7 @@ export interface TitleField<Id, DocId> {
 export interface SearchOptions<Id = unknown, DocId = unknown> {
   k?: number;
   mode?: SearchMode;
+  /** Defaults to denseWeightFor(index.size). */
   denseWeight?: number;
   /** Top rows each method adds to the fusion candidates. */
   candidates?: number;
@@ -161,7 +179,7 @@ export function searchPassages<Id, DocId = unknown>(
   const dense = candidateRows.map((row, i) => ({ row, score: denseScores[i]! }));
   const denseByRow = new Map(dense.map((d) => [d.row, d.score]));
   const lexical = candidateRows.map((row) => ({ row, score: wordScore ? wordScore(row) : (lexicalScores[row] ?? 0) }));
-  const weight = options.denseWeight ?? DEFAULT_DENSE_WEIGHT;
+  const weight = options.denseWeight ?? denseWeightFor(index.size);
   return rank({ dense, lexical, k, weight }).map((ranked) => ({
     id: index.idAt(ranked.row),
     row: ranked.row,
