@@ -170,8 +170,8 @@ function appRanking(titleWeight: number | null, denseWeight: number | undefined 
 }
 
 const VARIANTS: Record<string, Variant> = {
-  'app: titles 1, weight by size': appRanking(1, undefined),
-  'app: no titles, weight by size': appRanking(null, undefined),
+  'app: titles 1 + weight by size': appRanking(1, undefined),
+  'app: no titles + weight by size': appRanking(null, undefined),
   'app: no titles': appRanking(null),
   'app: titles 0.5': appRanking(0.5),
   'app: titles 1': appRanking(1),
