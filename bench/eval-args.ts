@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { Bm25Params } from '../src/core/bm25.ts';
 import { CONTEXT_TOKEN_WEIGHT } from '../src/core/pooling.ts';
-import { DEFAULT_DENSE_WEIGHT, type SearchMode } from '../src/core/rank.ts';
+import { DEFAULT_DENSE_WEIGHT, DEFAULT_TITLE_WEIGHT, type SearchMode } from '../src/core/rank.ts';
 import { EvalInputError } from './queries.ts';
 
 export interface EvalArgs {
@@ -11,7 +11,8 @@ export interface EvalArgs {
   k: number;
   json: boolean;
   mode: SearchMode;
-  weight: number;
+  /** Dense weight; undefined = the app's (core/rank.ts denseWeightFor: by library size). */
+  weight: number | undefined;
   distractors: 'none' | 'sotu';
   /** Window size for long paragraphs (defaults to the model's maxTokens). */
   targetTokens: number | undefined;
@@ -24,6 +25,9 @@ export interface EvalArgs {
   contextWeight: number | undefined;
   /** BM25 overrides (defaults: DEFAULT_BM25_PARAMS). */
   bm25: Partial<Bm25Params>;
+  /** Count document titles as a second word field (core/title-index.ts); off = ranking before 2026-12-03. */
+  titles: boolean;
+  titleWeight: number;
   /** Also report every dense weight 0, 0.1, …, 1. */
   sweep: boolean;
   cache: boolean;
@@ -31,9 +35,9 @@ export interface EvalArgs {
 }
 
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
-  [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT}] [--distractors sotu]
+  [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT} (default: by library size)] [--distractors sotu]
   [--target-tokens N] [--min-chars N] [--no-stem] [--no-context | --context-weight ${CONTEXT_TOKEN_WEIGHT}]
-  [--bm25-k1 1.2] [--bm25-b 0.75] [--sweep] [--no-cache] [--quiet]`;
+  [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}] [--sweep] [--no-cache] [--quiet]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;
@@ -46,7 +50,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         k: { type: 'string', default: '10' },
         json: { type: 'boolean', default: false },
         mode: { type: 'string', default: 'hybrid' },
-        weight: { type: 'string', default: String(DEFAULT_DENSE_WEIGHT) },
+        weight: { type: 'string' },
         distractors: { type: 'string', default: 'none' },
         'target-tokens': { type: 'string' },
         'min-chars': { type: 'string' },
@@ -55,6 +59,8 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         'context-weight': { type: 'string' },
         'bm25-k1': { type: 'string' },
         'bm25-b': { type: 'string' },
+        'no-titles': { type: 'boolean', default: false },
+        'title-weight': { type: 'string', default: String(DEFAULT_TITLE_WEIGHT) },
         sweep: { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -74,7 +80,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     k: positiveInteger('--k', parsed.k),
     json: parsed.json,
     mode,
-    weight: weightArg(parsed.weight),
+    weight: parsed.weight === undefined ? undefined : weightArg(parsed.weight),
     distractors,
     targetTokens: parsed['target-tokens'] === undefined ? undefined : positiveInteger('--target-tokens', parsed['target-tokens']),
     minChars: parsed['min-chars'] === undefined ? undefined : positiveInteger('--min-chars', parsed['min-chars']),
@@ -85,6 +91,8 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
       ...(parsed['bm25-k1'] === undefined ? {} : { k1: nonNegative('--bm25-k1', parsed['bm25-k1']) }),
       ...(parsed['bm25-b'] === undefined ? {} : { b: nonNegative('--bm25-b', parsed['bm25-b']) }),
     },
+    titles: !parsed['no-titles'],
+    titleWeight: nonNegative('--title-weight', parsed['title-weight']),
     sweep: parsed.sweep,
     cache: !parsed['no-cache'],
     quiet: parsed.quiet,

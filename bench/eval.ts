@@ -3,14 +3,14 @@
  * the app's own splitting, embedding engine and ranking. See docs/BENCHMARKS.md ("Answer quality").
  * The last line printed is `hit@1=… hit@3=… hit@10=… mrr=… queries=… passages=…` (or one JSON object with --json).
  */
-import { searchPassages, type SearchMode } from '../src/core/rank.ts';
+import { denseWeightFor, searchPassages, type SearchMode } from '../src/core/rank.ts';
 import { tokenize } from '../src/core/tokenize.ts';
 import { openEmbeddingCache } from './cached-vectors.ts';
 import { parseEvalArgs, type EvalArgs } from './eval-args.ts';
 import { readDocumentDirs, sotuDistractors } from './documents.ts';
 import { firstMatchRank, summarise, type Summary } from './metrics.ts';
 import { loadNodeEngine, modelIsBuilt, readModelSpec } from './node-engine.ts';
-import { buildSearchIndex, embedPassages, splitDocuments } from './passage-index.ts';
+import { buildSearchIndex, buildTitleIndex, embedPassages, splitDocuments } from './passage-index.ts';
 import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
 
 interface QueryResult {
@@ -48,11 +48,19 @@ async function main(argv: readonly string[]): Promise<void> {
     });
     const queryVectors = await engine.embed(queries.map((q) => q.query), 'query');
     const passageById = new Map(passages.map((p) => [p.id, p]));
+    const titles = args.titles
+      ? { index: buildTitleIndex(documents), documentOf: (id: string) => passageById.get(id)!.doc, weight: args.titleWeight }
+      : undefined;
 
-    const run = (mode: SearchMode, weight: number): QueryResult[] =>
+    const run = (mode: SearchMode, weight: number | undefined): QueryResult[] =>
       queries.map((q, i) => {
         const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
-        const hits = searchPassages(index, vector, q.query, { k: args.k, mode, denseWeight: weight });
+        const hits = searchPassages(index, vector, q.query, {
+          k: args.k,
+          mode,
+          ...(weight === undefined ? {} : { denseWeight: weight }),
+          ...(titles ? { titles } : {}),
+        });
         const ranked = hits.map((h) => passageById.get(h.id)!);
         return { query: q.query, source: q.source, rank: firstMatchRank(ranked, q.expect, q.doc) };
       });
@@ -72,7 +80,7 @@ function summaryLine(summary: Summary, passages: number): string {
   );
 }
 
-function printSweep(run: (mode: SearchMode, weight: number) => QueryResult[], passages: number): void {
+function printSweep(run: (mode: SearchMode, weight: number | undefined) => QueryResult[], passages: number): void {
   console.log(`lexical      ${summaryLine(summarise(run('lexical', 0).map((r) => r.rank)), passages)}`);
   for (let tenths = 0; tenths <= 10; tenths++) {
     const weight = tenths / 10;
@@ -87,7 +95,7 @@ function report(args: EvalArgs, queries: readonly EvalQuery[], results: readonly
   if (args.json) {
     const json = {
       mode: args.mode,
-      weight: args.mode === 'hybrid' ? args.weight : null,
+      weight: args.mode === 'hybrid' ? (args.weight ?? denseWeightFor(passages)) : null,
       k: args.k,
       'hit@1': summary.hitAt1,
       'hit@3': summary.hitAt3,

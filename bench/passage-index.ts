@@ -5,7 +5,9 @@
 import { splitDocument, vectorKey, type PassageInput, type SplitOptions } from '../src/core/split.ts';
 import { sha256Hex } from '../src/core/hash.ts';
 import { SearchIndex, type SearchIndexOptions } from '../src/core/search-index.ts';
+import { TitleIndex } from '../src/core/title-index.ts';
 import { quantize } from '../src/core/vector-index.ts';
+import { titleFromFileName } from '../src/import/detect.ts';
 import type { Engine } from '../src/worker/engine.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';
 import type { EvalDocument } from './documents.ts';
@@ -97,4 +99,11 @@ export function buildSearchIndex(
     index.add(passage.id, passage.text, q, scale);
   });
   return index;
+}
+
+/** The documents' titles as the app makes them for an imported file (import/detect.ts), keyed by file name. */
+export function buildTitleIndex(documents: readonly EvalDocument[]): TitleIndex<string> {
+  const titles = new TitleIndex<string>();
+  for (const doc of documents) titles.set(doc.name, titleFromFileName(doc.name));
+  return titles;
 }

@@ -1,7 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { minMaxNormalise, rank, searchPassages } from './rank.ts';
+import {
+  DEFAULT_DENSE_WEIGHT,
+  denseWeightFor,
+  LARGE_LIBRARY_DENSE_WEIGHT,
+  LARGE_LIBRARY_ROWS,
+  minMaxNormalise,
+  rank,
+  searchPassages,
+  SMALL_LIBRARY_ROWS,
+} from './rank.ts';
 import { SearchIndex } from './search-index.ts';
+import { TitleIndex } from './title-index.ts';
 import { quantize } from './vector-index.ts';
 
 const close = (actual: number, expected: number) =>
@@ -141,5 +151,95 @@ describe('searchPassages', () => {
   it('returns nothing for an empty index or k = 0', () => {
     assert.deepEqual(searchPassages(new SearchIndex(2), unit(1, 0), 'x'), []);
     assert.deepEqual(searchPassages(build(), unit(1, 0), 'apples', { k: 0 }), []);
+  });
+});
+
+describe('searchPassages with document titles', () => {
+  // Two addresses that say the same thing; only their titles tell them apart. Passage ids are `doc:ordinal`.
+  const build = () => {
+    const index = new SearchIndex<string>(2);
+    const add = (id: string, text: string, vec: Float32Array) => {
+      const { q, scale } = quantize(vec);
+      index.add(id, text, q, scale);
+    };
+    add('washington:0', 'the militia must be organised to protect the frontier', new Float32Array([1, 0]));
+    add('lincoln:0', 'the militia must be organised to protect the frontier', new Float32Array([0.99, 0.141]));
+    add('lincoln:1', 'the harvest was plentiful this year', new Float32Array([0, 1]));
+    const titles = new TitleIndex<string>();
+    titles.set('washington', '1790 george washington');
+    titles.set('lincoln', '1862 abraham lincoln');
+    return { index, titles, documentOf: (id: string) => id.slice(0, id.indexOf(':')) };
+  };
+  const query = new Float32Array([1, 0]);
+
+  it('puts the passage of the document the question names first', () => {
+    const { index, titles, documentOf } = build();
+    const text = 'What did Lincoln say about the militia on the frontier?';
+    assert.equal(searchPassages(index, query, text, { k: 3 })[0]!.id, 'washington:0', 'without titles the closer vector wins');
+    const hits = searchPassages(index, query, text, { k: 3, titles: { index: titles, documentOf } });
+    assert.equal(hits[0]!.id, 'lincoln:0');
+    // The hit still reports its passage's own BM25, not the title's share.
+    const plain = searchPassages(index, null, 'militia frontier', { k: 3 }).find((h) => h.id === 'lincoln:0')!;
+    assert.equal(hits[0]!.lexical, plain.lexical);
+  });
+
+  it('changes nothing when no title word is in the question', () => {
+    const { index, titles, documentOf } = build();
+    const text = 'Who spoke about the militia on the frontier?';
+    const without = searchPassages(index, query, text, { k: 3 });
+    const withTitles = searchPassages(index, query, text, { k: 3, titles: { index: titles, documentOf } });
+    assert.deepEqual(withTitles, without);
+  });
+
+  it('re-orders candidates but never makes one: a title alone does not bring a passage in', () => {
+    const { index, titles, documentOf } = build();
+    // One candidate from each method: both are the militia passages; Lincoln's harvest passage matches only by title.
+    const hits = searchPassages(index, query, 'Lincoln militia', { k: 3, candidates: 1, titles: { index: titles, documentOf } });
+    assert.ok(!hits.some((h) => h.id === 'lincoln:1'));
+  });
+
+  it('counts titles when ranking by words alone (no query vector)', () => {
+    const { index, titles, documentOf } = build();
+    const text = 'Lincoln militia frontier';
+    const hits = searchPassages(index, null, text, { k: 3, titles: { index: titles, documentOf } });
+    assert.equal(hits[0]!.id, 'lincoln:0');
+    assert.ok(!hits.some((h) => h.id === 'lincoln:1'), 'a passage with none of the words is still not a word match');
+  });
+
+  it('weight 0 is the same as no titles', () => {
+    const { index, titles, documentOf } = build();
+    const text = 'What did Lincoln say about the militia on the frontier?';
+    assert.deepEqual(
+      searchPassages(index, query, text, { k: 3, titles: { index: titles, documentOf, weight: 0 } }),
+      searchPassages(index, query, text, { k: 3 }),
+    );
+  });
+});
+
+describe('denseWeightFor', () => {
+  it('keeps the measured weight for small libraries and leans on meaning in large ones', () => {
+    assert.equal(denseWeightFor(0), DEFAULT_DENSE_WEIGHT);
+    assert.equal(denseWeightFor(SMALL_LIBRARY_ROWS), DEFAULT_DENSE_WEIGHT);
+    assert.equal(denseWeightFor(LARGE_LIBRARY_ROWS), LARGE_LIBRARY_DENSE_WEIGHT);
+    assert.equal(denseWeightFor(1_000_000), LARGE_LIBRARY_DENSE_WEIGHT);
+    // Log-linear in between: the geometric middle gets the arithmetic middle.
+    const middle = Math.sqrt(SMALL_LIBRARY_ROWS * LARGE_LIBRARY_ROWS);
+    close(denseWeightFor(middle), (DEFAULT_DENSE_WEIGHT + LARGE_LIBRARY_DENSE_WEIGHT) / 2);
+    assert.ok(denseWeightFor(2_000) < denseWeightFor(5_000));
+  });
+
+  it('is what searchPassages uses when no weight is given', () => {
+    const index = new SearchIndex<string>(2);
+    const add = (id: string, text: string, vec: Float32Array) => {
+      const { q, scale } = quantize(vec);
+      index.add(id, text, q, scale);
+    };
+    add('a', 'apples and pears', new Float32Array([1, 0]));
+    add('b', 'bananas', new Float32Array([0.6, 0.8]));
+    const query = new Float32Array([0.8, 0.6]);
+    assert.deepEqual(
+      searchPassages(index, query, 'bananas', { k: 2 }),
+      searchPassages(index, query, 'bananas', { k: 2, denseWeight: denseWeightFor(index.size) }),
+    );
   });
 });

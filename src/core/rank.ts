@@ -5,11 +5,34 @@
  */
 import { inFilter, type RowFilter } from './row-filter.ts';
 import type { SearchIndex } from './search-index.ts';
+import type { TitleIndex } from './title-index.ts';
 import type { Hit } from './top-k.ts';
 import { TopK, compareHits } from './top-k.ts';
 
 /** Weight of the dense score, measured on bench/eval (see docs/BENCHMARKS.md, "Answer quality"). */
 export const DEFAULT_DENSE_WEIGHT = 0.8;
+/**
+ * Dense weight of a large library. With every SOTU address as a distractor (10,473 passages) 0.9 put 6 more
+ * answers first than 0.8, while on the small sets (34–200 passages) 0.9 lost SOTU answers from the top 3: in a big
+ * library many passages share a question's rarer words by chance, so word match tells less apart
+ * (docs/BENCHMARKS.md, "Many documents"). Measured at those two sizes only; the ramp between is a guess.
+ */
+export const LARGE_LIBRARY_DENSE_WEIGHT = 0.9;
+export const SMALL_LIBRARY_ROWS = 1_000;
+export const LARGE_LIBRARY_ROWS = 10_000;
+
+/** DEFAULT_DENSE_WEIGHT up to SMALL_LIBRARY_ROWS passages, LARGE_LIBRARY_DENSE_WEIGHT from LARGE_LIBRARY_ROWS, log-linear between. */
+export function denseWeightFor(rows: number): number {
+  if (!(rows > SMALL_LIBRARY_ROWS)) return DEFAULT_DENSE_WEIGHT;
+  if (rows >= LARGE_LIBRARY_ROWS) return LARGE_LIBRARY_DENSE_WEIGHT;
+  const t = Math.log(rows / SMALL_LIBRARY_ROWS) / Math.log(LARGE_LIBRARY_ROWS / SMALL_LIBRARY_ROWS);
+  return DEFAULT_DENSE_WEIGHT + t * (LARGE_LIBRARY_DENSE_WEIGHT - DEFAULT_DENSE_WEIGHT);
+}
+/**
+ * Weight of a document's title BM25 added to the BM25 of each of its passages among the candidates (a second
+ * BM25 field), measured on bench/eval with every SOTU address as a distractor (docs/BENCHMARKS.md, "Many documents").
+ */
+export const DEFAULT_TITLE_WEIGHT = 1;
 /** How many top rows each method contributes to the fusion candidate set. */
 export const DEFAULT_FUSION_CANDIDATES = 50;
 
@@ -74,9 +97,18 @@ function alignScores(rows: readonly number[], hits: readonly Hit[]): Float64Arra
   return Float64Array.from(rows, (row) => byRow.get(row) ?? (Number.isFinite(min) ? min : 0));
 }
 
-export interface SearchOptions {
+/** The documents' titles as a second word-match field: which document each passage belongs to, and the titles. */
+export interface TitleField<Id, DocId> {
+  index: TitleIndex<DocId>;
+  documentOf: (id: Id) => DocId;
+  /** Defaults to DEFAULT_TITLE_WEIGHT. */
+  weight?: number;
+}
+
+export interface SearchOptions<Id = unknown, DocId = unknown> {
   k?: number;
   mode?: SearchMode;
+  /** Defaults to denseWeightFor(index.size). */
   denseWeight?: number;
   /** Top rows each method adds to the fusion candidates. */
   candidates?: number;
@@ -85,6 +117,11 @@ export interface SearchOptions {
    * so a filtered search still returns up to k hits from the subset.
    */
   within?: RowFilter;
+  /**
+   * Titles re-order the candidates (never add one): a candidate's word score is its passage's BM25 plus
+   * `weight` × its document title's BM25. Not used in dense mode.
+   */
+  titles?: TitleField<Id, DocId>;
 }
 
 export interface PassageHit<Id> {
@@ -94,7 +131,7 @@ export interface PassageHit<Id> {
   score: number;
   /** Raw cosine (null when no query vector was used). */
   dense: number | null;
-  /** Raw BM25 (0 when no query word matches; null in dense mode). */
+  /** Raw BM25 of the passage's own text (0 when no query word matches; null in dense mode); titles not included. */
   lexical: number | null;
 }
 
@@ -102,11 +139,11 @@ export interface PassageHit<Id> {
  * The one search entry point for the app and the eval. Without a query vector (model not loaded yet) hybrid
  * search falls back to lexical.
  */
-export function searchPassages<Id>(
+export function searchPassages<Id, DocId = unknown>(
   index: SearchIndex<Id>,
   queryVector: Float32Array | null,
   queryText: string,
-  options: SearchOptions = {},
+  options: SearchOptions<Id, DocId> = {},
 ): PassageHit<Id>[] {
   const k = options.k ?? 10;
   const requested = options.mode ?? 'hybrid';
@@ -125,17 +162,20 @@ export function searchPassages<Id>(
   }
 
   const lexicalScores = index.lexical.scores(queryText);
+  const wordScore = withTitles(index, lexicalScores, queryText, options.titles);
+  const depth = options.candidates ?? DEFAULT_FUSION_CANDIDATES;
   if (mode === 'lexical') {
-    return topPositive(lexicalScores, k, within).map((hit) => ({
+    const candidates = topPositive(lexicalScores, wordScore === null ? k : Math.max(k, depth), within);
+    const ranked = wordScore === null ? candidates : candidates.map((h) => ({ row: h.row, score: wordScore(h.row) })).sort(compareHits);
+    return ranked.slice(0, k).map((hit) => ({
       id: index.idAt(hit.row),
       row: hit.row,
       score: hit.score,
       dense: null,
-      lexical: hit.score,
+      lexical: lexicalScores[hit.row] ?? 0,
     }));
   }
 
-  const depth = options.candidates ?? DEFAULT_FUSION_CANDIDATES;
   const candidateRows = [
     ...new Set([
       ...index.vectors.search(queryVector!, depth, undefined, within).map((h) => h.row),
@@ -145,8 +185,8 @@ export function searchPassages<Id>(
   const denseScores = index.vectors.scoreRows(queryVector!, candidateRows);
   const dense = candidateRows.map((row, i) => ({ row, score: denseScores[i]! }));
   const denseByRow = new Map(dense.map((d) => [d.row, d.score]));
-  const lexical = candidateRows.map((row) => ({ row, score: lexicalScores[row] ?? 0 }));
-  const weight = options.denseWeight ?? DEFAULT_DENSE_WEIGHT;
+  const lexical = candidateRows.map((row) => ({ row, score: wordScore ? wordScore(row) : (lexicalScores[row] ?? 0) }));
+  const weight = options.denseWeight ?? denseWeightFor(index.size);
   return rank({ dense, lexical, k, weight }).map((ranked) => ({
     id: index.idAt(ranked.row),
     row: ranked.row,
@@ -154,6 +194,20 @@ export function searchPassages<Id>(
     dense: denseByRow.get(ranked.row) ?? null,
     lexical: lexicalScores[ranked.row] ?? 0,
   }));
+}
+
+/** A row's word score with its document's title counted, or null when no title matches the query. */
+function withTitles<Id, DocId>(
+  index: SearchIndex<Id>,
+  lexicalScores: Float32Array,
+  queryText: string,
+  titles: TitleField<Id, DocId> | undefined,
+): ((row: number) => number) | null {
+  if (!titles || titles.index.size === 0) return null;
+  const titleScores = titles.index.scores(queryText);
+  if (titleScores.size === 0) return null;
+  const weight = titles.weight ?? DEFAULT_TITLE_WEIGHT;
+  return (row) => (lexicalScores[row] ?? 0) + weight * (titleScores.get(titles.documentOf(index.idAt(row))) ?? 0);
 }
 
 function topPositive(scores: Float32Array, k: number, within?: RowFilter): Hit[] {

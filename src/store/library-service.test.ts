@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toOffsets } from '../core/split.ts';
+import { quantize } from '../core/vector-index.ts';
 import { doc, freshDbName, MODEL, paragraphs } from './fixtures.test-support.ts';
 import { LibraryService } from './library-service.ts';
 
@@ -51,6 +52,54 @@ describe('LibraryService.search within documents', () => {
       assert.deepEqual((await ask([farId])).hits, [], 'a deleted document has nothing left to find');
     } finally {
       await service.close();
+    }
+  });
+});
+
+describe('LibraryService.search with document titles', () => {
+  const SHARED = 'The militia must be organised to protect the frontier.';
+  const wordIndexReady = () => {
+    let resolve!: () => void;
+    const ready = new Promise<void>((r) => (resolve = r));
+    return { ready, onLexicalReady: () => resolve() };
+  };
+  const open = (dbName: string) => {
+    const lexical = wordIndexReady();
+    const service = new LibraryService(MODEL, { dbName, onLexicalReady: lexical.onLexicalReady });
+    return { service, lexicalReady: lexical.ready };
+  };
+  const ask = async (service: LibraryService, text: string) =>
+    (await service.search({ queryVector: new Float32Array([1, 0, 0, 0]), text, k: 3, hybrid: true })).hits[0]!.documentTitle;
+
+  it('ranks first the passage of the document the question names, also after a reload and a deletion', async () => {
+    const dbName = freshDbName();
+    const first = open(dbName);
+    try {
+      // The same paragraph in two addresses: only the titles can tell which one a question means.
+      const washington = `${SHARED}\n\nThe public debt should be paid.`;
+      const lincoln = `${SHARED}\n\nThe harvest was plentiful this year.`;
+      await first.service.addDocument(doc('1790 george washington', washington), toOffsets(paragraphs(washington)));
+      const added = await first.service.addDocument(doc('1862 abraham lincoln', lincoln), toOffsets(paragraphs(lincoln)));
+      const pending = await first.service.pendingTexts(10);
+      await first.service.storeVectors(
+        MODEL.id,
+        pending.map((p) => ({ contentHash: p.contentHash, ...quantize(new Float32Array(p.text === SHARED ? [1, 0, 0, 0] : [0, 1, 0, 0])) })),
+      );
+      await first.lexicalReady;
+      assert.equal(await ask(first.service, 'What did Lincoln say about the militia on the frontier?'), '1862 abraham lincoln');
+      assert.equal(await ask(first.service, 'What did Washington say about the militia on the frontier?'), '1790 george washington');
+      await first.service.saveWordIndex();
+      await first.service.close();
+
+      const second = open(dbName);
+      await second.service.ready();
+      await second.lexicalReady;
+      assert.equal(await ask(second.service, 'What did Lincoln say about the militia on the frontier?'), '1862 abraham lincoln');
+      await second.service.deleteDocument(added.documentId);
+      assert.equal(await ask(second.service, 'What did Lincoln say about the militia on the frontier?'), '1790 george washington');
+      await second.service.close();
+    } finally {
+      await first.service.close();
     }
   });
 });

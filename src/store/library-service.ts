@@ -15,6 +15,7 @@ import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
 import { SearchIndex } from '../core/search-index.ts';
+import { TitleIndex } from '../core/title-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
@@ -71,6 +72,8 @@ export class LibraryService {
   private _lexicalGeneration = 0;
   private _lexicalReady = false;
   private _titles: Map<string, string> | null = null;
+  /** Document titles as a second word field of ranking (core/title-index.ts), kept with the index. */
+  private readonly _titleIndex = new TitleIndex<string>();
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
     this.model = { id: model.id, dimensions: model.dimensions };
@@ -125,6 +128,7 @@ export class LibraryService {
     for (const item of indexed) addToIndex(index, item);
     this._lexicalDirty ||= indexed.length > 0;
     this._titles?.set(added.documentId, doc.title);
+    if (!added.duplicate) this._titleIndex.set(added.documentId, doc.title);
     return added;
   }
 
@@ -136,6 +140,7 @@ export class LibraryService {
     this._lexicalDirty = true;
     for (const passage of await library.deleteDocument(id)) index.remove(passage);
     this._titles?.delete(id);
+    this._titleIndex.delete(id);
   }
 
   /** Replaces a document's passages by a fresh split of `text` (its stored text); it is embedded again. */
@@ -150,6 +155,7 @@ export class LibraryService {
     await library.clear();
     for (const id of [...index.ids()]) index.remove(id);
     this._titles = new Map();
+    this._titleIndex.clear();
   }
 
   async staleDocumentIds(): Promise<string[]> {
@@ -185,7 +191,8 @@ export class LibraryService {
     // A few more than asked: a hit whose passage was deleted meanwhile is dropped below without leaving a gap.
     // The filter is part of ranking (core/row-filter.ts), so a search within a few documents still fills k hits.
     const within = request.documentIds?.length ? index.rowFilter(request.documentIds) : undefined;
-    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode, ...(within ? { within } : {}) });
+    const titleField = { index: this._titleIndex, documentOf: docIdOf };
+    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode, titles: titleField, ...(within ? { within } : {}) });
     const rankedAt = performance.now();
 
     const [read, titles] = await Promise.all([library.readHits(ranked.map((hit) => hit.id)), this._documentTitles(library)]);
@@ -243,6 +250,8 @@ export class LibraryService {
 
   private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
     const index = new SearchIndex<string>(this.model.dimensions, { groupOf: docIdOf });
+    this._titleIndex.clear();
+    for (const doc of await library.listDocuments()) this._titleIndex.set(doc.id, doc.title);
     await library.forEachBlock((block) => {
       index.addBlock(
         Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)),
