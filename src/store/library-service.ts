@@ -14,6 +14,7 @@ import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
+import { calibrateHits, hasCloseMatch } from '../core/relevance.ts';
 import { SearchIndex } from '../core/search-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
@@ -34,6 +35,8 @@ export interface SearchResponse {
   hits: SearchHit[];
   /** The word index is still being built: these results were ranked by meaning alone. */
   byMeaningOnly: boolean;
+  /** Some hit is a close match (src/core/relevance.ts); false when nothing in the library is close. */
+  closeMatch: boolean;
   /** Milliseconds spent ranking, reading the hits' passages and titles, and choosing highlights. */
   timings: { rank: number; read: number; highlight: number };
 }
@@ -182,6 +185,8 @@ export class LibraryService {
     const mode = request.hybrid && !byMeaningOnly ? 'hybrid' : 'dense';
     // A few more than asked: a hit whose passage was deleted meanwhile is dropped below without leaving a gap.
     const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode });
+    // From the raw cosine and BM25 of each hit, apart from the ranking: the same scale for every query.
+    const relevance = calibrateHits(index.lexical, request.text, ranked);
     const rankedAt = performance.now();
 
     const [passages, titles] = await Promise.all([
@@ -203,6 +208,7 @@ export class LibraryService {
         ordinal: passage.ordinal,
         text: passage.text,
         score: hit.score,
+        relevance: relevance[i]!,
         dense: hit.dense ?? 0,
         lexical: hit.lexical ?? 0,
         // No model call at query time: the sentence codes stored at indexing, or the query's words without them.
@@ -210,7 +216,8 @@ export class LibraryService {
       });
     });
     const done = performance.now();
-    return { hits, byMeaningOnly, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
+    const closeMatch = hasCloseMatch(hits.map((hit) => hit.relevance));
+    return { hits, byMeaningOnly, closeMatch, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
   }
 
   async neighbours(id: string, radius: number): Promise<ContextPassage[]> {
