@@ -75,7 +75,7 @@ async function main(argv: readonly string[]): Promise<void> {
         scores.push(best(q.query, queries.length + j));
         groups.set(q.kind, scores);
       });
-      console.log(relevanceReport(groups));
+      console.log(relevanceReport(groups, passages.length));
     }
     report(args, queries, results, passages.length);
   } finally {

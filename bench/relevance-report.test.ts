@@ -27,10 +27,10 @@ describe('relevance report', () => {
   });
 
   it('reports every group and marks the shipped threshold', () => {
-    const text = relevanceReport(new Map([['answerable', [0.6, 0.7]], ['gibberish', [0.05]], ['off-topic', [0.1, 0.3]]]));
+    const text = relevanceReport(new Map([['answerable', [0.6, 0.7]], ['gibberish', [0.05]], ['off-topic', [0.1, 0.3]]]), 200);
     assert.match(text, /answerable +n=2/);
     assert.match(text, /gibberish +n=1/);
-    assert.match(text, new RegExp(`threshold ${CLOSE_MATCH_THRESHOLD.toFixed(3)}: answerable kept 2/2, unanswerable rejected 2/3 +← CLOSE_MATCH_THRESHOLD`));
+    assert.match(text, new RegExp(`threshold ${CLOSE_MATCH_THRESHOLD.toFixed(3)}: answerable kept 2/2, unanswerable rejected 2/3 +← the app's threshold at 200 passages`));
   });
 
   it('reads the off-topic set and refuses malformed lines', () => {

@@ -5,7 +5,7 @@
  * that score reaches it, an unanswerable one *rejected* when it stays below.
  */
 import { readFileSync } from 'node:fs';
-import { CLOSE_MATCH_THRESHOLD } from '../src/core/relevance.ts';
+import { CLOSE_MATCH_THRESHOLD, closeMatchThreshold } from '../src/core/relevance.ts';
 import { EvalInputError } from './queries.ts';
 
 export interface UnanswerableQuery {
@@ -72,17 +72,22 @@ export function separationAt(answerable: readonly number[], unanswerable: readon
 const QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
 
 /** A plain-text report: quantiles of each group's best score, and kept/rejected at thresholds around the chosen one. */
-export function relevanceReport(groups: ReadonlyMap<string, readonly number[]>, answerableGroup = 'answerable'): string {
+export function relevanceReport(
+  groups: ReadonlyMap<string, readonly number[]>,
+  passages: number,
+  answerableGroup = 'answerable',
+): string {
+  const shipped = closeMatchThreshold(passages);
   const answerable = groups.get(answerableGroup) ?? [];
   const unanswerable = [...groups].filter(([name]) => name !== answerableGroup).flatMap(([, scores]) => [...scores]);
   const lines = [`best calibrated score per question, quantiles ${QUANTILES.join(' ')}`];
   for (const [name, scores] of groups) {
     lines.push(`  ${name.padEnd(12)} n=${String(scores.length).padEnd(4)} ${QUANTILES.map((q) => quantile(scores, q).toFixed(3)).join(' ')}`);
   }
-  const thresholds = [...new Set([0.15, 0.175, 0.2, CLOSE_MATCH_THRESHOLD, 0.25, 0.275, 0.3, 0.35, 0.4])].sort((a, b) => a - b);
+  const thresholds = [...new Set([0.15, 0.175, 0.2, CLOSE_MATCH_THRESHOLD, 0.25, 0.275, 0.3, 0.35, 0.4, 0.45, shipped])].sort((a, b) => a - b);
   for (const t of thresholds) {
     const s = separationAt(answerable, unanswerable, t);
-    const mark = t === CLOSE_MATCH_THRESHOLD ? '  ← CLOSE_MATCH_THRESHOLD' : '';
+    const mark = t === shipped ? `  ← the app's threshold at ${passages} passages` : '';
     lines.push(`  threshold ${t.toFixed(3)}: answerable kept ${s.kept}/${s.answerable}, unanswerable rejected ${s.rejected}/${s.unanswerable}${mark}`);
   }
   return lines.join('\n');

@@ -8,7 +8,10 @@ import {
   COSINE_UNRELATED,
   COVERAGE_CLOSE,
   MEANING_SHARE,
+  THRESHOLD_MEASURED_AT,
+  THRESHOLD_RISE_PER_DECADE,
   calibrateHits,
+  closeMatchThreshold,
   calibratedScore,
   hasCloseMatch,
   meaningScore,
@@ -57,6 +60,16 @@ describe('calibratedScore', () => {
     const withBetter = calibrateHits({ queryCeiling: () => 10 }, 'q', [{ dense: 0.8, lexical: 6 }, weak]);
     assert.equal(alone[0], withBetter[1]);
     assert.ok(alone[0]! < CLOSE_MATCH_THRESHOLD);
+  });
+});
+
+describe('closeMatchThreshold', () => {
+  it('is CLOSE_MATCH_THRESHOLD up to the measured library size and rises by a step per tenfold growth', () => {
+    assert.equal(closeMatchThreshold(0), CLOSE_MATCH_THRESHOLD);
+    assert.equal(closeMatchThreshold(THRESHOLD_MEASURED_AT), CLOSE_MATCH_THRESHOLD);
+    close(closeMatchThreshold(THRESHOLD_MEASURED_AT * 10), CLOSE_MATCH_THRESHOLD + THRESHOLD_RISE_PER_DECADE);
+    close(closeMatchThreshold(10_473), 0.3972, 1e-3);
+    assert.ok(closeMatchThreshold(300_000) > closeMatchThreshold(10_000));
   });
 });
 

@@ -26,8 +26,21 @@ export const COSINE_CLOSE = 0.7;
 export const COVERAGE_CLOSE = 0.5;
 /** Weight of meaning in the calibrated score (the same say it has in the ranking, DEFAULT_DENSE_WEIGHT). */
 export const MEANING_SHARE = 0.8;
-/** Below this best score a question has no close match: the UI says so and hides the passages behind a button. */
+/**
+ * Below this best score a question has no close match: the UI says so and hides the passages behind a button.
+ * Measured on ~200 passages; a bigger library holds more passages that are near anything by chance, so the bar
+ * rises with its size (closeMatchThreshold).
+ */
 export const CLOSE_MATCH_THRESHOLD = 0.225;
+/** Library size the threshold was measured at (bench/eval combined: 200 passages). */
+export const THRESHOLD_MEASURED_AT = 200;
+/**
+ * Rise of the threshold per tenfold growth of the library. With all 232 SOTU addresses as distractors (10,473
+ * passages) the best score of off-topic questions rose from ≤ 0.21 to a median of 0.20 and a maximum of 0.48, and
+ * of answerable ones from ≥ 0.24 to ≥ 0.44: 0.1 a decade puts the bar at 0.40 there (one measured point; see
+ * docs/BENCHMARKS.md, "Honest answers").
+ */
+export const THRESHOLD_RISE_PER_DECADE = 0.1;
 
 /** The raw signals of one hit, as searchPassages returns them (null: that signal was not used). */
 export interface RawScores {
@@ -60,6 +73,12 @@ export function calibratedScore(raw: RawScores, ceiling: number): number {
   if (meaning === null) return words ?? 0;
   if (words === null) return meaning;
   return MEANING_SHARE * meaning + (1 - MEANING_SHARE) * words;
+}
+
+/** The close-match threshold for a library of `passages` passages (never below CLOSE_MATCH_THRESHOLD). */
+export function closeMatchThreshold(passages: number): number {
+  if (!(passages > THRESHOLD_MEASURED_AT)) return CLOSE_MATCH_THRESHOLD;
+  return CLOSE_MATCH_THRESHOLD + THRESHOLD_RISE_PER_DECADE * Math.log10(passages / THRESHOLD_MEASURED_AT);
 }
 
 /** Whether a question whose hits have these calibrated scores has a close match (order does not matter). */

@@ -14,7 +14,7 @@ import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
-import { calibrateHits, hasCloseMatch } from '../core/relevance.ts';
+import { calibrateHits, closeMatchThreshold, hasCloseMatch } from '../core/relevance.ts';
 import { SearchIndex } from '../core/search-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import type { OpenOptions } from './db.ts';
@@ -216,7 +216,7 @@ export class LibraryService {
       });
     });
     const done = performance.now();
-    const closeMatch = hasCloseMatch(hits.map((hit) => hit.relevance));
+    const closeMatch = hasCloseMatch(hits.map((hit) => hit.relevance), closeMatchThreshold(index.size));
     return { hits, byMeaningOnly, closeMatch, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
   }
 
