@@ -14,8 +14,9 @@
  * score = MEANING_SHARE · meaning + (1 − MEANING_SHARE) · words; with only one signal (the word index still
  * loading, or no model) that signal alone.
  *
- * A question has a close match when its best hit scores at least CLOSE_MATCH_THRESHOLD. The constants were chosen
- * by `npm run eval -- … --unanswerable bench/eval/off-topic.jsonl` (docs/BENCHMARKS.md, "Honest answers").
+ * A question has a close match when its best hit scores at least closeMatchThreshold(library size). The constants
+ * were chosen by `npm run eval -- … --unanswerable bench/eval/off-topic.jsonl` (docs/BENCHMARKS.md, "Honest
+ * answers").
  */
 
 /** Cosine that counts as no relation at all (median best cosine of off-topic questions: 0.14). */
