@@ -32,12 +32,14 @@ export interface EvalArgs {
   sweep: boolean;
   cache: boolean;
   quiet: boolean;
+  /** Questions the documents do not answer (JSONL): also report how the calibrated score separates them. */
+  unanswerable: string[];
 }
 
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
   [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT} (default: by library size)] [--distractors sotu]
   [--target-tokens N] [--min-chars N] [--no-stem] [--no-context | --context-weight ${CONTEXT_TOKEN_WEIGHT}]
-  [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}] [--sweep] [--no-cache] [--quiet]`;
+  [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}] [--sweep] [--no-cache] [--quiet] [--unanswerable <file.jsonl> …]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;
@@ -64,6 +66,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         sweep: { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        unanswerable: { type: 'string', multiple: true },
       },
     }).values;
   } catch (error) {
@@ -96,6 +99,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     sweep: parsed.sweep,
     cache: !parsed['no-cache'],
     quiet: parsed.quiet,
+    unanswerable: parsed.unanswerable ?? [],
   };
 }
 

@@ -12,6 +12,8 @@ import { firstMatchRank, summarise, type Summary } from './metrics.ts';
 import { loadNodeEngine, modelIsBuilt, readModelSpec } from './node-engine.ts';
 import { buildSearchIndex, buildTitleIndex, embedPassages, splitDocuments } from './passage-index.ts';
 import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
+import { calibrateHits } from '../src/core/relevance.ts';
+import { readUnanswerable, relevanceReport } from './relevance-report.ts';
 
 interface QueryResult {
   query: string;
@@ -23,6 +25,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseEvalArgs(argv);
   // Read every input before the (slow) model load so mistakes fail fast.
   const queries = args.queries.flatMap(readQueries);
+  const unanswerable = args.unanswerable.flatMap(readUnanswerable);
   const ownDocuments = readDocumentDirs(args.docs);
   const documents = args.distractors === 'sotu' ? [...ownDocuments, ...sotuDistractors(ownDocuments)] : ownDocuments;
 
@@ -46,7 +49,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const index = buildSearchIndex(passages, vectors, spec.dimensions, {
       bm25: { params: args.bm25, tokenize: (text) => tokenize(text, { stem: args.stem }) },
     });
-    const queryVectors = await engine.embed(queries.map((q) => q.query), 'query');
+    const queryVectors = await engine.embed([...queries, ...unanswerable].map((q) => q.query), 'query');
     const passageById = new Map(passages.map((p) => [p.id, p]));
     const titles = args.titles
       ? { index: buildTitleIndex(documents), documentOf: (id: string) => passageById.get(id)!.doc, weight: args.titleWeight }
@@ -67,6 +70,21 @@ async function main(argv: readonly string[]): Promise<void> {
 
     if (args.sweep && !args.json) printSweep(run, passages.length);
     const results = run(args.mode, args.weight);
+    if (unanswerable.length > 0 && !args.json) {
+      // The app's path: searchPassages, then the calibrated score of each hit (library-service.ts does the same).
+      const best = (query: string, i: number): number => {
+        const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
+        const hits = searchPassages(index, vector, query, { k: args.k, mode: args.mode, denseWeight: args.weight });
+        return Math.max(0, ...calibrateHits(index.lexical, query, hits));
+      };
+      const groups = new Map<string, number[]>([['answerable', queries.map((q, i) => best(q.query, i))]]);
+      unanswerable.forEach((q, j) => {
+        const scores = groups.get(q.kind) ?? [];
+        scores.push(best(q.query, queries.length + j));
+        groups.set(q.kind, scores);
+      });
+      console.log(relevanceReport(groups, passages.length));
+    }
     report(args, queries, results, passages.length);
   } finally {
     await engine.dispose();

@@ -1,5 +1,10 @@
-/** Everything on the first screen can be reached with Tab, and the focused control is visibly marked. */
-import { expect, test, waitForServiceWorker } from './support/app.ts';
+/**
+ * Everything on the first screen can be reached with Tab, and the focused control is visibly marked; after an
+ * action removes or replaces the focused control, focus lands somewhere sensible, never on <body>.
+ */
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { ask, documentRows, expect, fileInput, fixturesDir, openApp, test, waitForIndexed, waitForServiceWorker } from './support/app.ts';
 
 interface Focused {
   label: string;
@@ -44,4 +49,59 @@ test('the controls are reachable by keyboard in a sensible order, with a visible
   await page.keyboard.type('anything');
   await page.keyboard.press('Enter');
   await expect(page.locator('search-box input')).toBeFocused();
+});
+
+/** The element that has keyboard focus, looking inside shadow roots: "tag:text" or "input:type". */
+async function focusedLabel(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el) return '';
+    if (el.tagName === 'INPUT') return `input:${(el as HTMLInputElement).type}`;
+    const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ');
+    return `${el.tagName.toLowerCase()}:${text}`;
+  });
+}
+
+test('after loading the samples from the keyboard, focus lands in the question box, not on <body>', async ({ page }) => {
+  await openApp(page);
+  const samples = page.getByRole('button', { name: 'Try it with sample documents' });
+  await samples.focus();
+  await page.keyboard.press('Enter');
+  await expect(documentRows(page)).toHaveCount(3, { timeout: 60_000 });
+  await expect(page.locator('search-box input')).toBeFocused();
+  expect(await focusedLabel(page)).toBe('input:search');
+});
+
+test('after "Show in context" the focus stays on its toggle, now "Hide context"; after a delete it moves to the next document, then to the Library heading', async ({ page }) => {
+  await openApp(page);
+  await fileInput(page).setInputFiles(['lighthouse.txt', 'honeybees.html'].map((f) => path.join(fixturesDir, f)));
+  await waitForIndexed(page, 2);
+
+  await ask(page, 'What did the keeper clean before dark each day?');
+  const toggle = page.locator('search-results li.result').first().getByRole('button', { name: 'Show in context' });
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('search-results .context').first()).toBeVisible();
+  expect(await focusedLabel(page)).toBe('button:Hide context');
+  // Enter again closes it, still from the same button.
+  await page.keyboard.press('Enter');
+  await expect(page.locator('search-results .context')).toHaveCount(0);
+  expect(await focusedLabel(page)).toBe('button:Show in context');
+
+  // Delete the first document from the keyboard: Delete → Confirm delete.
+  const rows = documentRows(page);
+  const [first, second] = await rows.locator('.title').allTextContents();
+  await rows.first().getByRole('button', { name: `Delete ${first}` }).focus();
+  await page.keyboard.press('Enter');
+  expect(await focusedLabel(page)).toBe(`button:Confirm: delete ${first}`);
+  await page.keyboard.press('Enter');
+  await expect(rows).toHaveCount(1);
+  await expect.poll(() => focusedLabel(page)).toBe(`button:Delete ${second}`);
+
+  // The last one: focus goes to the Library heading.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(rows).toHaveCount(0);
+  await expect.poll(() => focusedLabel(page)).toBe('h2:Library');
 });

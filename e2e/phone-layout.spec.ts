@@ -1,6 +1,6 @@
 /** On a 360 px wide phone everything fits: no horizontal scrolling, with results and the library shown. */
 import path from 'node:path';
-import { ask, expect, fileInput, fixturesDir, openApp, test, waitForIndexed } from './support/app.ts';
+import { ask, expect, fileInput, fixturesDir, openApp, test, waitForIndexed, waitForServiceWorker } from './support/app.ts';
 
 test.use({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
 
@@ -40,4 +40,54 @@ test('fits a 360 × 780 phone screen without horizontal overflow', async ({ page
   });
   expect(overflowing).toEqual([]);
   await page.screenshot({ path: testInfo.outputPath('phone-results.png'), fullPage: true });
+});
+
+test('on a 360 px phone the search placeholder fits its box and the "Ready to work offline" notice covers nothing', async ({ page }) => {
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  const notice = page.locator('update-prompt .bar');
+  await expect(notice).toContainText('Ready to work offline');
+
+  // The placeholder shown is drawn whole: its width in the input's font is within the input's text box.
+  const placeholder = await page.locator('search-box input').evaluate((input: HTMLInputElement) => {
+    const style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d')!;
+    context.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return { text: input.placeholder, width: context.measureText(input.placeholder).width, room };
+  });
+  expect(placeholder.text.length).toBeGreaterThan(0);
+  expect(placeholder.width, `“${placeholder.text}” in ${placeholder.room.toFixed(0)} px`).toBeLessThanOrEqual(placeholder.room);
+
+  // No visible element outside the notice shares any pixel with it, wherever the page is scrolled.
+  const covered = async () =>
+    page.evaluate(() => {
+      const host = document.querySelector('passage-shell')!.shadowRoot!.querySelector('update-prompt')!;
+      const bar = host.shadowRoot!.querySelector('.bar')!.getBoundingClientRect();
+      const out: string[] = [];
+      const related = (el: Element) => {
+        // The notice itself, what is inside it, and the boxes that contain it don't count.
+        if (el === host || host.contains(el) || host.shadowRoot!.contains(el)) return true;
+        for (let node: Node | null = host; node; node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null)) {
+          if (node === el) return true;
+        }
+        return false;
+      };
+      const visit = (root: Document | ShadowRoot) => {
+        for (const el of Array.from(root.querySelectorAll('*'))) {
+          if (el.shadowRoot) visit(el.shadowRoot);
+          if (related(el)) continue;
+          const box = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || el.classList.contains('visually-hidden')) continue;
+          const overlap = box.left < bar.right && box.right > bar.left && box.top < bar.bottom && box.bottom > bar.top;
+          if (overlap) out.push(`${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`);
+        }
+      };
+      visit(document);
+      return out;
+    });
+  expect(await covered()).toEqual([]);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  expect(await covered()).toEqual([]);
 });

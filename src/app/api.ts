@@ -34,7 +34,10 @@ export interface SearchHit {
   documentTitle: string;
   ordinal: number;
   text: string;
+  /** The ranking score (fused and normalised within this query: it orders hits, it does not say how close). */
   score: number;
+  /** How close the passage is, in [0, 1], on the same scale for every query (calibrated: src/core/relevance.ts). */
+  relevance: number;
   dense: number;
   lexical: number;
   /** The sentence that best answers the query, as offsets into `text`. */
@@ -45,6 +48,8 @@ export interface SearchOutcome {
   hits: SearchHit[];
   /** The word index is still loading after a reload: these hits were ranked by meaning alone. */
   byMeaningOnly: boolean;
+  /** Some hit is a close match (relevance ≥ CLOSE_MATCH_THRESHOLD); false for an off-topic question or gibberish. */
+  closeMatch: boolean;
 }
 
 export interface SearchOptions {

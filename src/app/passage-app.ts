@@ -282,18 +282,18 @@ export class PassageApp implements PassageApi {
   async search(query: string, options: SearchOptions = {}): Promise<SearchOutcome> {
     const { k = DEFAULT_RESULT_COUNT, hybrid = true, signal, documentIds } = options;
     const text = query.trim();
-    if (text === '') return { hits: [], byMeaningOnly: false };
+    if (text === '') return { hits: [], byMeaningOnly: false, closeMatch: false };
     const started = performance.now();
     const queryVector = await this._queryVector(text, signal);
     const embedded = performance.now();
-    const { hits, byMeaningOnly, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid, ...(documentIds?.length ? { documentIds: [...documentIds] } : {}) });
+    const { hits, byMeaningOnly, closeMatch, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid, ...(documentIds?.length ? { documentIds: [...documentIds] } : {}) });
     signal?.throwIfAborted();
     // For the scale benchmark (bench:scale) and for anyone profiling: where a query's time goes.
     measure('passage:query:embed', started, embedded - started);
     measure('passage:query:rank', embedded, timings.rank);
     measure('passage:query:read', embedded + timings.rank, timings.read);
     measure('passage:query:highlight', embedded + timings.rank + timings.read, timings.highlight);
-    return { hits, byMeaningOnly };
+    return { hits, byMeaningOnly, closeMatch };
   }
 
   async context(passageId: string, radius = DEFAULT_CONTEXT_RADIUS): Promise<ContextPassage[]> {

@@ -268,6 +268,23 @@ export class Bm25Index {
     return scores;
   }
 
+  /**
+   * The most any passage could score for `query`: each distinct query word at its idf × (k1 + 1), the limit of a
+   * term's contribution as its frequency grows. A word the index has never seen counts at the idf of a word in no
+   * passage. Dividing a passage's score by this gives the share of the query's word weight the passage holds — a
+   * number in [0, 1) that means the same whatever the library's size (src/core/relevance.ts uses it).
+   */
+  queryCeiling(query: string): number {
+    const n = this._documentCount;
+    let ceiling = 0;
+    for (const token of new Set(this.tokenize(query))) {
+      const id = this._terms.lookup(token);
+      const df = id < 0 || this._stored[id] === 0 ? 0 : this._removedRows === 0 ? this._stored[id]! : this._livePostings(id);
+      ceiling += Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (this.params.k1 + 1);
+    }
+    return ceiling;
+  }
+
   /** Top `k` rows with a positive score, best first. */
   search(query: string, k: number): Hit[] {
     const scores = this.scores(query);

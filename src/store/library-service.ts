@@ -14,6 +14,7 @@ import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
+import { calibrateHits, closeMatchThreshold, hasCloseMatch } from '../core/relevance.ts';
 import { SearchIndex } from '../core/search-index.ts';
 import { TitleIndex } from '../core/title-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
@@ -37,6 +38,8 @@ export interface SearchResponse {
   hits: SearchHit[];
   /** The word index is still being built: these results were ranked by meaning alone. */
   byMeaningOnly: boolean;
+  /** Some hit is a close match (src/core/relevance.ts); false when nothing in the library is close. */
+  closeMatch: boolean;
   /** Milliseconds spent ranking, reading the hits' passages and titles, and choosing highlights. */
   timings: { rank: number; read: number; highlight: number };
 }
@@ -193,6 +196,8 @@ export class LibraryService {
     const within = request.documentIds?.length ? index.rowFilter(request.documentIds) : undefined;
     const titleField = { index: this._titleIndex, documentOf: docIdOf };
     const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode, titles: titleField, ...(within ? { within } : {}) });
+    // From the raw cosine and BM25 of each hit, apart from the ranking: the same scale for every query.
+    const relevance = calibrateHits(index.lexical, request.text, ranked);
     const rankedAt = performance.now();
 
     const [read, titles] = await Promise.all([library.readHits(ranked.map((hit) => hit.id)), this._documentTitles(library)]);
@@ -208,6 +213,7 @@ export class LibraryService {
         ordinal: passage.ordinal,
         text: passage.text,
         score: hit.score,
+        relevance: relevance[i]!,
         dense: hit.dense ?? 0,
         lexical: hit.lexical ?? 0,
         // No model call at query time: the sentence codes stored at indexing, or the query's words without them.
@@ -215,7 +221,8 @@ export class LibraryService {
       });
     });
     const done = performance.now();
-    return { hits, byMeaningOnly, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
+    const closeMatch = hasCloseMatch(hits.map((hit) => hit.relevance), closeMatchThreshold(index.size));
+    return { hits, byMeaningOnly, closeMatch, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
   }
 
   async neighbours(id: string, radius: number): Promise<ContextPassage[]> {

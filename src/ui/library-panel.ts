@@ -3,6 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { DocumentSummary } from '../app/api.ts';
 import { formatBytes, formatDate, plural } from './format.ts';
+import { nextFocusAfterRemoval } from './focus-after-removal.ts';
+import { focusWasLost } from './focus.ts';
 import { isLibrarySort, SORT_LABELS, viewDocuments, windowRange, type LibrarySort } from './library-view.ts';
 import { base, panel } from './theme.ts';
 
@@ -219,7 +221,7 @@ export class LibraryPanelElement extends LitElement {
     return html`
       <section class="card" aria-labelledby="library-heading">
         <div class="head">
-          <h2 id="library-heading">Library</h2>
+          <h2 id="library-heading" tabindex="-1">Library</h2>
           ${total
             ? html`<span class="count muted" data-documents=${total} data-passages=${passages} data-indexed=${indexed}
                 >${plural(total, 'document')} · ${plural(passages, 'passage')}</span
@@ -310,7 +312,12 @@ export class LibraryPanelElement extends LitElement {
                 </button>
                 <button class="link" @click=${() => (this._confirming = null)}>Keep</button>
               `
-            : html`<button class="link danger" @click=${() => (this._confirming = doc.id)} aria-label=${`Delete ${doc.title}`}>
+            : html`<button
+                class="link danger"
+                data-delete=${doc.id}
+                @click=${() => (this._confirming = doc.id)}
+                aria-label=${`Delete ${doc.title}`}
+              >
                 Delete
               </button>`}
         </div>
@@ -324,6 +331,7 @@ export class LibraryPanelElement extends LitElement {
       this.renderRoot.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
     }
     this._place();
+    if (this._removing && (changed.has('documents') || changed.has('_confirming'))) this._refocusAfterDelete();
     // Rows are as tall as CSS says (rem-based, so it follows the person's font size): measure once they exist.
     const row = this.renderRoot.querySelector<HTMLElement>('li.document');
     if (row && row.offsetHeight > 0 && row.offsetHeight !== this._rowHeight) this._rowHeight = row.offsetHeight;
@@ -383,9 +391,31 @@ export class LibraryPanelElement extends LitElement {
     this.dispatchEvent(new CustomEvent<FilterToggle>('filter-toggle', { detail: { id, selected }, bubbles: true, composed: true }));
   }
 
+  /** The document being deleted and where its row was, so focus can go to its neighbour once the row is gone. */
+  private _removing: { id: string; index: number } | null = null;
+
   private _delete(id: string) {
+    // Its place in the list as shown (title search and sort), so focus moves to the row the person sees next.
+    this._removing = { id, index: this._visible().findIndex((d) => d.id === id) };
     this._confirming = null;
     this._fire('delete-document', id);
+  }
+
+  /**
+   * While the row is still there its Delete button holds focus (the confirmation it replaced is gone); once the
+   * row is gone, the next row's Delete button (or the previous one's), or the Library heading when none is left.
+   * Only if focus is still ours to place — not when the person has moved on meanwhile.
+   */
+  private _refocusAfterDelete() {
+    const removing = this._removing!;
+    if (!focusWasLost(this)) {
+      this._removing = null;
+      return;
+    }
+    const target = nextFocusAfterRemoval(this._visible().map((d) => d.id), removing);
+    if (target.kind !== 'still-there') this._removing = null;
+    const selector = target.kind === 'heading' ? '#library-heading' : `[data-delete="${CSS.escape(target.id)}"]`;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
 
   private _fire(name: 'delete-document' | 'reindex-document', id: string) {

@@ -19,6 +19,8 @@ import './progress-bar.ts';
 import type { SearchBoxElement, SearchRequest } from './search-box.ts';
 import './search-box.ts';
 import './search-results.ts';
+import { searchAdvice } from './answer-state.ts';
+import { focusWasLost } from './focus.ts';
 import './settings-panel.ts';
 import { base, tokens } from './theme.ts';
 import type { UpdateState } from './update-prompt.ts';
@@ -106,6 +108,11 @@ export class PassageShellElement extends LitElement {
         gap: 1rem;
         min-width: 0;
       }
+      .advice {
+        margin: 0.9rem 0 0;
+        padding: 0.8rem 1rem;
+        line-height: 1.5;
+      }
       .hint {
         margin: 1.5rem 0 0;
         font-size: 0.9rem;
@@ -139,6 +146,8 @@ export class PassageShellElement extends LitElement {
   @state() private _searching = false;
   /** The hits shown were ranked by meaning alone (the word index was still loading). */
   @state() private _byMeaningOnly = false;
+  /** Some hit shown is a close match (false: off-topic or gibberish; the UI says "No close match"). */
+  @state() private _closeMatch = true;
   @state() private _searchError = '';
   @state() private _hybrid = localStorage.getItem(HYBRID_KEY) !== 'false';
   @state() private _storage: StorageInfo | null = null;
@@ -319,10 +328,11 @@ export class PassageShellElement extends LitElement {
     this._searching = true;
     try {
       const documentIds = this._within;
-      const { hits, byMeaningOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal, documentIds });
+      const { hits, byMeaningOnly, closeMatch } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal, documentIds });
       if (signal.aborted) return;
       this._hits = hits;
       this._byMeaningOnly = byMeaningOnly;
+      this._closeMatch = closeMatch;
       this._hitsFor = query;
     } catch (error) {
       if (isAbort(error) || signal.aborted) return;
@@ -383,6 +393,10 @@ export class PassageShellElement extends LitElement {
     try {
       const { sampleDocuments } = await import('../import/samples.ts');
       await this._add(sampleDocuments());
+      await this._refreshLibrary();
+      await this.updateComplete;
+      // The sample button is gone with the empty state: the question box is where to go next.
+      if (focusWasLost()) this._searchBox.focusInput();
     } catch (error) {
       this._notify('error', `The samples could not be loaded: ${messageOf(error)}`);
     } finally {
@@ -495,6 +509,13 @@ export class PassageShellElement extends LitElement {
     const pending = this._documents.reduce((sum, d) => sum + Math.max(0, d.passageCount - d.indexedCount), 0);
     const indexed = this._documents.reduce((sum, d) => sum + d.indexedCount, 0);
     const empty = this._libraryLoaded && this._documents.length === 0;
+    const advice = searchAdvice(this._query, {
+      loaded: this._libraryLoaded,
+      documents: this._documents.length,
+      indexed,
+      pending,
+      model: this._modelState,
+    });
     return html`
       <div class="wrap">
         <header>
@@ -515,6 +536,11 @@ export class PassageShellElement extends LitElement {
           @cancel-indexing=${() => this.api?.cancelIndexing()}
           @resume-indexing=${() => void this.api?.resumeIndexing().catch((e: unknown) => this._notify('error', messageOf(e)))}
         ></progress-bar>
+        <update-prompt
+          .state=${this._update}
+          @update-accept=${() => void this.pwa?.applyUpdate()}
+          @update-dismiss=${() => (this._update = 'none')}
+        ></update-prompt>
         <div class="layout">
           <main>
             <search-box @search=${this._onSearch}></search-box>
@@ -524,13 +550,16 @@ export class PassageShellElement extends LitElement {
               @filter-clear=${() => this._setWithin([], { focusSearch: true })}
             ></document-filter>
             ${empty
-              ? html`<empty-state ?busy=${this._importing} @load-samples=${this._loadSamples}></empty-state>`
+              ? html`${advice ? html`<p class="advice card" role="status">${advice.message}</p>` : nothing}
+                  <empty-state ?busy=${this._importing} @load-samples=${this._loadSamples}></empty-state>`
               : html`<search-results
                   .hits=${this._hits}
                   .query=${this._query}
                   .answered=${this._hitsFor}
                   .searching=${this._searching}
                   .byMeaningOnly=${this._byMeaningOnly}
+                  .closeMatch=${this._closeMatch}
+                  .advice=${advice?.message ?? ''}
                   .error=${this._searchError}
                   .loadContext=${this._loadContext}
                 ></search-results>
@@ -575,11 +604,6 @@ export class PassageShellElement extends LitElement {
           </aside>
         </div>
       </div>
-      <update-prompt
-        .state=${this._update}
-        @update-accept=${() => void this.pwa?.applyUpdate()}
-        @update-dismiss=${() => (this._update = 'none')}
-      ></update-prompt>
     `;
   }
 

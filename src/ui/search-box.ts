@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { base } from './theme.ts';
 
 export interface SearchRequest {
@@ -56,12 +56,21 @@ export class SearchBoxElement extends LitElement {
   @property({ type: Number }) debounce = 300;
   @property({ type: Boolean }) disabled = false;
   @property() placeholder = 'Ask a question about your documents…';
+  /** Shown instead of `placeholder` when that one does not fit the box (a 360 px phone cuts it off). */
+  @property() shortPlaceholder = 'Ask a question…';
+  @state() private _placeholderFits = true;
+  private readonly _fit = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this._fitPlaceholder());
 
   @query('input') private _input!: HTMLInputElement;
 
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _controller: AbortController | null = null;
   private _lastQuery = '';
+
+  /** Puts keyboard focus in the question box. */
+  focusInput() {
+    this._input.focus();
+  }
 
   /** Fills the box and searches at once (used by example questions). */
   ask(text: string) {
@@ -75,12 +84,18 @@ export class SearchBoxElement extends LitElement {
     if (this._input.value.trim()) this._search(true);
   }
 
-  focusInput() {
-    this._input.focus();
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.hasUpdated) this._fit?.observe(this._input);
+  }
+
+  protected override firstUpdated() {
+    this._fit?.observe(this._input);
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    this._fit?.disconnect();
     clearTimeout(this._timer);
     this._controller?.abort();
   }
@@ -96,13 +111,22 @@ export class SearchBoxElement extends LitElement {
           autocomplete="off"
           enterkeyhint="search"
           spellcheck="false"
-          placeholder=${this.placeholder}
+          placeholder=${this._placeholderFits ? this.placeholder : this.shortPlaceholder}
           ?disabled=${this.disabled}
           @input=${this._onInput}
         />
         <button class="primary" type="submit" ?disabled=${this.disabled}>Search</button>
       </form>
     `;
+  }
+
+  /** Measures the long placeholder in the input's own font against the room the input has for text. */
+  private _fitPlaceholder() {
+    const input = this._input;
+    const style = getComputedStyle(input);
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const fits = room <= 0 || textWidth(this.placeholder, style.font) <= room;
+    if (fits !== this._placeholderFits) this._placeholderFits = fits;
   }
 
   private _onInput() {
@@ -126,6 +150,16 @@ export class SearchBoxElement extends LitElement {
     const detail: SearchRequest = { query: text, signal: this._controller.signal };
     this.dispatchEvent(new CustomEvent<SearchRequest>('search', { detail, bubbles: true, composed: true }));
   }
+}
+
+let measure: CanvasRenderingContext2D | null = null;
+
+/** Width in CSS pixels of `text` drawn in `font` (a computed CSS font shorthand). */
+function textWidth(text: string, font: string): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure) return 0;
+  measure.font = font;
+  return measure.measureText(text).width;
 }
 
 declare global {

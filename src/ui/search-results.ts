@@ -2,15 +2,18 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ContextPassage, SearchHit } from '../app/api.ts';
+import { formatMatch } from './answer-state.ts';
 import { highlightParts } from './format.ts';
 import { base } from './theme.ts';
 
 type ContextState = ContextPassage[] | 'loading' | { error: string };
 
 /**
- * The answers to a question: document title, the passage with its best sentence in <mark>, the score, and
- * "Show in context" to read the neighbouring passages. All user text goes through Lit text bindings, never
- * through HTML parsing. While a new search runs the old results stay (dimmed) so the page doesn't jump.
+ * The answers to a question: document title, the passage with its best sentence in <mark>, the calibrated match
+ * (the same scale for every question), and "Show in context" to read the neighbouring passages. When no passage
+ * is a close match it says so and keeps the nearest passages one click away ("Show nearest passages anyway").
+ * All user text goes through Lit text bindings, never through HTML parsing. While a new search runs the old
+ * results stay (dimmed) so the page doesn't jump.
  */
 @customElement('search-results')
 export class SearchResultsElement extends LitElement {
@@ -107,6 +110,30 @@ export class SearchResultsElement extends LitElement {
         padding: 1rem;
         color: var(--p-muted);
       }
+      .no-match {
+        padding: 1rem;
+        display: grid;
+        gap: 0.5rem;
+        justify-items: start;
+        margin-bottom: 0.75rem;
+      }
+      .no-match h2 {
+        font-size: 1rem;
+        margin: 0;
+      }
+      .no-match p {
+        margin: 0;
+        line-height: 1.5;
+        color: var(--p-muted);
+      }
+      .no-match button {
+        margin-left: -0.35rem;
+      }
+      .advice {
+        padding: 0.8rem 1rem;
+        margin: 0 0 0.75rem;
+        line-height: 1.5;
+      }
     `,
   ];
 
@@ -119,37 +146,73 @@ export class SearchResultsElement extends LitElement {
   /** The hits were ranked by meaning alone: the word index is still loading after a reload. */
   @property({ type: Boolean }) byMeaningOnly = false;
   @property() error = '';
+  /** Some hit is a close match; when false the hits are only the nearest passages, shown on request. */
+  @property({ type: Boolean }) closeMatch = true;
+  /** What to do instead, when the question cannot be answered yet (empty library, model loading, not indexed). */
+  @property() advice = '';
   /** Fetches the passages around a hit; set by the shell. */
   @property({ attribute: false }) loadContext: ((passageId: string) => Promise<ContextPassage[]>) | null = null;
 
   @state() private _open = new Map<string, ContextState>();
+  /** The person asked to see the nearest passages of a question without a close match. */
+  @state() private _showNearest = false;
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>) {
-    if (changed.has('hits')) this._open = new Map();
+    if (changed.has('hits')) {
+      this._open = new Map();
+      this._showNearest = false;
+    }
   }
 
   override render() {
     return html`
       <p class="summary" role="status" aria-live="polite">${this._summary()}</p>
-      ${this.query && !this.searching && !this.error && this.hits.length === 0
+      ${this.advice && this.query ? html`<p class="advice card" role="status">${this.advice}</p>` : nothing}
+      ${this.query && !this.searching && !this.error && !this.advice && this.hits.length === 0
         ? html`<p class="none card">Nothing in your library matches this question yet.</p>`
         : nothing}
+      ${this._noCloseMatch() ? this._noMatchCard() : nothing}
       <ol
         class=${this.searching ? 'stale' : ''}
-        aria-label="Results"
+        aria-label=${this._noCloseMatch() ? 'Nearest passages' : 'Results'}
         aria-busy=${this.searching ? 'true' : 'false'}
         data-query=${this.answered}
+        data-close-match=${this.closeMatch ? 'true' : 'false'}
       >
-        ${repeat(this.hits, (hit) => hit.passageId, (hit, index) => this._hit(hit, index))}
+        ${this._noCloseMatch() && !this._showNearest
+          ? nothing
+          : repeat(this.hits, (hit) => hit.passageId, (hit, index) => this._hit(hit, index))}
       </ol>
     `;
+  }
+
+  /** Results are in, and none is close: the no-close-match card stands in for them. */
+  private _noCloseMatch(): boolean {
+    return !this.closeMatch && this.hits.length > 0 && !this.error;
+  }
+
+  private _noMatchCard() {
+    return html`<section class="no-match card" aria-labelledby="no-match-heading">
+      <h2 id="no-match-heading">No close match</h2>
+      <p>
+        Nothing in your library is close to this question. Try other words, or add a document that covers it.
+      </p>
+      <button
+        class="link"
+        aria-expanded=${this._showNearest ? 'true' : 'false'}
+        @click=${() => (this._showNearest = !this._showNearest)}
+      >
+        ${this._showNearest ? 'Hide the nearest passages' : 'Show nearest passages anyway'}
+      </button>
+    </section>`;
   }
 
   private _summary() {
     if (this.error) return html`<span class="error">${this.error}</span>`;
     if (!this.query) return '';
     if (this.searching) return 'Searching…';
-    if (this.hits.length === 0) return 'No results.';
+    if (this.hits.length === 0) return this.advice ? '' : 'No results.';
+    if (!this.closeMatch) return 'No close match.';
     const count = `${this.hits.length === 1 ? '1 passage' : `${this.hits.length} passages`}, best match first`;
     return this.byMeaningOnly ? `${count} · ranked by meaning only while word matching loads` : count;
   }
@@ -164,8 +227,11 @@ export class SearchResultsElement extends LitElement {
       <li class="card result" data-passage-id=${hit.passageId}>
         <div class="head">
           <h3 class="title">${hit.documentTitle}</h3>
-          <span class="meta" title=${`meaning ${hit.dense.toFixed(3)} · words ${hit.lexical.toFixed(3)}`}
-            >passage ${hit.ordinal + 1} · score ${hit.score.toFixed(2)}</span
+          <span
+            class="meta"
+            title=${`calibrated ${hit.relevance.toFixed(3)} · meaning (cosine) ${hit.dense.toFixed(3)} · words (BM25) ${hit.lexical.toFixed(3)} · rank score ${hit.score.toFixed(3)}`}
+            data-relevance=${hit.relevance.toFixed(4)}
+            >passage ${hit.ordinal + 1} · ${formatMatch(hit.relevance)}</span
           >
         </div>
         ${expanded
@@ -181,7 +247,8 @@ export class SearchResultsElement extends LitElement {
             class="link"
             aria-expanded=${expanded ? 'true' : 'false'}
             aria-controls=${expanded ? contextId : nothing}
-            ?disabled=${!this.loadContext || context === 'loading'}
+            ?disabled=${!this.loadContext}
+            aria-disabled=${context === 'loading' ? 'true' : 'false'}
             @click=${() => this._toggleContext(hit.passageId)}
           >
             ${context === 'loading' ? 'Loading…' : expanded ? 'Hide context' : 'Show in context'}
@@ -192,6 +259,8 @@ export class SearchResultsElement extends LitElement {
   }
 
   private async _toggleContext(passageId: string) {
+    // Not `disabled` while loading: disabling the focused button would drop keyboard focus onto <body>.
+    if (this._open.get(passageId) === 'loading') return;
     if (Array.isArray(this._open.get(passageId))) {
       this._open = new Map(this._open);
       this._open.delete(passageId);

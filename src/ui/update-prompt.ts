@@ -5,8 +5,10 @@ import { base } from './theme.ts';
 export type UpdateState = 'none' | 'offline-ready' | 'update-available';
 
 /**
- * A small bar at the bottom of the window: "Ready to work offline" after the first install, and
- * "A new version is available — Reload" when an update waits. Floating, so it never moves the page.
+ * A small bar: "Ready to work offline" after the first install, and "A new version is available — Reload" when
+ * an update waits. On a wide window it floats at the bottom, so it never moves the page; on a phone a floating
+ * bar would sit on top of the content, so there it takes its own row in the page (the shell places it under the
+ * progress line) and covers nothing.
  *
  * @fires update-accept - Activate the new version and reload.
  * @fires update-dismiss
@@ -38,6 +40,19 @@ export class UpdatePromptElement extends LitElement {
       }
       .bar span {
         flex: 1 1 auto;
+      }
+      @media (max-width: 40rem) {
+        :host {
+          position: static;
+          padding: 0;
+          justify-content: stretch;
+        }
+        .bar {
+          flex: 1 1 auto;
+          max-width: none;
+          margin-top: 0.75rem;
+          box-shadow: none;
+        }
       }
     `,
   ];
