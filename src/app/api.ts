@@ -45,6 +45,11 @@ export interface SearchOutcome {
   hits: SearchHit[];
   /** The word index is still loading after a reload: these hits were ranked by meaning alone. */
   byMeaningOnly: boolean;
+  /**
+   * Set when the query could not be embedded (the model did not load, or its worker kept dying): the hits were
+   * matched by words alone, and this says so and why, for people.
+   */
+  wordsOnly?: string;
 }
 
 export interface ContextPassage {
