@@ -3,6 +3,9 @@
  * (src/app/passage-app.ts) implements it over the worker client, the IndexedDB library and the core index.
  */
 import type { ModelSpec } from '../core/model-spec.ts';
+import type { ModelCheck } from './model-files.ts';
+
+export type { ModelCheck };
 
 export type DocumentType = 'txt' | 'md' | 'html' | 'pdf' | 'docx' | 'paste' | 'sample';
 
@@ -118,6 +121,14 @@ export interface PassageApi {
   exportLibrary(): Promise<Blob>;
   /** Rejects with a readable Error (and changes nothing) when the file's model, dims or schema don't match. */
   importLibrary(file: Blob): Promise<{ documents: number; passages: number }>;
+
+  /** Compares the stored model files with the build's checksums (after a failed model load, say). */
+  checkModel(): Promise<ModelCheck>;
+  /**
+   * Fetches damaged or missing model files again from the origin, verifies and stores them, then loads the model
+   * and resumes indexing; rejects with a readable Error (offline, download failed). Resolves with the files repaired.
+   */
+  repairModel(): Promise<string[]>;
 
   storage(): Promise<StorageInfo>;
   persistStorage(): Promise<boolean>;

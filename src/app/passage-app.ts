@@ -35,6 +35,8 @@ import type {
 import { rememberDevice, rememberedDevice } from './device-memory.ts';
 import { classifyError, describeError } from '../core/faults.ts';
 import { lifelineName, watchWorker } from './lifeline.ts';
+import { cacheStorageStore, fetchFromOrigin } from './model-cache.ts';
+import { checkModelFiles, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
 import { Listeners } from './listeners.ts';
 import { supervisedProxy } from './supervised-proxy.ts';
 import { Supervisor, type Supervised } from './supervisor.ts';
@@ -60,6 +62,9 @@ export interface PassageAppOptions {
   createLibrary?: (model: LibraryModel) => LibraryBackend;
   dbName?: string;
   storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
+  /** For tests: where model files are stored and fetched again (model-files.ts). */
+  modelStore?: ModelFileStore;
+  fetchModelFile?: FetchFresh;
 }
 
 export const DEFAULT_RESULT_COUNT = 10;
@@ -341,6 +346,24 @@ export class PassageApp implements PassageApi {
       this._doneWorking();
     }
     return outcome;
+  }
+
+  async checkModel(): Promise<ModelCheck> {
+    return checkModelFiles(this.model, this._options.modelStore ?? cacheStorageStore());
+  }
+
+  async repairModel(): Promise<string[]> {
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      throw new Error('You are offline. Connect to the internet, then press “Repair” again.');
+    }
+    const store = this._options.modelStore ?? cacheStorageStore();
+    const check = await checkModelFiles(this.model, store);
+    const repaired = needsRepair(check) ? await repairModelFiles(this.model, check, store, this._options.fetchModelFile ?? fetchFromOrigin) : [];
+    // A fresh worker: nothing of the failed load (a half-built session, buffered responses) survives the repair.
+    this._embedders?.renew();
+    await this._loadModel();
+    this._indexInBackground();
+    return repaired;
   }
 
   async storage(): Promise<StorageInfo> {

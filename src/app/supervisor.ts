@@ -58,6 +58,13 @@ export class Supervisor<T> {
     }
   }
 
+  /** Replaces the live instance with a fresh one at the next operation (after its files were repaired, say). */
+  renew(): void {
+    const current = this._current;
+    this._current = null;
+    current?.stop();
+  }
+
   /** Stops the live instance for good (page teardown, tests). */
   stop(): void {
     this._stopped = true;

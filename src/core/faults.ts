@@ -126,3 +126,27 @@ export function readableReason(error: unknown): string {
   if (/ERROR_CODE|\bat [\w.<>]+ \(|https?:\/\/|\w+Error:|[{}[\]]{2}|_[a-z]+_|=true|=false/.test(message)) return '';
   return message;
 }
+
+/** What the model check found (app/model-files.ts). */
+export interface ModelFileFaults {
+  damaged: readonly string[];
+  missing: readonly string[];
+}
+
+/**
+ * The message shown when the model did not load: what the check of its files found comes first (it is certain),
+ * then what the error says. Always ends by saying what search does meanwhile.
+ */
+export function modelFaultMessage(error: unknown, check: ModelFileFaults | null, online?: boolean): string {
+  const meanwhile = ' Until then, search matches words only.';
+  const missing = check?.missing ?? [];
+  const damaged = check?.damaged ?? [];
+  if (missing.length > 0 && online === false) {
+    return `The language model is not on this device and you are offline. Connect to the internet, then press “Repair”.${meanwhile}`;
+  }
+  if (damaged.length + missing.length > 0) {
+    const files = [...damaged, ...missing].join(', ');
+    return `The language model’s files on this device are damaged or incomplete (${files}). Press “Repair” to fetch them again.${meanwhile}`;
+  }
+  return `${describeError(error, { action: 'The language model could not be loaded', ...(online === undefined ? {} : { online }) })}${meanwhile}`;
+}

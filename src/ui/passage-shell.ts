@@ -15,6 +15,7 @@ import './search-box.ts';
 import './search-results.ts';
 import './settings-panel.ts';
 import { base, tokens } from './theme.ts';
+import { describeError, modelFaultMessage, readableReason } from '../core/faults.ts';
 import type { UpdateState } from './update-prompt.ts';
 import './update-prompt.ts';
 
@@ -134,6 +135,10 @@ export class PassageShellElement extends LitElement {
   /** The hits shown were ranked by meaning alone (the word index was still loading). */
   @state() private _byMeaningOnly = false;
   @state() private _searchError = '';
+  /** The hits shown were matched by words only because the model could not run: why (SearchOutcome.wordsOnly). */
+  @state() private _wordsOnly = '';
+  @state() private _modelRepairable = false;
+  @state() private _repairing = false;
   @state() private _hybrid = localStorage.getItem(HYBRID_KEY) !== 'false';
   @state() private _storage: StorageInfo | null = null;
   @state() private _notices: Notice[] = [];
@@ -191,17 +196,43 @@ export class PassageShellElement extends LitElement {
     );
     void this._refreshLibrary();
     void this._refreshStorage();
+    this._startModel(api);
+  }
+
+  /** Loads the model; on failure checks its files, so the message can say what is wrong and offer "Repair". */
+  private _startModel(api: PassageApi) {
     this._modelState = 'loading';
+    this._modelError = '';
+    this._modelRepairable = false;
     api.start().then(
       () => {
         if (this._modelState === 'loading') this._modelState = 'ready';
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         console.error(error);
+        const check = await api.checkModel().catch(() => null);
+        this._modelRepairable = check !== null && check.damaged.length + check.missing.length > 0;
+        this._modelError = modelFaultMessage(error, check, navigator.onLine);
         this._modelState = 'error';
-        this._modelError = `The language model could not be loaded: ${messageOf(error)}`;
       },
     );
+  }
+
+  private async _repairModel() {
+    const api = this.api;
+    if (!api) return;
+    this._repairing = true;
+    try {
+      const repaired = await api.repairModel();
+      this._modelState = 'ready';
+      this._modelError = '';
+      this._modelRepairable = false;
+      this._notify('success', repaired.length ? `Repaired the language model (${repaired.join(', ')}).` : 'The language model works again.');
+    } catch (error) {
+      this._notify('error', `The language model could not be repaired: ${readableReason(error) || 'an unexpected error. Try again later.'}`);
+    } finally {
+      this._repairing = false;
+    }
   }
 
   private _attachPwa() {
@@ -279,14 +310,15 @@ export class PassageShellElement extends LitElement {
     }
     this._searching = true;
     try {
-      const { hits, byMeaningOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
+      const { hits, byMeaningOnly, wordsOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal });
       if (signal.aborted) return;
       this._hits = hits;
       this._byMeaningOnly = byMeaningOnly;
+      this._wordsOnly = wordsOnly ?? '';
       this._hitsFor = query;
     } catch (error) {
       if (isAbort(error) || signal.aborted) return;
-      this._searchError = `The search failed: ${messageOf(error)}`;
+      this._searchError = describeError(error, { action: 'The search failed', online: navigator.onLine });
     }
     this._searching = false;
   }
@@ -440,6 +472,10 @@ export class PassageShellElement extends LitElement {
           .indexed=${indexed}
           .error=${this._modelError}
           .modelLoading=${this._modelState === 'loading'}
+          .repairable=${this._modelRepairable}
+          .repairing=${this._repairing}
+          @retry-model=${() => this.api && this._startModel(this.api)}
+          @repair-model=${() => void this._repairModel()}
           @cancel-indexing=${() => this.api?.cancelIndexing()}
           @resume-indexing=${() => void this.api?.resumeIndexing().catch((e: unknown) => this._notify('error', messageOf(e)))}
         ></progress-bar>
@@ -455,6 +491,8 @@ export class PassageShellElement extends LitElement {
                   .searching=${this._searching}
                   .byMeaningOnly=${this._byMeaningOnly}
                   .error=${this._searchError}
+                  .wordsOnly=${this._wordsOnly}
+                  @retry-search=${() => this._query && this._searchBox.ask(this._query)}
                   .loadContext=${this._loadContext}
                 ></search-results>
                 ${!this._query && this._documents.length ? this._examples() : nothing}`}

@@ -11,6 +11,8 @@ type ContextState = ContextPassage[] | 'loading' | { error: string };
  * The answers to a question: document title, the passage with its best sentence in <mark>, the score, and
  * "Show in context" to read the neighbouring passages. All user text goes through Lit text bindings, never
  * through HTML parsing. While a new search runs the old results stay (dimmed) so the page doesn't jump.
+ *
+ * @fires retry-search - The user asked to run the failed search again.
  */
 @customElement('search-results')
 export class SearchResultsElement extends LitElement {
@@ -103,6 +105,14 @@ export class SearchResultsElement extends LitElement {
       .error {
         color: var(--p-danger);
       }
+      .words-only {
+        margin: 0 0 0.75rem;
+        font-size: 0.875rem;
+        color: var(--p-danger);
+      }
+      .retry {
+        margin: 0 0 0.75rem;
+      }
       .none {
         padding: 1rem;
         color: var(--p-muted);
@@ -119,6 +129,8 @@ export class SearchResultsElement extends LitElement {
   /** The hits were ranked by meaning alone: the word index is still loading after a reload. */
   @property({ type: Boolean }) byMeaningOnly = false;
   @property() error = '';
+  /** Set when the hits were matched by words alone because the model could not run: why, for people. */
+  @property() wordsOnly = '';
   /** Fetches the passages around a hit; set by the shell. */
   @property({ attribute: false }) loadContext: ((passageId: string) => Promise<ContextPassage[]>) | null = null;
 
@@ -131,6 +143,10 @@ export class SearchResultsElement extends LitElement {
   override render() {
     return html`
       <p class="summary" role="status" aria-live="polite">${this._summary()}</p>
+      ${this.error
+        ? html`<button class="retry" @click=${() => this.dispatchEvent(new CustomEvent('retry-search', { bubbles: true, composed: true }))}>Try again</button>`
+        : nothing}
+      ${this.wordsOnly && !this.error && this.answered ? html`<p class="words-only" role="note">${this.wordsOnly}</p>` : nothing}
       ${this.query && !this.searching && !this.error && this.hits.length === 0
         ? html`<p class="none card">Nothing in your library matches this question yet.</p>`
         : nothing}
