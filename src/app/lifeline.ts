@@ -24,11 +24,27 @@ export interface Lifeline {
   release(): void;
 }
 
-export function watchWorker(worker: WatchedWorker, what: string, locks: LockManager | undefined = globalThis.navigator?.locks): Lifeline {
+/**
+ * A worker that ends before it could take its lock (in the first moments of its start) would never be noticed by
+ * the lock alone: one that has not sent its lifeline message by then counts as dead. Its scripts come from the
+ * service worker's cache; 30 s is far beyond any start seen here (well under 1 s).
+ */
+export const LIFELINE_DEADLINE_MS = 30_000;
+
+export function watchWorker(
+  worker: WatchedWorker,
+  what: string,
+  locks: LockManager | undefined = globalThis.navigator?.locks,
+  deadlineMs = LIFELINE_DEADLINE_MS,
+): Lifeline {
   const controller = new AbortController();
+  // Only where locks exist: without them the worker never sends its lifeline message.
+  const deadline = locks ? setTimeout(() => die('did not start'), deadlineMs) : undefined;
+  controller.signal.addEventListener('abort', () => clearTimeout(deadline));
   let declare: (error: Error) => void = () => undefined;
   const died = new Promise<Error>((resolve) => (declare = resolve));
   const die = (reason: string) => {
+    clearTimeout(deadline);
     if (!controller.signal.aborted) declare(new WorkerDiedError(`Passage: ${what} ${reason}`));
   };
   worker.addEventListener('error', (event) => {
@@ -38,6 +54,7 @@ export function watchWorker(worker: WatchedWorker, what: string, locks: LockMana
   worker.addEventListener('message', (event) => {
     const lock = ((event as MessageEvent).data as Partial<LifelineMessage> | null)?.passageLifeline;
     if (!locks || typeof lock !== 'string' || !lock.startsWith(LIFELINE_PREFIX)) return;
+    clearTimeout(deadline);
     locks.request(lock, { signal: controller.signal }, () => die('stopped')).catch(() => undefined);
   });
   return {

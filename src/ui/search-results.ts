@@ -143,10 +143,10 @@ export class SearchResultsElement extends LitElement {
   override render() {
     return html`
       <p class="summary" role="status" aria-live="polite">${this._summary()}</p>
-      ${this.error
+      ${this.wordsOnly && !this.error && this.answered ? html`<p class="words-only" role="note">${this.wordsOnly}</p>` : nothing}
+      ${this.error || (this.wordsOnly && this.answered)
         ? html`<button class="retry" @click=${() => this.dispatchEvent(new CustomEvent('retry-search', { bubbles: true, composed: true }))}>Try again</button>`
         : nothing}
-      ${this.wordsOnly && !this.error && this.answered ? html`<p class="words-only" role="note">${this.wordsOnly}</p>` : nothing}
       ${this.query && !this.searching && !this.error && this.hits.length === 0
         ? html`<p class="none card">Nothing in your library matches this question yet.</p>`
         : nothing}
