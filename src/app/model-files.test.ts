@@ -34,7 +34,7 @@ async function setup(edit: (stored: Map<string, Uint8Array>) => void = () => und
     const file = url.slice(base.length);
     if (file === 'passage-build.json') return new Response(JSON.stringify(await buildRecord()));
     const bytes = good[file];
-    return bytes ? new Response(bytes) : new Response('not found', { status: 404 });
+    return bytes ? new Response(new Uint8Array(bytes)) : new Response('not found', { status: 404 });
   };
   return { stored, store, origin, fetched };
 }
