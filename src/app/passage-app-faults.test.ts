@@ -44,9 +44,9 @@ function setup(options: FaultOptions = {}) {
       );
       if (crashing > 0) {
         crashing--;
-        const post = worker.postMessage.bind(worker);
+        // It never answers: its first message makes it crash.
         worker.postMessage = (message) => {
-          post(message);
+          worker.received.push(message);
           setTimeout(() => worker.crash('a test crash'), 0);
         };
       }
@@ -109,6 +109,7 @@ describe('PassageApp faults', () => {
   it('an embedding worker that dies again after its restart gives a readable error, and the next call (Try again) works without a reload', async () => {
     const { app, workers, crashNext } = setup();
     await app.start();
+    await app.resumeIndexing(); // the start's background run is over: only the call below meets the deaths
     crashNext(2);
     workers[0]!.crash('first death');
     // Splitting needs the worker: adding fails with words for people, not the crash text.
