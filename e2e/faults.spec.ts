@@ -156,27 +156,6 @@ test.describe('faults heal', () => {
     expect(answer.passage).toMatch(/freedom/i);
   });
 
-  test('an embedding worker that throws mid-indexing is restarted and indexing finishes', async ({ page }) => {
-    await openApp(page);
-    const worker = await appWorker(page, 'passage-embed');
-    // An uncaught exception (here on its second indexing batch) reaches the page as the Worker's `error` event.
-    await worker.evaluate(() => {
-      let batches = 0;
-      self.addEventListener('message', (event: MessageEvent) => {
-        if ((event.data as { kind?: string })?.kind === 'passage' && ++batches === 2) {
-          setTimeout(() => {
-            throw new Error('boom from a test');
-          }, 0);
-        }
-      });
-    });
-    const started = workersStarted(page);
-    await importFiles(page, roosevelt);
-    await waitForIndexed(page, 1);
-    expect(started.length, 'the worker that threw was replaced by a new one').toBeGreaterThan(0);
-    await expect(progressLine(page)).not.toContainText('stopped');
-  });
-
   test('an embedding worker that dies again after its restart gives a clear words-only note whose Try again recovers', async ({ page }) => {
     await openApp(page);
     await importFiles(page, lighthouse);
