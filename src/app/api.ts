@@ -3,6 +3,9 @@
  * (src/app/passage-app.ts) implements it over the worker client, the IndexedDB library and the core index.
  */
 import type { ModelSpec } from '../core/model-spec.ts';
+import type { ModelCheck } from './model-files.ts';
+
+export type { ModelCheck };
 
 export type DocumentType = 'txt' | 'md' | 'html' | 'pdf' | 'docx' | 'paste' | 'sample';
 
@@ -50,6 +53,11 @@ export interface SearchOutcome {
   byMeaningOnly: boolean;
   /** Some hit is a close match (relevance ≥ CLOSE_MATCH_THRESHOLD); false for an off-topic question or gibberish. */
   closeMatch: boolean;
+  /**
+   * Set when the query could not be embedded (the model did not load, or its worker kept dying): the hits were
+   * matched by words alone, and this says so and why, for people.
+   */
+  wordsOnly?: string;
 }
 
 export interface SearchOptions {
@@ -132,6 +140,14 @@ export interface PassageApi {
   exportLibrary(): Promise<Blob>;
   /** Rejects with a readable Error (and changes nothing) when the file's model, dims or schema don't match. */
   importLibrary(file: Blob): Promise<{ documents: number; passages: number }>;
+
+  /** Compares the stored model files with the build's checksums (after a failed model load, say). */
+  checkModel(): Promise<ModelCheck>;
+  /**
+   * Fetches damaged or missing model files again from the origin, verifies and stores them, then loads the model
+   * and resumes indexing; rejects with a readable Error (offline, download failed). Resolves with the files repaired.
+   */
+  repairModel(): Promise<string[]>;
 
   storage(): Promise<StorageInfo>;
   persistStorage(): Promise<boolean>;

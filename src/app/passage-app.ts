@@ -34,7 +34,13 @@ import type {
   StorageInfo,
 } from './api.ts';
 import { rememberDevice, rememberedDevice } from './device-memory.ts';
+import { classifyError, describeError } from '../core/faults.ts';
+import { lifelineName, watchWorker } from './lifeline.ts';
+import { cacheStorageStore, fetchFromOrigin } from './model-cache.ts';
+import { checkModelFiles, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
 import { Listeners } from './listeners.ts';
+import { supervisedProxy } from './supervised-proxy.ts';
+import { Supervisor, type Supervised } from './supervisor.ts';
 
 /**
  * What the app asks of the library: the library worker's service (through Comlink in the browser), or the same
@@ -57,18 +63,47 @@ export interface PassageAppOptions {
   createLibrary?: (model: LibraryModel) => LibraryBackend;
   dbName?: string;
   storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
+  /** For tests: where model files are stored and fetched again (model-files.ts). */
+  modelStore?: ModelFileStore;
+  fetchModelFile?: FetchFresh;
 }
 
 export const DEFAULT_RESULT_COUNT = 10;
 export const DEFAULT_CONTEXT_RADIUS = 1;
 
 function createEmbedWorker(): WorkerLike {
-  return new Worker(new URL('../worker/embed-worker.ts', import.meta.url), { type: 'module', name: 'passage-embed' });
+  // A unique name: the worker's lifeline lock is named after it (lifeline.ts).
+  return new Worker(new URL('../worker/embed-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-embed') });
+}
+
+/** The embedding worker behind its client, watched: its death rejects every pending call at once. */
+function superviseEmbedder(worker: WorkerLike): Supervised<EmbedderClient> {
+  const client = new EmbedderClient(worker);
+  const lifeline = watchWorker(worker, 'the embedding worker');
+  void lifeline.died.then((error) => client.fail(error));
+  return {
+    value: client,
+    died: lifeline.died,
+    stop: () => {
+      lifeline.release();
+      client.terminate();
+    },
+  };
+}
+
+/**
+ * The library worker under a supervisor: a call that dies with the worker is retried once on a new one (which
+ * opens the database and loads the index again), so a crash costs a pause, not a reload.
+ */
+function createLibraryWorker(model: LibraryModel, dbName: string | undefined): LibraryBackend {
+  const supervisor = new Supervisor(() => startLibraryWorker(model, dbName), { name: 'the library worker' });
+  return supervisedProxy<LibraryBackend>(supervisor);
 }
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
-function createLibraryWorker(model: LibraryModel, dbName: string | undefined): LibraryBackend {
-  const worker = new Worker(new URL('../store/library-worker.ts', import.meta.url), { type: 'module', name: 'passage-library' });
+function startLibraryWorker(model: LibraryModel, dbName: string | undefined): Supervised<Promise<unknown>> {
+  const worker = new Worker(new URL('../store/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
+  const lifeline = watchWorker(worker, 'the library worker');
   const factory = wrap<LibraryWorkerFactory>(worker);
   const service = factory.create(
     model,
@@ -78,17 +113,14 @@ function createLibraryWorker(model: LibraryModel, dbName: string | undefined): L
       onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
     }),
   );
-  // Every call waits for the remote service, then runs there.
-  return new Proxy({} as LibraryBackend, {
-    get: (_target, name) =>
-      // Not a thenable: `await backend` must not look for a remote `then`.
-      name === 'then'
-        ? undefined
-        : async (...args: unknown[]) => {
-            const remote = (await service) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
-            return remote[name]!(...args);
-          },
-  });
+  return {
+    value: service,
+    died: lifeline.died,
+    stop: () => {
+      lifeline.release();
+      worker.terminate();
+    },
+  };
 }
 
 interface StoredSplit {
@@ -105,13 +137,16 @@ interface IndexingRun {
 export class PassageApp implements PassageApi {
   readonly model: ModelSpec;
   private readonly _options: PassageAppOptions;
-  /** Created on first use after `whenReady` (see `_embedderClient`); null before that. */
-  private _client: EmbedderClient | null = null;
+  /** Created on first use after `whenReady` (see `_withEmbedder`); null before that. */
+  private _embedders: Supervisor<EmbedderClient> | null = null;
+  /** The model load in each embedding worker (a restarted worker loads it again). */
+  private readonly _loads = new WeakMap<EmbedderClient, Promise<LoadResult>>();
   private _disposed = false;
   private readonly _progress = new Listeners<Progress>();
   private readonly _libraryChange = new Listeners<void>();
   private readonly _embedder: Embedder;
   private _library: LibraryBackend | null = null;
+  /** Set once a model load was asked for (indexing resumes after library changes only then). */
   private _loading: Promise<LoadResult> | null = null;
   private _indexing: IndexingRun | null = null;
   private _indexAgain = false;
@@ -122,11 +157,13 @@ export class PassageApp implements PassageApi {
     this._options = options;
     this.model = findModel(manifest as ModelManifest, options.modelId);
     this._embedder = {
-      embed: async (passages, signal) =>
-        (await this._embedderClient()).embedPassages(
-          passages.map((p) => p.text),
-          passages.map((p) => p.context),
-          { signal },
+      embed: (passages, signal) =>
+        this._withEmbedder((client) =>
+          client.embedPassages(
+            passages.map((p) => p.text),
+            passages.map((p) => p.context),
+            { signal },
+          ),
         ),
     };
   }
@@ -193,8 +230,8 @@ export class PassageApp implements PassageApi {
 
     try {
       this._progress.emit({ stage: 'working', task: 'splitting', title: doc.title });
-      await this._loadModel(); // splitting counts tokens with the model's tokenizer
-      const offsets = await (await this._embedderClient()).split(doc.text);
+      // Splitting counts tokens with the model's tokenizer (_withEmbedder loads it).
+      const offsets = await this._withEmbedder((client) => client.split(doc.text));
       if (offsets.starts.length === 0) throw new Error(`“${doc.title}” has no passages worth indexing.`);
       this._progress.emit({ stage: 'working', task: 'saving', title: doc.title });
       // Passages whose text already has a vector (shared with a stored passage) are searchable at once.
@@ -204,6 +241,8 @@ export class PassageApp implements PassageApi {
         this._indexInBackground();
       }
       return added;
+    } catch (error) {
+      throw await this._forPeople(error, `“${doc.title}” was not added`);
     } finally {
       this._doneWorking();
     }
@@ -233,8 +272,7 @@ export class PassageApp implements PassageApi {
   private async _splitStored(id: string): Promise<StoredSplit | null> {
     const text = await this._openLibrary().getText(id);
     if (text === undefined) return null;
-    await this._loadModel(); // splitting counts tokens with the model's tokenizer
-    return { id, text, offsets: await (await this._embedderClient()).split(text) };
+    return { id, text, offsets: await this._withEmbedder((client) => client.split(text)) };
   }
 
   private async _replacePassages(splits: readonly StoredSplit[]): Promise<void> {
@@ -284,7 +322,7 @@ export class PassageApp implements PassageApi {
     const text = query.trim();
     if (text === '') return { hits: [], byMeaningOnly: false, closeMatch: false };
     const started = performance.now();
-    const queryVector = await this._queryVector(text, signal);
+    const { vector: queryVector, wordsOnly } = await this._queryVector(text, signal);
     const embedded = performance.now();
     const { hits, byMeaningOnly, closeMatch, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid, ...(documentIds?.length ? { documentIds: [...documentIds] } : {}) });
     signal?.throwIfAborted();
@@ -293,7 +331,7 @@ export class PassageApp implements PassageApi {
     measure('passage:query:rank', embedded, timings.rank);
     measure('passage:query:read', embedded + timings.rank, timings.read);
     measure('passage:query:highlight', embedded + timings.rank + timings.read, timings.highlight);
-    return { hits, byMeaningOnly, closeMatch };
+    return wordsOnly ? { hits, byMeaningOnly: false, closeMatch, wordsOnly } : { hits, byMeaningOnly, closeMatch };
   }
 
   async context(passageId: string, radius = DEFAULT_CONTEXT_RADIUS): Promise<ContextPassage[]> {
@@ -316,10 +354,31 @@ export class PassageApp implements PassageApi {
       await this._whileIndexingStopped(async (library) => {
         outcome = await library.importLibrary(file, onProgress);
       });
+    } catch (error) {
+      const people = await this._forPeople(error, 'Nothing was imported');
+      throw people instanceof Error && people !== error ? new Error(people.message.replace(/^Nothing was imported: /, '')) : error;
     } finally {
       this._doneWorking();
     }
     return outcome;
+  }
+
+  async checkModel(): Promise<ModelCheck> {
+    return checkModelFiles(this.model, this._options.modelStore ?? cacheStorageStore());
+  }
+
+  async repairModel(): Promise<string[]> {
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      throw new Error('You are offline. Connect to the internet, then press “Repair” again.');
+    }
+    const store = this._options.modelStore ?? cacheStorageStore();
+    const check = await checkModelFiles(this.model, store);
+    const repaired = needsRepair(check) ? await repairModelFiles(this.model, check, store, this._options.fetchModelFile ?? fetchFromOrigin) : [];
+    // A fresh worker: nothing of the failed load (a half-built session, buffered responses) survives the repair.
+    this._embedders?.renew();
+    await this._loadModel();
+    this._indexInBackground();
+    return repaired;
   }
 
   async storage(): Promise<StorageInfo> {
@@ -338,7 +397,7 @@ export class PassageApp implements PassageApi {
     this.cancelIndexing();
     this._disposed = true;
     await this._indexing?.done.catch(() => undefined);
-    this._client?.terminate();
+    this._embedders?.stop();
     await this._library?.close();
   }
 
@@ -350,51 +409,70 @@ export class PassageApp implements PassageApi {
     return this._library;
   }
 
-  /** Loads the model once (after `whenReady`); a failed load may be retried by calling again. */
+  /** Loads the model (after `whenReady`); a failed load may be retried by calling again. */
   private _loadModel(): Promise<LoadResult> {
-    if (!this._loading) {
-      const loading = (async () => {
-        const client = await this._embedderClient();
-        const device = this._options.device ?? rememberedDevice(this.model.id);
-        const loaded = await client.load(this.model, device, {
-          onProgress: (progress) => this._forwardModelProgress(progress),
-        });
+    const loading = this._withEmbedder((client) => this._loadIn(client));
+    this._loading ??= loading;
+    loading.catch(() => undefined); // the caller sees the failure; this one only marks that a load was asked for
+    return loading;
+  }
+
+  /** The model load in this worker, once; a failed load is forgotten so that the next call tries again. */
+  private _loadIn(client: EmbedderClient): Promise<LoadResult> {
+    let loading = this._loads.get(client);
+    if (!loading) {
+      const device = this._options.device ?? rememberedDevice(this.model.id);
+      loading = client.load(this.model, device, { onProgress: (progress) => this._forwardModelProgress(progress) }).then((loaded) => {
         if (device === 'auto') rememberDevice(this.model.id, loaded.device);
         this._progress.emit({ stage: 'model-ready', device: loaded.device });
         return loaded;
-      })();
-      loading.catch(() => {
-        if (this._loading === loading) this._loading = null;
       });
-      this._loading = loading;
+      const started = loading;
+      this._loads.set(client, started);
+      started.catch(() => {
+        if (this._loads.get(client) === started) this._loads.delete(client);
+      });
     }
-    return this._loading;
+    return loading;
+  }
+
+  /**
+   * Runs `operation` in the embedding worker with the model loaded; if the worker dies meanwhile, once more in a
+   * new one (Supervisor). The worker is created only after `whenReady`: a dedicated worker is controlled by the
+   * service worker only if the page already was when it was created, and its model fetches must go through it.
+   */
+  private async _withEmbedder<R>(operation: (client: EmbedderClient) => Promise<R>): Promise<R> {
+    await this._options.whenReady;
+    if (this._disposed) throw new Error('Passage: the app was disposed');
+    this._embedders ??= new Supervisor(() => superviseEmbedder((this._options.createWorker ?? createEmbedWorker)()), {
+      name: 'the embedding worker',
+    });
+    return this._embedders.run(async (client) => {
+      await this._loadIn(client);
+      return operation(client);
+    });
   }
 
   private _forwardModelProgress(progress: WorkerProgress): void {
     if (progress.stage === 'model-download' || progress.stage === 'model-compile') this._progress.emit(progress);
   }
 
-  /** The query's vector, or null when the model cannot be loaded (search then falls back to words only). */
-  private async _queryVector(text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+  /**
+   * The query's vector; or, when the model cannot be loaded or the embedding worker keeps dying, null and why in
+   * words for people (search then ranks by words only and says so).
+   */
+  private async _queryVector(text: string, signal?: AbortSignal): Promise<{ vector: Float32Array | null; wordsOnly?: string }> {
     try {
-      await abortable(this._loadModel(), signal);
+      const vector = await abortable(
+        this._withEmbedder((client) => client.embed([text], 'query', signal ? { signal } : {})),
+        signal,
+      );
+      return { vector };
     } catch (error) {
       if (isAbortError(error)) throw error;
-      return null;
+      const online = typeof navigator === 'undefined' ? undefined : navigator.onLine;
+      return { vector: null, wordsOnly: describeError(error, { action: 'Matched by words only', ...(online === undefined ? {} : { online }) }) };
     }
-    return (await this._embedderClient()).embed([text], 'query', signal ? { signal } : {});
-  }
-
-  /**
-   * The worker client, created on first use once `whenReady` has resolved — the only way to the worker, so no
-   * path can create it while the page is not yet controlled by the service worker.
-   */
-  private async _embedderClient(): Promise<EmbedderClient> {
-    await this._options.whenReady;
-    if (this._disposed) throw new Error('Passage: the app was disposed');
-    this._client ??= new EmbedderClient((this._options.createWorker ?? createEmbedWorker)());
-    return this._client;
   }
 
   private async _runIndexing(signal: AbortSignal): Promise<void> {
@@ -427,7 +505,7 @@ export class PassageApp implements PassageApi {
         this._progress.emit({ stage: 'idle' });
         return;
       }
-      this._progress.emit({ stage: 'error', message: `Indexing stopped: ${error instanceof Error ? error.message : String(error)}` });
+      this._progress.emit({ stage: 'error', message: await this._describe(error, 'Indexing stopped') });
       throw error;
     }
   }
@@ -444,6 +522,24 @@ export class PassageApp implements PassageApi {
       this._libraryChange.emit();
       if (this._loading) this._indexInBackground();
     }
+  }
+
+  /**
+   * A fault (storage full, a worker that died twice, a broken model) as an Error whose message is for people, with
+   * how much storage is used when it is full; other errors (our own readable ones) pass through unchanged.
+   */
+  private async _forPeople(error: unknown, action: string): Promise<unknown> {
+    if (classifyError(error) === 'other' || isAbortError(error)) return error;
+    const people = new Error(await this._describe(error, action));
+    people.name = error instanceof Error ? error.name : 'Error';
+    return people;
+  }
+
+  /** "<action>: <why, and what to do>" (core/faults.ts), with the storage figures when storage is full. */
+  private async _describe(error: unknown, action: string): Promise<string> {
+    const storage = classifyError(error) === 'storage-full' ? await this.storage().catch(() => null) : null;
+    const online = typeof navigator === 'undefined' ? undefined : navigator.onLine;
+    return describeError(error, { action, storage, ...(online === undefined ? {} : { online }) });
   }
 
   private _storageManager(): PassageAppOptions['storage'] | undefined {

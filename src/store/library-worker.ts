@@ -4,6 +4,8 @@
  * into calls from the page; callbacks (events) come in as Comlink proxies.
  */
 /// <reference lib="webworker" />
+// First: the lifeline's lock (the page notices at once if this worker ends).
+import '../worker/lifeline-hold.ts';
 import { expose, proxy } from 'comlink';
 import type { LibraryModel } from './library.ts';
 import { LibraryService } from './library-service.ts';

@@ -23,6 +23,7 @@ import { searchAdvice } from './answer-state.ts';
 import { focusWasLost } from './focus.ts';
 import './settings-panel.ts';
 import { base, tokens } from './theme.ts';
+import { describeError, modelFaultMessage, readableReason } from '../core/faults.ts';
 import type { UpdateState } from './update-prompt.ts';
 import './update-prompt.ts';
 
@@ -149,6 +150,10 @@ export class PassageShellElement extends LitElement {
   /** Some hit shown is a close match (false: off-topic or gibberish; the UI says "No close match"). */
   @state() private _closeMatch = true;
   @state() private _searchError = '';
+  /** The hits shown were matched by words only because the model could not run: why (SearchOutcome.wordsOnly). */
+  @state() private _wordsOnly = '';
+  @state() private _modelRepairable = false;
+  @state() private _repairing = false;
   @state() private _hybrid = localStorage.getItem(HYBRID_KEY) !== 'false';
   @state() private _storage: StorageInfo | null = null;
   @state() private _notices: Notice[] = [];
@@ -216,17 +221,43 @@ export class PassageShellElement extends LitElement {
     );
     void this._refreshLibrary();
     void this._refreshStorage();
+    this._startModel(api);
+  }
+
+  /** Loads the model; on failure checks its files, so the message can say what is wrong and offer "Repair". */
+  private _startModel(api: PassageApi) {
     this._modelState = 'loading';
+    this._modelError = '';
+    this._modelRepairable = false;
     api.start().then(
       () => {
         if (this._modelState === 'loading') this._modelState = 'ready';
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         console.error(error);
+        const check = await api.checkModel().catch(() => null);
+        this._modelRepairable = check !== null && check.damaged.length + check.missing.length > 0;
+        this._modelError = modelFaultMessage(error, check, navigator.onLine);
         this._modelState = 'error';
-        this._modelError = `The language model could not be loaded: ${messageOf(error)}`;
       },
     );
+  }
+
+  private async _repairModel() {
+    const api = this.api;
+    if (!api) return;
+    this._repairing = true;
+    try {
+      const repaired = await api.repairModel();
+      this._modelState = 'ready';
+      this._modelError = '';
+      this._modelRepairable = false;
+      this._notify('success', repaired.length ? `Repaired the language model (${repaired.join(', ')}).` : 'The language model works again.');
+    } catch (error) {
+      this._notify('error', `The language model could not be repaired: ${readableReason(error) || 'an unexpected error. Try again later.'}`);
+    } finally {
+      this._repairing = false;
+    }
   }
 
   private _attachPwa() {
@@ -328,15 +359,16 @@ export class PassageShellElement extends LitElement {
     this._searching = true;
     try {
       const documentIds = this._within;
-      const { hits, byMeaningOnly, closeMatch } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal, documentIds });
+      const { hits, byMeaningOnly, closeMatch, wordsOnly } = await this.api.search(query, { k: RESULT_COUNT, hybrid: this._hybrid, signal, documentIds });
       if (signal.aborted) return;
       this._hits = hits;
       this._byMeaningOnly = byMeaningOnly;
       this._closeMatch = closeMatch;
+      this._wordsOnly = wordsOnly ?? '';
       this._hitsFor = query;
     } catch (error) {
       if (isAbort(error) || signal.aborted) return;
-      this._searchError = `The search failed: ${messageOf(error)}`;
+      this._searchError = describeError(error, { action: 'The search failed', online: navigator.onLine });
     }
     this._searching = false;
   }
@@ -533,6 +565,10 @@ export class PassageShellElement extends LitElement {
           .indexed=${indexed}
           .error=${this._modelError}
           .modelLoading=${this._modelState === 'loading'}
+          .repairable=${this._modelRepairable}
+          .repairing=${this._repairing}
+          @retry-model=${() => this.api && this._startModel(this.api)}
+          @repair-model=${() => void this._repairModel()}
           @cancel-indexing=${() => this.api?.cancelIndexing()}
           @resume-indexing=${() => void this.api?.resumeIndexing().catch((e: unknown) => this._notify('error', messageOf(e)))}
         ></progress-bar>
@@ -561,6 +597,8 @@ export class PassageShellElement extends LitElement {
                   .closeMatch=${this._closeMatch}
                   .advice=${advice?.message ?? ''}
                   .error=${this._searchError}
+                  .wordsOnly=${this._wordsOnly}
+                  @retry-search=${() => this._query && this._searchBox.ask(this._query)}
                   .loadContext=${this._loadContext}
                 ></search-results>
                 ${!this._query && this._documents.length ? this._examples() : nothing}`}

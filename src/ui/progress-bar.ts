@@ -11,6 +11,8 @@ import { base } from './theme.ts';
  *
  * @fires cancel-indexing - The user stopped the indexing in flight.
  * @fires resume-indexing - The user asked to index what is pending.
+ * @fires retry-model - The user asked to load the model again after it failed.
+ * @fires repair-model - The user asked to fetch damaged or missing model files again.
  */
 @customElement('progress-bar')
 export class ProgressBarElement extends LitElement {
@@ -68,6 +70,10 @@ export class ProgressBarElement extends LitElement {
   @property({ type: Number }) indexed = 0;
   /** Set when the model could not be loaded; shown instead of everything else. */
   @property() error = '';
+  /** The model failed because of its files: offer "Repair" next to "Try again". */
+  @property({ type: Boolean }) repairable = false;
+  /** A repair is running. */
+  @property({ type: Boolean }) repairing = false;
   /** True until the model has been loaded once in this session. */
   @property({ type: Boolean }) modelLoading = true;
 
@@ -87,7 +93,11 @@ export class ProgressBarElement extends LitElement {
 
   private _content() {
     if (this.error) {
-      return html`<span class="label"><span class="dot error"></span>${this.error}</span>`;
+      return html`<span class="label"><span class="dot error"></span>${this.error}</span>
+        ${this.repairable
+          ? html`<button ?disabled=${this.repairing} @click=${() => this._fire('repair-model')}>${this.repairing ? 'Repairing…' : 'Repair'}</button>`
+          : nothing}
+        <button ?disabled=${this.repairing} @click=${() => this._fire('retry-model')}>Try again</button>`;
     }
     const p = this.progress;
     switch (p.stage) {
@@ -148,7 +158,7 @@ export class ProgressBarElement extends LitElement {
     }
   }
 
-  private _fire(name: 'cancel-indexing' | 'resume-indexing') {
+  private _fire(name: 'cancel-indexing' | 'resume-indexing' | 'retry-model' | 'repair-model') {
     this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
   }
 }

@@ -14,6 +14,8 @@ type ContextState = ContextPassage[] | 'loading' | { error: string };
  * is a close match it says so and keeps the nearest passages one click away ("Show nearest passages anyway").
  * All user text goes through Lit text bindings, never through HTML parsing. While a new search runs the old
  * results stay (dimmed) so the page doesn't jump.
+ *
+ * @fires retry-search - The user asked to run the failed search again.
  */
 @customElement('search-results')
 export class SearchResultsElement extends LitElement {
@@ -106,6 +108,14 @@ export class SearchResultsElement extends LitElement {
       .error {
         color: var(--p-danger);
       }
+      .words-only {
+        margin: 0 0 0.75rem;
+        font-size: 0.875rem;
+        color: var(--p-danger);
+      }
+      .retry {
+        margin: 0 0 0.75rem;
+      }
       .none {
         padding: 1rem;
         color: var(--p-muted);
@@ -150,6 +160,8 @@ export class SearchResultsElement extends LitElement {
   @property({ type: Boolean }) closeMatch = true;
   /** What to do instead, when the question cannot be answered yet (empty library, model loading, not indexed). */
   @property() advice = '';
+  /** Set when the hits were matched by words alone because the model could not run: why, for people. */
+  @property() wordsOnly = '';
   /** Fetches the passages around a hit; set by the shell. */
   @property({ attribute: false }) loadContext: ((passageId: string) => Promise<ContextPassage[]>) | null = null;
 
@@ -168,6 +180,10 @@ export class SearchResultsElement extends LitElement {
     return html`
       <p class="summary" role="status" aria-live="polite">${this._summary()}</p>
       ${this.advice && this.query ? html`<p class="advice card" role="status">${this.advice}</p>` : nothing}
+      ${this.wordsOnly && !this.error && this.answered ? html`<p class="words-only" role="note">${this.wordsOnly}</p>` : nothing}
+      ${this.error || (this.wordsOnly && this.answered)
+        ? html`<button class="retry" @click=${() => this.dispatchEvent(new CustomEvent('retry-search', { bubbles: true, composed: true }))}>Try again</button>`
+        : nothing}
       ${this.query && !this.searching && !this.error && !this.advice && this.hits.length === 0
         ? html`<p class="none card">Nothing in your library matches this question yet.</p>`
         : nothing}

@@ -1,8 +1,10 @@
 /**
  * The page side of the worker protocol: one promise per request, an AbortSignal on every long call.
  * Aborting sends `cancel` and rejects at once with a DOMException `AbortError`; a worker error rejects with the
- * worker's message; a crashed worker (`error` event) rejects everything pending and every later call.
+ * worker's message; a crashed worker (`error` event) or one declared dead (`fail`, e.g. by its lifeline) rejects
+ * everything pending and every later call with a WorkerDiedError.
  */
+import { WorkerDiedError } from '../core/faults.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
 import type { TextKind } from './engine.ts';
@@ -96,8 +98,14 @@ export class EmbedderClient {
 
   /** Rejects everything pending and stops the worker. */
   terminate(): void {
-    this._failAll(new Error('Passage: the embedding worker was stopped'));
+    this.fail(new WorkerDiedError('Passage: the embedding worker was stopped'));
     this._worker.terminate();
+  }
+
+  /** The worker is gone (it closed itself, or crashed): everything pending and every later call rejects with `error`. */
+  fail(error: Error): void {
+    this._crash ??= error;
+    this._failAll(this._crash);
   }
 
   private _call<T extends RequestType>(body: RequestBody & { type: T }, options: CallOptions): Promise<ResultOf[T]> {
@@ -150,8 +158,7 @@ export class EmbedderClient {
 
   private _onCrash(event: Event): void {
     const detail = 'message' in event && typeof event.message === 'string' && event.message ? `: ${event.message}` : '';
-    this._crash = new Error(`Passage: the embedding worker crashed${detail}`);
-    this._failAll(this._crash);
+    this.fail(new WorkerDiedError(`Passage: the embedding worker crashed${detail}`));
   }
 
   private _failAll(error: Error): void {

@@ -3,6 +3,8 @@
  * itself is in handlers.ts (tested in Node), the routing and cancellation in dispatch.ts.
  */
 /// <reference lib="webworker" />
+// First: the lifeline's lock is taken before the heavy modules below are evaluated.
+import './lifeline-hold.ts';
 import { env } from '@huggingface/transformers';
 import { createDispatcher } from './dispatch.ts';
 import { loadEngine } from './engine.ts';
