@@ -19,7 +19,8 @@ import { indexPending, type Embedder, type PendingWork } from '../store/indexer.
 import type { LibraryModel } from '../store/library.ts';
 import type { ImportProgress } from '../store/library-file/database.ts';
 import type { LibraryService } from '../store/library-service.ts';
-import type { LibraryWorkerFactory } from '../store/library-worker.ts';
+import type { RemoteChange } from '../store/library-changes.ts';
+import type { LibraryEvents, LibraryWorkerFactory } from '../store/library-worker.ts';
 import { EmbedderClient, type WorkerLike } from '../worker/client.ts';
 import type { LoadResult, PreferredDevice, WorkerProgress } from '../worker/protocol.ts';
 import type {
@@ -29,10 +30,12 @@ import type {
   ImportedText,
   PassageApi,
   Progress,
+  SchemaState,
   SearchOutcome,
   StorageInfo,
 } from './api.ts';
 import { rememberDevice, rememberedDevice } from './device-memory.ts';
+import { createIndexingLock, type IndexingLock } from './indexing-lock.ts';
 import { Listeners } from './listeners.ts';
 
 /**
@@ -52,8 +55,10 @@ export interface PassageAppOptions {
   device?: PreferredDevice;
   /** For tests: a fake worker and a throwaway database. The worker is created once, after `whenReady`. */
   createWorker?: () => WorkerLike;
-  /** For tests: the library in-process instead of in the library worker. */
-  createLibrary?: (model: LibraryModel) => LibraryBackend;
+  /** For tests: the library in-process instead of in the library worker; `events` are the worker's events. */
+  createLibrary?: (model: LibraryModel, events: LibraryEvents) => LibraryBackend;
+  /** For tests: the lock that keeps indexing to one tab (default: Web Locks, see indexing-lock.ts). */
+  indexingLock?: IndexingLock;
   dbName?: string;
   storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
 }
@@ -66,17 +71,10 @@ function createEmbedWorker(): WorkerLike {
 }
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
-function createLibraryWorker(model: LibraryModel, dbName: string | undefined): LibraryBackend {
+function createLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
   const worker = new Worker(new URL('../store/library-worker.ts', import.meta.url), { type: 'module', name: 'passage-library' });
   const factory = wrap<LibraryWorkerFactory>(worker);
-  const service = factory.create(
-    model,
-    dbName,
-    proxy({
-      onVersionChange: () => console.warn('Passage: a newer version was opened in another tab; reload this one.'),
-      onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
-    }),
-  );
+  const service = factory.create(model, dbName, proxy(events));
   // Every call waits for the remote service, then runs there.
   return new Proxy({} as LibraryBackend, {
     get: (_target, name) =>
@@ -109,6 +107,9 @@ export class PassageApp implements PassageApi {
   private _disposed = false;
   private readonly _progress = new Listeners<Progress>();
   private readonly _libraryChange = new Listeners<void>();
+  private readonly _schemaListeners = new Listeners<SchemaState>();
+  private _schema: SchemaState = 'current';
+  private readonly _lock: IndexingLock;
   private readonly _embedder: Embedder;
   private _library: LibraryBackend | null = null;
   private _loading: Promise<LoadResult> | null = null;
@@ -118,6 +119,9 @@ export class PassageApp implements PassageApi {
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
     this.model = findModel(manifest as ModelManifest, options.modelId);
+    this._lock = options.indexingLock ?? createIndexingLock(options.dbName ?? 'passage');
+    // The user cancelled indexing in another tab: it is cancelled here too (see indexing-lock.ts).
+    this._lock.onCancel(() => this._stopIndexing());
     this._embedder = {
       embed: async (passages, signal) =>
         (await this._embedderClient()).embedPassages(
@@ -129,7 +133,11 @@ export class PassageApp implements PassageApi {
   }
 
   async start(): Promise<void> {
-    void this._openLibrary().ready().catch(() => undefined); // the index loads while the model does
+    // The index loads while the model does; an upgrade this tab waited for is done once it is ready.
+    void this._openLibrary()
+      .ready()
+      .then(() => this._schema === 'waiting' && this._setSchema('current'))
+      .catch(() => undefined);
     await this._loadModel();
     await this._resplitStaleDocuments();
     this._indexInBackground();
@@ -169,6 +177,10 @@ export class PassageApp implements PassageApi {
 
   onLibraryChange(listener: () => void): () => void {
     return this._libraryChange.add(listener);
+  }
+
+  onSchemaState(listener: (state: SchemaState) => void): () => void {
+    return this._schemaListeners.add(listener);
   }
 
   async listDocuments(): Promise<DocumentSummary[]> {
@@ -244,6 +256,11 @@ export class PassageApp implements PassageApi {
   }
 
   cancelIndexing(): void {
+    this._stopIndexing();
+    this._lock.announceCancel();
+  }
+
+  private _stopIndexing(): void {
     this._indexAgain = false;
     this._indexing?.controller.abort();
   }
@@ -320,10 +337,11 @@ export class PassageApp implements PassageApi {
 
   /** Stops the worker and closes the database (tests; a page simply goes away). */
   async dispose(): Promise<void> {
-    this.cancelIndexing();
+    this._stopIndexing();
     this._disposed = true;
     await this._indexing?.done.catch(() => undefined);
     this._client?.terminate();
+    this._lock.close();
     await this._library?.close();
   }
 
@@ -331,8 +349,29 @@ export class PassageApp implements PassageApi {
 
   private _openLibrary(): LibraryBackend {
     const model = { id: this.model.id, dimensions: this.model.dimensions };
-    this._library ??= this._options.createLibrary?.(model) ?? createLibraryWorker(model, this._options.dbName);
+    const events: LibraryEvents = {
+      onVersionChange: () => this._setSchema('outdated'),
+      onBlocked: () => this._schema === 'current' && this._setSchema('waiting'),
+      onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
+      onRemoteChange: (change) => this._onRemoteChange(change),
+    };
+    this._library ??= this._options.createLibrary?.(model, events) ?? createLibraryWorker(model, this._options.dbName, events);
     return this._library;
+  }
+
+  /** Another tab changed the library (this tab's index has caught up): show it, and index what it left pending. */
+  private _onRemoteChange(change: RemoteChange): void {
+    this._libraryChange.emit();
+    // Waits behind the other tab's lock, so this tab takes over if that one closes (indexing-lock.ts).
+    if (change.pending && this._loading && this._schema !== 'outdated') this._indexInBackground();
+  }
+
+  private _setSchema(state: SchemaState): void {
+    if (this._schema === state || this._schema === 'outdated') return;
+    this._schema = state;
+    // Nothing more can be stored: the database connection is closed.
+    if (state === 'outdated') this._stopIndexing();
+    this._schemaListeners.emit(state);
   }
 
   /** Loads the model once (after `whenReady`); a failed load may be retried by calling again. */
@@ -386,23 +425,14 @@ export class PassageApp implements PassageApi {
     try {
       await this._loadModel();
       const library = this._openLibrary();
-      const work: PendingWork = {
-        model: { id: this.model.id, dimensions: this.model.dimensions },
-        pendingCount: () => library.pendingCount(),
-        pendingTexts: (limit) => library.pendingTexts(limit),
-        storeVectors: (modelId, batch) => library.storeVectors(modelId, batch),
-      };
-      do {
-        this._indexAgain = false;
-        await indexPending(work, this._embedder, {
-          signal,
-          onBatch: () => this._libraryChange.emit(),
-          onProgress: (p) => {
-            if (p.total > 0) this._progress.emit({ stage: 'indexing', ...p });
-          },
-        });
-      } while (this._indexAgain && !signal.aborted);
+      // One tab indexes at a time: wait while another does, then take over what is still pending.
+      await this._lock.hold(() => this._indexWhileHolding(library, signal), {
+        signal,
+        onWait: () => this._progress.emit({ stage: 'indexing-elsewhere' }),
+      });
       this._progress.emit({ stage: 'idle' });
+      // Counts may have moved in another tab while this one waited.
+      this._libraryChange.emit();
       // Saved now, the next start has words at once instead of reading every passage's text again.
       await library.saveWordIndex().catch((error: unknown) => console.warn('Passage: the word index was not saved', error));
     } catch (error) {
@@ -415,6 +445,25 @@ export class PassageApp implements PassageApi {
       this._progress.emit({ stage: 'error', message: `Indexing stopped: ${error instanceof Error ? error.message : String(error)}` });
       throw error;
     }
+  }
+
+  private async _indexWhileHolding(library: LibraryBackend, signal: AbortSignal): Promise<void> {
+    const work: PendingWork = {
+      model: { id: this.model.id, dimensions: this.model.dimensions },
+      pendingCount: () => library.pendingCount(),
+      pendingTexts: (limit) => library.pendingTexts(limit),
+      storeVectors: (modelId, batch) => library.storeVectors(modelId, batch),
+    };
+    do {
+      this._indexAgain = false;
+      await indexPending(work, this._embedder, {
+        signal,
+        onBatch: () => this._libraryChange.emit(),
+        onProgress: (p) => {
+          if (p.total > 0) this._progress.emit({ stage: 'indexing', ...p });
+        },
+      });
+    } while (this._indexAgain && !signal.aborted);
   }
 
   private async _whileIndexingStopped(change: (library: LibraryBackend) => Promise<void>): Promise<void> {

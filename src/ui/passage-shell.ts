@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SearchHit, StorageInfo } from '../app/api.ts';
+import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SchemaState, SearchHit, StorageInfo } from '../app/api.ts';
 import type { Pwa } from '../pwa/register.ts';
 import './empty-state.ts';
 import type { ImportDetail, NoticeDetail } from './import-panel.ts';
@@ -10,6 +10,7 @@ import './library-panel.ts';
 import type { Notice } from './notice-list.ts';
 import './notice-list.ts';
 import './progress-bar.ts';
+import './schema-banner.ts';
 import type { SearchBoxElement, SearchRequest } from './search-box.ts';
 import './search-box.ts';
 import './search-results.ts';
@@ -140,6 +141,7 @@ export class PassageShellElement extends LitElement {
   @state() private _importing = false;
   @state() private _libraryBusy = false;
   @state() private _update: UpdateState = 'none';
+  @state() private _schema: SchemaState = 'current';
 
   @query('search-box') private _searchBox!: SearchBoxElement;
 
@@ -188,6 +190,7 @@ export class PassageShellElement extends LitElement {
     this._unsubscribe.push(
       api.onProgress((progress) => this._onProgress(progress)),
       api.onLibraryChange(() => void this._refreshLibrary()),
+      api.onSchemaState((state) => (this._schema = state)),
     );
     void this._refreshLibrary();
     void this._refreshStorage();
@@ -243,6 +246,9 @@ export class PassageShellElement extends LitElement {
     try {
       this._documents = await this.api.listDocuments();
       this._libraryLoaded = true;
+      // A document deleted (here or in another tab) leaves the results shown.
+      const ids = new Set(this._documents.map((d) => d.id));
+      if (this._hits.some((h) => !ids.has(h.documentId))) this._hits = this._hits.filter((h) => ids.has(h.documentId));
     } catch (error) {
       this._notify('error', `The library could not be read: ${messageOf(error)}`);
     }
@@ -434,6 +440,7 @@ export class PassageShellElement extends LitElement {
           <h1>Passage</h1>
           <p class="tagline">Search your documents by meaning — offline, on this device.</p>
         </header>
+        <schema-banner .state=${this._schema} @reload-page=${() => location.reload()}></schema-banner>
         <progress-bar
           .progress=${this._progress}
           .pending=${pending}
