@@ -5,9 +5,12 @@
  * follows the other tab, and takes over when the lock is released — when that tab's run ends, fails, or the tab
  * closes or crashes (the browser releases a closed document's locks).
  *
- * A user's "Cancel" is for indexing as a whole, not for one tab: it is announced on a BroadcastChannel, and every
- * tab stops waiting or indexing, until the next change or "Index now" starts it again.
+ * A user's "Cancel" and "Index now" are for indexing as a whole, not for one tab: they are announced on a
+ * BroadcastChannel; on "cancel" every tab stops waiting or indexing (until the next change or "Index now"), on
+ * "resume" every tab with pending work queues for the lock, so one indexes and the others follow it.
  */
+
+export type IndexingSignal = 'cancel' | 'resume';
 
 export interface IndexingLock {
   /**
@@ -15,10 +18,10 @@ export interface IndexingLock {
    * released, or until `signal` aborts (then rejects with the signal's reason and `task` never runs).
    */
   hold<T>(task: () => Promise<T>, options: { signal: AbortSignal; onWait: () => void }): Promise<T>;
-  /** Tells the other tabs the user cancelled indexing. */
-  announceCancel(): void;
-  /** Another tab's user cancelled indexing. */
-  onCancel(listener: () => void): void;
+  /** Tells the other tabs the user cancelled or resumed indexing. */
+  announce(signal: IndexingSignal): void;
+  /** Another tab's user cancelled or resumed indexing. */
+  onAnnounce(listener: (signal: IndexingSignal) => void): void;
   close(): void;
 }
 
@@ -36,8 +39,12 @@ function browserLocks(): Locks | undefined {
 export function createIndexingLock(dbName: string, locks: Locks | undefined = browserLocks()): IndexingLock {
   const name = `passage-indexing:${dbName}`;
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
-  let cancelled: (() => void) | null = null;
-  if (channel) channel.onmessage = (event: MessageEvent) => event.data === 'cancel' && cancelled?.();
+  let heard: ((signal: IndexingSignal) => void) | null = null;
+  if (channel) {
+    channel.onmessage = (event: MessageEvent) => {
+      if (event.data === 'cancel' || event.data === 'resume') heard?.(event.data);
+    };
+  }
 
   return {
     async hold(task, { signal, onWait }) {
@@ -52,11 +59,11 @@ export function createIndexingLock(dbName: string, locks: Locks | undefined = br
       onWait();
       return locks.request(name, { signal }, () => task());
     },
-    announceCancel() {
-      channel?.postMessage('cancel');
+    announce(signal) {
+      channel?.postMessage(signal);
     },
-    onCancel(listener) {
-      cancelled = listener;
+    onAnnounce(listener) {
+      heard = listener;
     },
     close() {
       channel?.close();

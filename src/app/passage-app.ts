@@ -115,13 +115,21 @@ export class PassageApp implements PassageApi {
   private _loading: Promise<LoadResult> | null = null;
   private _indexing: IndexingRun | null = null;
   private _indexAgain = false;
+  /**
+   * Indexing was cancelled (here or in another tab) and not started again since: another tab's stored rows
+   * alone (a batch that landed just after the cancel) do not make this tab queue for the lock again.
+   */
+  private _paused = false;
 
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
     this.model = findModel(manifest as ModelManifest, options.modelId);
     this._lock = options.indexingLock ?? createIndexingLock(options.dbName ?? 'passage');
-    // The user cancelled indexing in another tab: it is cancelled here too (see indexing-lock.ts).
-    this._lock.onCancel(() => this._stopIndexing());
+    // The user cancelled or resumed indexing in another tab: here too (see indexing-lock.ts).
+    this._lock.onAnnounce((signal) => {
+      if (signal === 'cancel') this._stopIndexing();
+      else this._indexInBackground();
+    });
     this._embedder = {
       embed: async (passages, signal) =>
         (await this._embedderClient()).embedPassages(
@@ -168,7 +176,7 @@ export class PassageApp implements PassageApi {
 
   /** Resumes indexing without awaiting it; a failure is reported by `_runIndexing` as an `error` stage. */
   private _indexInBackground(): void {
-    this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+    this._resume().catch((error: unknown) => console.error('Passage: indexing failed', error));
   }
 
   onProgress(listener: (progress: Progress) => void): () => void {
@@ -257,15 +265,22 @@ export class PassageApp implements PassageApi {
 
   cancelIndexing(): void {
     this._stopIndexing();
-    this._lock.announceCancel();
+    this._lock.announce('cancel');
   }
 
   private _stopIndexing(): void {
+    this._paused = true;
     this._indexAgain = false;
     this._indexing?.controller.abort();
   }
 
   resumeIndexing(): Promise<void> {
+    this._lock.announce('resume'); // the other tabs queue too: one indexes, the others follow and take over
+    return this._resume();
+  }
+
+  private _resume(): Promise<void> {
+    this._paused = false;
     if (this._indexing) {
       this._indexAgain = true; // pick up what was added after the running pass listed its work
       return this._indexing.done;
@@ -362,8 +377,9 @@ export class PassageApp implements PassageApi {
   /** Another tab changed the library (this tab's index has caught up): show it, and index what it left pending. */
   private _onRemoteChange(change: RemoteChange): void {
     this._libraryChange.emit();
-    // Waits behind the other tab's lock, so this tab takes over if that one closes (indexing-lock.ts).
-    if (change.pending && this._loading && this._schema !== 'outdated') this._indexInBackground();
+    // Queues behind the indexing tab's lock: this tab says it follows, and takes over if that one closes
+    // (indexing-lock.ts). Stored rows alone do not undo a cancel (see _paused).
+    if ((change.pending || !this._paused) && this._loading && this._schema !== 'outdated') this._indexInBackground();
   }
 
   private _setSchema(state: SchemaState): void {
