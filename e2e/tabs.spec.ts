@@ -129,6 +129,7 @@ test('cancelling indexing in one tab stops it in every tab, and “Index now” 
   for (const tab of [leader, follower]) {
     await expect(tab.locator('progress-bar')).toContainText('not indexed yet', { timeout: 30_000 });
   }
+  await other.waitForTimeout(2000); // a batch stored just before the cancel reaches both lists
   const stopped = await indexedCount(other);
   await other.waitForTimeout(3000);
   expect(await indexedCount(other)).toBe(stopped);
