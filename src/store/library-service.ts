@@ -85,7 +85,10 @@ export class LibraryService {
     this._options = options;
     const open: OpenOptions = {
       ...(options.dbName ? { name: options.dbName } : {}),
-      onVersionChange: () => options.onVersionChange?.(),
+      onVersionChange: () => {
+        this._changes.close(); // this connection is closed: nothing more to apply (or to tell)
+        options.onVersionChange?.();
+      },
       onBlocked: () => options.onBlocked?.(),
     };
     this._changes = new LibraryChanges(options.dbName ?? DEFAULT_DB_NAME, (change) => this._applyRemote(change));
