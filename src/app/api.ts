@@ -80,6 +80,8 @@ export type Progress =
   | { stage: 'model-compile' }
   | { stage: 'model-ready'; device: string }
   | { stage: 'indexing'; done: number; total: number; perSecond: number; etaSeconds: number | null }
+  /** Another tab is indexing this library; this one waits and takes over if that tab stops or closes. */
+  | { stage: 'indexing-elsewhere' }
   /** Background indexing stopped on an error; what was stored stays, the rest stays pending. */
   | { stage: 'error'; message: string }
   /** A document is being split into passages, stored, or deleted (big documents take seconds). */
@@ -92,6 +94,12 @@ export type Progress =
       total?: number;
     }
   | { stage: 'idle' };
+
+/**
+ * This tab and the stored library's schema: 'current'; 'waiting' while this tab's upgrade waits for an older tab
+ * to close the database; 'outdated' once another tab upgraded it (or it is newer than this code) — reload.
+ */
+export type SchemaState = 'current' | 'waiting' | 'outdated';
 
 export interface StorageInfo {
   usage: number | null;
@@ -111,8 +119,10 @@ export interface PassageApi {
   /** Loads the model (after the service worker controls the page) and resumes unfinished indexing. */
   start(): Promise<void>;
   onProgress(listener: (progress: Progress) => void): () => void;
-  /** Fired after any change to the set of documents or their indexing state. */
+  /** Fired after any change to the set of documents or their indexing state, in this tab or another. */
   onLibraryChange(listener: () => void): () => void;
+  /** Fired when the schema state changes (another tab upgraded Passage, or this tab waits for an older one). */
+  onSchemaState(listener: (state: SchemaState) => void): () => void;
 
   listDocuments(): Promise<DocumentSummary[]>;
   /** Decodes and cleans a .txt/.md file's bytes, or cleans extracted text, off the main thread. */

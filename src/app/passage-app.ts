@@ -19,7 +19,8 @@ import { indexPending, type Embedder, type PendingWork } from '../store/indexer.
 import type { LibraryModel } from '../store/library.ts';
 import type { ImportProgress } from '../store/library-file/database.ts';
 import type { LibraryService } from '../store/library-service.ts';
-import type { LibraryWorkerFactory } from '../store/library-worker.ts';
+import type { RemoteChange } from '../store/library-changes.ts';
+import type { LibraryEvents, LibraryWorkerFactory } from '../store/library-worker.ts';
 import { EmbedderClient, type WorkerLike } from '../worker/client.ts';
 import type { LoadResult, PreferredDevice, WorkerProgress } from '../worker/protocol.ts';
 import type {
@@ -30,6 +31,7 @@ import type {
   PassageApi,
   Progress,
   SearchOptions,
+  SchemaState,
   SearchOutcome,
   StorageInfo,
 } from './api.ts';
@@ -38,6 +40,7 @@ import { classifyError, describeError } from '../core/faults.ts';
 import { lifelineName, watchWorker } from './lifeline.ts';
 import { cacheStorageStore, fetchFromOrigin } from './model-cache.ts';
 import { checkModelFiles, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
+import { createIndexingLock, type IndexingLock } from './indexing-lock.ts';
 import { Listeners } from './listeners.ts';
 import { supervisedProxy } from './supervised-proxy.ts';
 import { Supervisor, type Supervised } from './supervisor.ts';
@@ -59,8 +62,10 @@ export interface PassageAppOptions {
   device?: PreferredDevice;
   /** For tests: a fake worker and a throwaway database. The worker is created once, after `whenReady`. */
   createWorker?: () => WorkerLike;
-  /** For tests: the library in-process instead of in the library worker. */
-  createLibrary?: (model: LibraryModel) => LibraryBackend;
+  /** For tests: the library in-process instead of in the library worker; `events` are the worker's events. */
+  createLibrary?: (model: LibraryModel, events: LibraryEvents) => LibraryBackend;
+  /** For tests: the lock that keeps indexing to one tab (default: Web Locks, see indexing-lock.ts). */
+  indexingLock?: IndexingLock;
   dbName?: string;
   storage?: Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>;
   /** For tests: where model files are stored and fetched again (model-files.ts). */
@@ -95,24 +100,17 @@ function superviseEmbedder(worker: WorkerLike): Supervised<EmbedderClient> {
  * The library worker under a supervisor: a call that dies with the worker is retried once on a new one (which
  * opens the database and loads the index again), so a crash costs a pause, not a reload.
  */
-function createLibraryWorker(model: LibraryModel, dbName: string | undefined): LibraryBackend {
-  const supervisor = new Supervisor(() => startLibraryWorker(model, dbName), { name: 'the library worker' });
+function createLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
+  const supervisor = new Supervisor(() => startLibraryWorker(model, dbName, events), { name: 'the library worker' });
   return supervisedProxy<LibraryBackend>(supervisor);
 }
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
-function startLibraryWorker(model: LibraryModel, dbName: string | undefined): Supervised<Promise<unknown>> {
+function startLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
   const worker = new Worker(new URL('../store/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
   const lifeline = watchWorker(worker, 'the library worker');
   const factory = wrap<LibraryWorkerFactory>(worker);
-  const service = factory.create(
-    model,
-    dbName,
-    proxy({
-      onVersionChange: () => console.warn('Passage: a newer version was opened in another tab; reload this one.'),
-      onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
-    }),
-  );
+  const service = factory.create(model, dbName, proxy(events));
   return {
     value: service,
     died: lifeline.died,
@@ -144,6 +142,9 @@ export class PassageApp implements PassageApi {
   private _disposed = false;
   private readonly _progress = new Listeners<Progress>();
   private readonly _libraryChange = new Listeners<void>();
+  private readonly _schemaListeners = new Listeners<SchemaState>();
+  private _schema: SchemaState = 'current';
+  private readonly _lock: IndexingLock;
   private readonly _embedder: Embedder;
   private _library: LibraryBackend | null = null;
   /** Set once a model load was asked for (indexing resumes after library changes only then). */
@@ -152,10 +153,21 @@ export class PassageApp implements PassageApi {
   private _indexAgain = false;
   /** Open `holdIndexing` holds; background indexing waits while there are any. */
   private _holds = 0;
+  /**
+   * Indexing was cancelled (here or in another tab) and not started again since: another tab's stored rows
+   * alone (a batch that landed just after the cancel) do not make this tab queue for the lock again.
+   */
+  private _paused = false;
 
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
     this.model = findModel(manifest as ModelManifest, options.modelId);
+    this._lock = options.indexingLock ?? createIndexingLock(options.dbName ?? 'passage');
+    // The user cancelled or resumed indexing in another tab: here too (see indexing-lock.ts).
+    this._lock.onAnnounce((signal) => {
+      if (signal === 'cancel') this._stopIndexing();
+      else this._indexInBackground();
+    });
     this._embedder = {
       embed: (passages, signal) =>
         this._withEmbedder((client) =>
@@ -169,7 +181,11 @@ export class PassageApp implements PassageApi {
   }
 
   async start(): Promise<void> {
-    void this._openLibrary().ready().catch(() => undefined); // the index loads while the model does
+    // The index loads while the model does; an upgrade this tab waited for is done once it is ready.
+    void this._openLibrary()
+      .ready()
+      .then(() => this._schema === 'waiting' && this._setSchema('current'))
+      .catch(() => undefined);
     await this._loadModel();
     await this._resplitStaleDocuments();
     this._indexInBackground();
@@ -201,7 +217,7 @@ export class PassageApp implements PassageApi {
   /** Resumes indexing without awaiting it; a failure is reported by `_runIndexing` as an `error` stage. */
   private _indexInBackground(): void {
     if (this._holds > 0) return;
-    this.resumeIndexing().catch((error: unknown) => console.error('Passage: indexing failed', error));
+    this._resume().catch((error: unknown) => console.error('Passage: indexing failed', error));
   }
 
   onProgress(listener: (progress: Progress) => void): () => void {
@@ -210,6 +226,10 @@ export class PassageApp implements PassageApi {
 
   onLibraryChange(listener: () => void): () => void {
     return this._libraryChange.add(listener);
+  }
+
+  onSchemaState(listener: (state: SchemaState) => void): () => void {
+    return this._schemaListeners.add(listener);
   }
 
   async listDocuments(): Promise<DocumentSummary[]> {
@@ -286,6 +306,12 @@ export class PassageApp implements PassageApi {
   }
 
   cancelIndexing(): void {
+    this._stopIndexing();
+    this._lock.announce('cancel');
+  }
+
+  private _stopIndexing(): void {
+    this._paused = true;
     this._indexAgain = false;
     this._indexing?.controller.abort();
   }
@@ -302,6 +328,12 @@ export class PassageApp implements PassageApi {
   }
 
   resumeIndexing(): Promise<void> {
+    this._lock.announce('resume'); // the other tabs queue too: one indexes, the others follow and take over
+    return this._resume();
+  }
+
+  private _resume(): Promise<void> {
+    this._paused = false;
     if (this._indexing) {
       this._indexAgain = true; // pick up what was added after the running pass listed its work
       return this._indexing.done;
@@ -394,10 +426,11 @@ export class PassageApp implements PassageApi {
 
   /** Stops the worker and closes the database (tests; a page simply goes away). */
   async dispose(): Promise<void> {
-    this.cancelIndexing();
+    this._stopIndexing();
     this._disposed = true;
     await this._indexing?.done.catch(() => undefined);
     this._embedders?.stop();
+    this._lock.close();
     await this._library?.close();
   }
 
@@ -405,8 +438,30 @@ export class PassageApp implements PassageApi {
 
   private _openLibrary(): LibraryBackend {
     const model = { id: this.model.id, dimensions: this.model.dimensions };
-    this._library ??= this._options.createLibrary?.(model) ?? createLibraryWorker(model, this._options.dbName);
+    const events: LibraryEvents = {
+      onVersionChange: () => this._setSchema('outdated'),
+      onBlocked: () => this._schema === 'current' && this._setSchema('waiting'),
+      onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
+      onRemoteChange: (change) => this._onRemoteChange(change),
+    };
+    this._library ??= this._options.createLibrary?.(model, events) ?? createLibraryWorker(model, this._options.dbName, events);
     return this._library;
+  }
+
+  /** Another tab changed the library (this tab's index has caught up): show it, and index what it left pending. */
+  private _onRemoteChange(change: RemoteChange): void {
+    this._libraryChange.emit();
+    // Queues behind the indexing tab's lock: this tab says it follows, and takes over if that one closes
+    // (indexing-lock.ts). Stored rows alone do not undo a cancel (see _paused).
+    if ((change.pending || !this._paused) && this._loading && this._schema !== 'outdated') this._indexInBackground();
+  }
+
+  private _setSchema(state: SchemaState): void {
+    if (this._schema === state || this._schema === 'outdated') return;
+    this._schema = state;
+    // Nothing more can be stored: the database connection is closed.
+    if (state === 'outdated') this._stopIndexing();
+    this._schemaListeners.emit(state);
   }
 
   /** Loads the model (after `whenReady`); a failed load may be retried by calling again. */
@@ -479,23 +534,14 @@ export class PassageApp implements PassageApi {
     try {
       await this._loadModel();
       const library = this._openLibrary();
-      const work: PendingWork = {
-        model: { id: this.model.id, dimensions: this.model.dimensions },
-        pendingCount: () => library.pendingCount(),
-        pendingTexts: (limit) => library.pendingTexts(limit),
-        storeVectors: (modelId, batch) => library.storeVectors(modelId, batch),
-      };
-      do {
-        this._indexAgain = false;
-        await indexPending(work, this._embedder, {
-          signal,
-          onBatch: () => this._libraryChange.emit(),
-          onProgress: (p) => {
-            if (p.total > 0) this._progress.emit({ stage: 'indexing', ...p });
-          },
-        });
-      } while (this._indexAgain && !signal.aborted);
+      // One tab indexes at a time: wait while another does, then take over what is still pending.
+      await this._lock.hold(() => this._indexWhileHolding(library, signal), {
+        signal,
+        onWait: () => this._progress.emit({ stage: 'indexing-elsewhere' }),
+      });
       this._progress.emit({ stage: 'idle' });
+      // Counts may have moved in another tab while this one waited.
+      this._libraryChange.emit();
       // Saved now, the next start has words at once instead of reading every passage's text again.
       await library.saveWordIndex().catch((error: unknown) => console.warn('Passage: the word index was not saved', error));
     } catch (error) {
@@ -508,6 +554,25 @@ export class PassageApp implements PassageApi {
       this._progress.emit({ stage: 'error', message: await this._describe(error, 'Indexing stopped') });
       throw error;
     }
+  }
+
+  private async _indexWhileHolding(library: LibraryBackend, signal: AbortSignal): Promise<void> {
+    const work: PendingWork = {
+      model: { id: this.model.id, dimensions: this.model.dimensions },
+      pendingCount: () => library.pendingCount(),
+      pendingTexts: (limit) => library.pendingTexts(limit),
+      storeVectors: (modelId, batch) => library.storeVectors(modelId, batch),
+    };
+    do {
+      this._indexAgain = false;
+      await indexPending(work, this._embedder, {
+        signal,
+        onBatch: () => this._libraryChange.emit(),
+        onProgress: (p) => {
+          if (p.total > 0) this._progress.emit({ stage: 'indexing', ...p });
+        },
+      });
+    } while (this._indexAgain && !signal.aborted);
   }
 
   private async _whileIndexingStopped(change: (library: LibraryBackend) => Promise<void>): Promise<void> {

@@ -116,4 +116,26 @@ describe('indexPending', () => {
     assert.equal(await library.db.count('vectors'), 0);
     library.close();
   });
+
+  it('counts work stored during the run (another tab added a document) in its progress instead of hiding it', async () => {
+    const library = await Library.open(MODEL, { name: freshDbName() });
+    let late = false;
+    const work = {
+      model: MODEL,
+      pendingCount: async () => {
+        const count = await library.pendingCount();
+        if (!late) {
+          late = true; // stored right after this run counted what was pending
+          await addText(library, 'Late', 'Late one.\n\nLate two.\n\nLate three.');
+        }
+        return count;
+      },
+      pendingTexts: (limit: number) => library.pendingTexts(limit),
+      storeVectors: (modelId: string, batch: Parameters<Library['storeVectors']>[1]) => library.storeVectors(modelId, batch),
+    };
+    const seen: [number, number][] = [];
+    assert.equal(await indexPending(work, countingEmbedder(), { batchSize: 2, onProgress: (p) => seen.push([p.done, p.total]) }), 3);
+    assert.deepEqual(seen, [[0, 0], [2, 3], [3, 3]]);
+    library.close();
+  });
 });

@@ -51,7 +51,7 @@ export async function indexPending(work: PendingWork, embedder: Embedder, option
   const signal = options.signal ?? new AbortController().signal;
   const batchSize = Math.max(1, options.batchSize ?? INDEX_BATCH_SIZE);
   const { id: modelId, dimensions } = work.model;
-  const total = await work.pendingCount();
+  let total = await work.pendingCount();
   const throughput = createThroughput(total, options.now);
   options.onProgress?.(throughput.snapshot(0));
 
@@ -75,10 +75,13 @@ export async function indexPending(work: PendingWork, embedder: Embedder, option
     });
     await work.storeVectors(modelId, quantized);
     done += batch.length;
+    // Work stored after the count (another tab added a document) is indexed in this run too: count it, so the
+    // progress shows it instead of staying hidden behind a total it exceeds.
+    if (done > total) total = done + (await work.pendingCount());
     options.onBatch?.();
     // Shared texts count once here but once per passage in the total: never report more than the total.
-    options.onProgress?.(throughput.snapshot(Math.min(done, total)));
+    options.onProgress?.(throughput.snapshot(Math.min(done, total), total));
   }
-  if (done < total) options.onProgress?.(throughput.snapshot(total));
+  if (done < total) options.onProgress?.(throughput.snapshot(total, total));
   return done;
 }

@@ -18,9 +18,10 @@ import { calibrateHits, closeMatchThreshold, hasCloseMatch } from '../core/relev
 import { SearchIndex } from '../core/search-index.ts';
 import { TitleIndex } from '../core/title-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
-import type { OpenOptions } from './db.ts';
+import { DEFAULT_DB_NAME, type OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
+import { applyChange, describeChange, LibraryChanges, type LibraryChange, type RemoteChange } from './library-changes.ts';
 import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
 
 export interface SearchRequest {
@@ -53,8 +54,15 @@ export interface IndexStatus {
 
 export interface LibraryServiceOptions {
   dbName?: string;
-  /** Another tab upgraded the database; this connection is closed. */
+  /**
+   * Another tab upgraded the database (this connection is closed so the upgrade is not blocked), or the stored
+   * library is newer than this code: the page should ask for a reload.
+   */
   onVersionChange?: () => void;
+  /** This tab's upgrade waits for an older tab to close the database. */
+  onBlocked?: () => void;
+  /** Another tab changed the library; this index has caught up (library-changes.ts). */
+  onRemoteChange?: (change: RemoteChange) => void;
   /** The word index finished building (search is hybrid from now on). */
   onLexicalReady?: () => void;
 }
@@ -77,15 +85,28 @@ export class LibraryService {
   private _titles: Map<string, string> | null = null;
   /** Document titles as a second word field of ranking (core/title-index.ts), kept with the index. */
   private readonly _titleIndex = new TitleIndex<string>();
+  /** Tells other tabs about this tab's writes and applies theirs (listening before the index loads). */
+  private readonly _changes: LibraryChanges;
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
     this.model = { id: model.id, dimensions: model.dimensions };
     this._options = options;
     const open: OpenOptions = {
       ...(options.dbName ? { name: options.dbName } : {}),
-      onVersionChange: () => options.onVersionChange?.(),
+      onVersionChange: () => {
+        this._changes.close(); // this connection is closed: nothing more to apply (or to tell)
+        options.onVersionChange?.();
+      },
+      onBlocked: () => options.onBlocked?.(),
     };
-    this._library = Library.open(this.model, open);
+    this._changes = new LibraryChanges(options.dbName ?? DEFAULT_DB_NAME, (change) => this._applyRemote(change));
+    this._library = Library.open(this.model, open).catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === 'VersionError') {
+        options.onVersionChange?.();
+        throw new Error('Passage: your library was saved by a newer version of Passage. Reload the page to get it.');
+      }
+      throw error;
+    });
     this._index = this._library.then((library) => this._loadVectors(library));
     // Never an unhandled rejection: every caller awaits these and sees the error itself.
     this._index.catch(() => undefined);
@@ -131,7 +152,10 @@ export class LibraryService {
     for (const item of indexed) addToIndex(index, item);
     this._lexicalDirty ||= indexed.length > 0;
     this._titles?.set(added.documentId, doc.title);
-    if (!added.duplicate) this._titleIndex.set(added.documentId, doc.title);
+    if (!added.duplicate) {
+      this._titleIndex.set(added.documentId, doc.title);
+      this._changes.post({ kind: 'documents-added', documentIds: [added.documentId], passageIds: indexed.map((i) => i.passage.id) });
+    }
     return added;
   }
 
@@ -144,13 +168,16 @@ export class LibraryService {
     for (const passage of await library.deleteDocument(id)) index.remove(passage);
     this._titles?.delete(id);
     this._titleIndex.delete(id);
+    this._changes.post({ kind: 'documents-deleted', documentIds: [id] });
   }
 
   /** Replaces a document's passages by a fresh split of `text` (its stored text); it is embedded again. */
   async replacePassages(id: string, text: string, offsets: SpanOffsets): Promise<void> {
     const [library, index] = await Promise.all([this._library, this._index]);
-    for (const passage of await library.replacePassages(id, fromOffsets(text, offsets))) index.remove(passage);
+    const removed = await library.replacePassages(id, fromOffsets(text, offsets));
+    for (const passage of removed) index.remove(passage);
     this._lexicalDirty = true;
+    this._changes.post({ kind: 'rows-removed', documentIds: [id], passageIds: removed });
   }
 
   async clear(): Promise<void> {
@@ -159,6 +186,7 @@ export class LibraryService {
     for (const id of [...index.ids()]) index.remove(id);
     this._titles = new Map();
     this._titleIndex.clear();
+    this._changes.post({ kind: 'reload' });
   }
 
   async staleDocumentIds(): Promise<string[]> {
@@ -183,6 +211,7 @@ export class LibraryService {
     const indexed = await library.storeVectors(modelId, batch);
     for (const item of indexed) addToIndex(index, item);
     this._lexicalDirty ||= indexed.length > 0;
+    if (indexed.length > 0) this._changes.post({ kind: 'rows-added', passageIds: indexed.map((i) => i.passage.id) });
     return indexed.length;
   }
 
@@ -242,18 +271,55 @@ export class LibraryService {
   async importLibrary(file: Blob, onProgress?: (progress: ImportProgress) => void): Promise<{ documents: number; passages: number }> {
     const [library] = await Promise.all([this._library, this._index]);
     const outcome = await importLibrary(library, file, onProgress ? { onProgress } : {});
-    this._titles = null;
-    this._lexicalReady = false;
-    this._index = this._loadVectors(library);
-    await this._index;
+    this._changes.post({ kind: 'reload' });
+    await this._reload(library);
     return outcome;
   }
 
+  /** Resolves once every change notice from other tabs received so far has been applied (tests). */
+  async remoteChangesApplied(): Promise<void> {
+    await this._changes.settled();
+  }
+
   async close(): Promise<void> {
+    this._changes.close();
     await this._library.then((library) => library.close()).catch(() => undefined);
   }
 
   // ——— internals ———
+
+  /** Reads the whole index again (after a library file was imported, here or in another tab). */
+  private async _reload(library: Library): Promise<void> {
+    this._titles = null;
+    this._lexicalReady = false;
+    this._index = this._loadVectors(library);
+    await this._index;
+  }
+
+  /** Another tab committed a change: this index catches up from the database, then the page is told. */
+  private async _applyRemote(change: LibraryChange): Promise<void> {
+    const library = await this._library;
+    if (change.kind === 'reload') {
+      await this._reload(library);
+    } else {
+      const index = await this._index;
+      if (await applyChange(index, library, change)) this._lexicalDirty = true;
+      if (change.kind === 'documents-added' || change.kind === 'documents-deleted') {
+        this._titles = null;
+        // Another tab's documents: their titles count in ranking here too (core/title-index.ts).
+        for (const id of change.documentIds) this._titleIndex.delete(id);
+        if (change.kind === 'documents-added') {
+          for (const id of change.documentIds) {
+            const document = await library.getDocument(id);
+            if (document) this._titleIndex.set(id, document.title);
+          }
+        }
+      } else if (change.kind !== 'rows-added') {
+        this._titles = null;
+      }
+    }
+    this._options.onRemoteChange?.(describeChange(change));
+  }
 
   private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
     const index = new SearchIndex<string>(this.model.dimensions, { groupOf: docIdOf });

@@ -7,12 +7,15 @@
 // First: the lifeline's lock (the page notices at once if this worker ends).
 import '../worker/lifeline-hold.ts';
 import { expose, proxy } from 'comlink';
+import type { RemoteChange } from './library-changes.ts';
 import type { LibraryModel } from './library.ts';
 import { LibraryService } from './library-service.ts';
 
 export interface LibraryEvents {
   onVersionChange(): void;
+  onBlocked(): void;
   onLexicalReady(): void;
+  onRemoteChange(change: RemoteChange): void;
 }
 
 const factory = {
@@ -21,7 +24,9 @@ const factory = {
       new LibraryService(model, {
         ...(dbName ? { dbName } : {}),
         onVersionChange: () => void events.onVersionChange(),
+        onBlocked: () => void events.onBlocked(),
         onLexicalReady: () => void events.onLexicalReady(),
+        onRemoteChange: (change) => void events.onRemoteChange(change),
       }),
     );
   },

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SearchHit, StorageInfo } from '../app/api.ts';
+import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SchemaState, SearchHit, StorageInfo } from '../app/api.ts';
 import type { OsDelivery } from '../pwa/os-documents.ts';
 import type { Pwa } from '../pwa/register.ts';
 import './empty-state.ts';
@@ -16,6 +16,7 @@ import './library-panel.ts';
 import type { Notice } from './notice-list.ts';
 import './notice-list.ts';
 import './progress-bar.ts';
+import './schema-banner.ts';
 import type { SearchBoxElement, SearchRequest } from './search-box.ts';
 import './search-box.ts';
 import './search-results.ts';
@@ -162,6 +163,7 @@ export class PassageShellElement extends LitElement {
   @state() private _update: UpdateState = 'none';
   /** Ids of the documents the search is limited to ("Search in" in the library); empty = the whole library. */
   @state() private _within: string[] = [];
+  @state() private _schema: SchemaState = 'current';
 
   @query('search-box') private _searchBox!: SearchBoxElement;
 
@@ -218,6 +220,7 @@ export class PassageShellElement extends LitElement {
     this._unsubscribe.push(
       api.onProgress((progress) => this._onProgress(progress)),
       api.onLibraryChange(() => void this._refreshLibrary()),
+      api.onSchemaState((state) => (this._schema = state)),
     );
     void this._refreshLibrary();
     void this._refreshStorage();
@@ -320,8 +323,10 @@ export class PassageShellElement extends LitElement {
     try {
       this._documents = await this.api.listDocuments();
       this._libraryLoaded = true;
+      // A document deleted (here or in another tab) leaves the filter and the results shown.
       const ids = new Set(this._documents.map((d) => d.id));
       if (this._within.some((id) => !ids.has(id))) this._within = this._within.filter((id) => ids.has(id));
+      if (this._hits.some((h) => !ids.has(h.documentId))) this._hits = this._hits.filter((h) => ids.has(h.documentId));
     } catch (error) {
       this._notify('error', `The library could not be read: ${messageOf(error)}`);
     }
@@ -559,6 +564,7 @@ export class PassageShellElement extends LitElement {
           <h1>Passage</h1>
           <p class="tagline">Search your documents by meaning — offline, on this device.</p>
         </header>
+        <schema-banner .state=${this._schema} @reload-page=${() => location.reload()}></schema-banner>
         <progress-bar
           .progress=${this._progress}
           .pending=${pending}

@@ -6,7 +6,7 @@ import { base } from './theme.ts';
 
 /**
  * The status strip under the header: model download (bytes), model preparation, indexing (count, rate, ETA)
- * with a cancel button, an indexing failure with "try again", and what is left to index when idle. It always keeps its height, so nothing below it
+ * with a cancel button, indexing done by another tab (its progress, from the library's counts), an indexing failure with "try again", and what is left to index when idle. It always keeps its height, so nothing below it
  * moves when a stage starts or ends. Announced politely to screen readers.
  *
  * @fires cancel-indexing - The user stopped the indexing in flight.
@@ -123,6 +123,17 @@ export class ProgressBarElement extends LitElement {
           <span class="label"><span class="dot busy"></span>Indexing passages
             <span class="numbers">${p.done.toLocaleString()} of ${p.total.toLocaleString()}${details ? ` · ${details}` : ''}</span></span>
           <progress max=${p.total || 1} .value=${p.done} aria-label="Indexing"></progress>
+          <button @click=${() => this._fire('cancel-indexing')}>Cancel</button>
+        `;
+      }
+      case 'indexing-elsewhere': {
+        // This tab waits for the tab that indexes; the counts come from the library, which follows that tab's work.
+        const total = this.indexed + this.pending;
+        return html`
+          <span class="label"><span class="dot busy"></span>Indexing in another Passage tab
+            <span class="numbers">${total ? `${this.indexed.toLocaleString()} of ${total.toLocaleString()}` : ''}</span>
+            · this tab takes over if that one closes</span>
+          <progress max=${total || 1} .value=${this.indexed} aria-label="Indexing in another tab"></progress>
           <button @click=${() => this._fire('cancel-indexing')}>Cancel</button>
         `;
       }

@@ -14,7 +14,9 @@ export interface ThroughputSnapshot {
 export function createThroughput(total: number, now: () => number = () => performance.now()) {
   const startedAt = now();
   return {
-    snapshot(done: number): ThroughputSnapshot {
+    /** `total` may grow during a run (work added meanwhile, e.g. by another tab). */
+    snapshot(done: number, currentTotal = total): ThroughputSnapshot {
+      total = currentTotal;
       const elapsedSeconds = (now() - startedAt) / 1000;
       const perSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
       const etaSeconds = perSecond > 0 ? (total - done) / perSecond : null;
