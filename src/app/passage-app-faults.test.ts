@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ImportedText, Progress } from './api.ts';
+import type { Progress } from './api.ts';
+import { RIVERS } from './documents.test-support.ts';
 import { PassageApp } from './passage-app.ts';
 import { LibraryService } from '../store/library-service.ts';
 import { createFakeEngine, fakeEnvironment, FakeWorker, type FakeEngine } from '../worker/fake-engine.test-support.ts';
@@ -66,17 +67,6 @@ function setup(options: FaultOptions = {}) {
     crashNext: (count: number) => (crashing = count),
   };
 }
-
-const RIVERS: ImportedText = {
-  title: 'Rivers',
-  type: 'txt',
-  size: 0,
-  text: [
-    'Rivers carry fresh water from the mountains down to the sea. They shape valleys over millions of years.',
-    'The longest river in Africa is the Nile, which flows north into the Mediterranean.',
-    'Deltas form where a river slows down and drops the sand and silt it was carrying.',
-  ].join('\n\n'),
-};
 
 function nextError(app: PassageApp): Promise<Progress> {
   return new Promise((resolve) => {

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ImportedText, Progress } from './api.ts';
+import type { Progress } from './api.ts';
+import { RIVERS } from './documents.test-support.ts';
 import { FakeLocks } from './fake-locks.test-support.ts';
 import { createIndexingLock } from './indexing-lock.ts';
 import { PassageApp } from './passage-app.ts';
@@ -59,17 +60,6 @@ async function holdElsewhere(locks: FakeLocks, name: string): Promise<() => void
   await until(() => locks.isHeld(name), 'the lock is held');
   return release;
 }
-
-const RIVERS: ImportedText = {
-  title: 'Rivers',
-  type: 'txt',
-  size: 0,
-  text: [
-    'Rivers carry fresh water from the mountains down to the sea. They shape valleys over millions of years.',
-    'The longest river in Africa is the Nile, which flows north into the Mediterranean.',
-    'Deltas form where a river slows down and drops the sand and silt it was carrying.',
-  ].join('\n\n'),
-};
 
 describe('PassageApp in two tabs', () => {
   it('a document added and indexed in one tab is listed and found in the other, which embeds none of it', async () => {

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImportedText, Progress } from './api.ts';
+import { RIVERS } from './documents.test-support.ts';
 import { PassageApp } from './passage-app.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { SPLIT_RECIPE } from '../core/split.ts';
@@ -37,17 +38,6 @@ function setup(options: { whenReady?: Promise<void>; dbName?: string } = {}) {
   });
   return { app, workers, worker: () => workers.at(-1)!, engine: () => engine };
 }
-
-const RIVERS: ImportedText = {
-  title: 'Rivers',
-  type: 'txt',
-  size: 0,
-  text: [
-    'Rivers carry fresh water from the mountains down to the sea. They shape valleys over millions of years.',
-    'The longest river in Africa is the Nile, which flows north into the Mediterranean.',
-    'Deltas form where a river slows down and drops the sand and silt it was carrying.',
-  ].join('\n\n'),
-};
 
 const KITCHEN: ImportedText = {
   title: 'Kitchen',
