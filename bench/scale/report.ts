@@ -103,7 +103,8 @@ export function renderSection(results: ScaleResults, rawLink: string): string {
       const run = find(build, size);
       const skip = results.skipped.find((x) => x.build === build && x.size === size);
       const failure = results.failures.find((f) => f.build === build && f.size === size);
-      const label = `${build} (${build === 'new' ? results.commits.new : results.commits.old})`;
+      // A run's own commit: results combined from runs of different commits (--render) say which is which.
+      const label = `${build} (${run?.commit ?? (build === 'new' ? results.commits.new : results.commits.old)})`;
       if (run) lines.push(`| ${count(run.passages)} | ${label} | ${runCells(run).join(' | ')} |`);
       else if (skip) lines.push(`| ${count(size)} | ${label} | – | – | – | – | – | – | – |`);
       else if (failure) lines.push(`| ${count(size)} | ${label} | failed (see below) | – | – | – | – | – | – |`);
