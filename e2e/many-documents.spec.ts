@@ -35,7 +35,7 @@ const titleSearch = (page: Page) => page.getByRole('searchbox', { name: 'Find a 
 async function importThousand(page: Page) {
   await openApp(page);
   await page.locator('settings-panel input[type=file]').setInputFiles(file);
-  await expect(notices(page).first()).toContainText(`Imported ${DOCUMENTS} documents`, { timeout: 180_000 });
+  await expect(notices(page).first()).toContainText(`Imported ${DOCUMENTS.toLocaleString('en')} documents`, { timeout: 180_000 });
 }
 
 test('a library of 1,000 documents is found by title, sorted and scrolled, with only the rows in view in the DOM, also after a reload', async ({ page }) => {
