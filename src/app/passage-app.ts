@@ -318,7 +318,8 @@ export class PassageApp implements PassageApi {
 
   holdIndexing(): () => void {
     this._holds++;
-    this.cancelIndexing();
+    // This tab's run only: a batch here is no reason to cancel indexing in the other tabs (cancelIndexing does).
+    this._stopIndexing();
     let released = false;
     return () => {
       if (released) return;
