@@ -39,9 +39,13 @@ export class RequestLog {
     context.on('request', (request) => this.add(request));
     context.on('requestfinished', (request) => {
       const entry = this.byRequest.get(request);
-      void request.response().then((response) => {
-        if (entry && response) entry.fromServiceWorker = response.fromServiceWorker();
-      });
+      void request
+        .response()
+        .then((response) => {
+          if (entry && response) entry.fromServiceWorker = response.fromServiceWorker();
+        })
+        // A test that ends while a request finishes (e.g. the model still downloading) closes the context first.
+        .catch(() => undefined);
     });
     context.on('requestfailed', (request) => {
       const entry = this.byRequest.get(request);
