@@ -5,7 +5,7 @@
  * elsewhere makes a tab close its connection and ask for a reload.
  */
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { ask, documentRows, expect, fileInput, fixturesDir, openApp, sotuDir, test, waitForIndexed } from './support/app.ts';
 
 const LIGHTHOUSE = { question: 'What did the keeper clean before dark each day?', answer: 'polished the brass lens' };
@@ -43,6 +43,20 @@ async function leaderAndFollower(a: Page, b: Page): Promise<[Page, Page]> {
     )
     .toBe(true);
   return roles!;
+}
+
+/**
+ * Two tabs of one library; the first imports a long address. Resolves once one tab indexes, the other follows,
+ * and the follower's counts have advanced. `other` is the tab that did not import.
+ */
+async function twoTabsIndexing(page: Page, context: BrowserContext): Promise<{ leader: Page; follower: Page; other: Page }> {
+  const other = await context.newPage();
+  await openApp(page);
+  await openApp(other);
+  await fileInput(page).setInputFiles(LONG_ADDRESS);
+  const [leader, follower] = await leaderAndFollower(page, other);
+  await expect.poll(() => indexedCount(follower), { timeout: 180_000 }).toBeGreaterThan(0);
+  return { leader, follower, other };
 }
 
 test('a document imported in one tab is listed, indexed and found by search in another tab without a reload; deleted there, it leaves the other tab’s results', async ({
@@ -85,15 +99,8 @@ test('only one tab indexes at a time: the other says it follows and its counts a
   context,
 }) => {
   test.setTimeout(600_000);
-  const other = await context.newPage();
-  await openApp(page);
-  await openApp(other);
-
-  await fileInput(page).setInputFiles(LONG_ADDRESS);
-  const [leader, follower] = await leaderAndFollower(page, other);
-
   // The follower embeds nothing, yet its counts advance with the leader's work.
-  await expect.poll(() => indexedCount(follower), { timeout: 180_000 }).toBeGreaterThan(0);
+  const { leader, follower } = await twoTabsIndexing(page, context);
   expect(await embeddedIn(follower)).toBe(0);
   expect(await progressText(follower)).toContain('Indexing in another Passage tab');
 
@@ -116,13 +123,7 @@ test('cancelling indexing in one tab stops it in every tab, and “Index now” 
   context,
 }) => {
   test.setTimeout(600_000);
-  const other = await context.newPage();
-  await openApp(page);
-  await openApp(other);
-
-  await fileInput(page).setInputFiles(LONG_ADDRESS);
-  const [leader, follower] = await leaderAndFollower(page, other);
-  await expect.poll(() => indexedCount(follower), { timeout: 180_000 }).toBeGreaterThan(0);
+  const { leader, follower, other } = await twoTabsIndexing(page, context);
 
   await follower.locator('progress-bar').getByRole('button', { name: 'Cancel' }).click();
   expect(await indexedCount(follower)).toBeLessThan(Number(await follower.locator('library-panel .indexed').first().getAttribute('data-passages')));
