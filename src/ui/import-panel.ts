@@ -6,7 +6,7 @@ import { ACCEPTED_FILES, ACCEPTED_LABEL, importFile, importPastedText, plainText
 import { batchSummary } from './import-summary.ts';
 import type { PasswordDialogElement } from './password-dialog.ts';
 import './password-dialog.ts';
-import { base, panel } from './theme.ts';
+import { base, field, panel } from './theme.ts';
 
 export interface ImportDetail {
   documents: ImportedText[];
@@ -31,6 +31,7 @@ export class ImportPanelElement extends LitElement {
   static override styles = [
     base,
     panel,
+    field,
     css`
       .drop {
         border: 2px dashed var(--p-border);
@@ -67,16 +68,8 @@ export class ImportPanelElement extends LitElement {
         gap: 0.5rem;
         margin-top: 0.5rem;
       }
-      textarea,
-      input[type='text'] {
-        font: inherit;
+      .field {
         font-size: 0.9rem;
-        width: 100%;
-        padding: 0.5rem 0.6rem;
-        border: 1px solid var(--p-border);
-        border-radius: 8px;
-        background: var(--p-surface);
-        color: var(--p-text);
       }
       textarea {
         min-height: 7rem;
@@ -161,9 +154,9 @@ export class ImportPanelElement extends LitElement {
           <summary>Paste text</summary>
           <form class="paste" @submit=${this._onPaste}>
             <label class="visually-hidden" for="paste-title">Title (optional)</label>
-            <input id="paste-title" type="text" placeholder="Title (optional)" autocomplete="off" />
+            <input id="paste-title" class="field" type="text" placeholder="Title (optional)" autocomplete="off" />
             <label class="visually-hidden" for="paste-text">Text</label>
-            <textarea id="paste-text" placeholder="Paste or type text here"></textarea>
+            <textarea id="paste-text" class="field" placeholder="Paste or type text here"></textarea>
             <button type="submit" ?disabled=${disabled}>Add text</button>
           </form>
         </details>

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { base } from './theme.ts';
+import { base, field } from './theme.ts';
 
 /**
  * Asks for a PDF's password (pdf.js asks through onPassword, again after a wrong one). `ask` resolves with the
@@ -10,6 +10,7 @@ import { base } from './theme.ts';
 export class PasswordDialogElement extends LitElement {
   static override styles = [
     base,
+    field,
     css`
       dialog {
         border: 1px solid var(--p-border);
@@ -33,15 +34,6 @@ export class PasswordDialogElement extends LitElement {
       }
       p.wrong {
         color: var(--p-danger);
-      }
-      input {
-        font: inherit;
-        width: 100%;
-        padding: 0.5rem 0.6rem;
-        border: 1px solid var(--p-border);
-        border-radius: 8px;
-        background: var(--p-surface);
-        color: var(--p-text);
       }
       .actions {
         display: flex;
@@ -84,7 +76,7 @@ export class PasswordDialogElement extends LitElement {
           ? html`<p class="wrong" role="alert">That password did not open ${file}. Try again, or skip this file.</p>`
           : html`<p>${file} is protected by a password. Enter it to add the document; it is used only to read the file and is not kept.</p>`}
         <label class="visually-hidden" for="pdf-password">Password for ${file}</label>
-        <input id="pdf-password" type="password" autocomplete="off" required />
+        <input id="pdf-password" class="field" type="password" autocomplete="off" required />
         <div class="actions">
           <button type="button" @click=${() => this._finish(null)}>Skip this file</button>
           <button type="submit" class="primary">Open</button>

@@ -166,3 +166,16 @@ export const panel = css`
     padding: 1rem;
   }
 `;
+
+/** A text field (class `field`): the look the import panel's paste box and the password dialog share. */
+export const field = css`
+  .field {
+    font: inherit;
+    width: 100%;
+    padding: 0.5rem 0.6rem;
+    border: 1px solid var(--p-border);
+    border-radius: 8px;
+    background: var(--p-surface);
+    color: var(--p-text);
+  }
+`;
