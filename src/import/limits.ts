@@ -2,6 +2,7 @@
  * What Passage agrees to read, in one place (documented in README "Limits"). Every refusal names the file and
  * says which limit it hit, so a person knows what to do.
  */
+import { formatBytes } from '../core/byte-size.ts';
 
 const MB = 1024 * 1024;
 
@@ -26,14 +27,6 @@ export const MAX_TEXT_CHARS = 50 * MB;
 
 /** 1536 → "1.5 KB", binary multiples like file managers. */
 export function sizeLabel(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  const digits = value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits).replace(/\.0$/, '')} ${units[unit]}`;
+  // Under 1 KB in words ("1 byte", "300 bytes"), the rest as the library list shows sizes.
+  return bytes < 1024 ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}` : formatBytes(bytes);
 }
