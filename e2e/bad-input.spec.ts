@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ask, documentRows, expect, expectDocumentCount, fileInput, fixturesDir, notices, openApp, test, waitForIndexed, waitForServiceWorker } from './support/app.ts';
-import { docxZipBomb, passwordPdf } from './support/hostile-files.ts';
+import { docxZipBomb, pagesPdf, passwordPdf } from './support/hostile-files.ts';
 
 const errors = (page: Page) => page.locator('notice-list li.notice.error');
 
@@ -86,6 +86,15 @@ test('a file over the size limit is refused naming its size and the limit', asyn
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await expect(documentRows(page)).toHaveCount(0);
+});
+
+test('a PDF of more than 5,000 pages is refused naming its page count and the limit, and nothing is stored', async ({ page }) => {
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  const pdf = pagesPdf(5_001, 'One line on every page.');
+  await fileInput(page).setInputFiles({ name: 'ledger.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await expect(errors(page).first()).toContainText('“ledger.pdf” has 5,001 pages; Passage reads PDFs of up to 5,000 pages.');
   await expect(documentRows(page)).toHaveCount(0);
 });
 

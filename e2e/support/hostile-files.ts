@@ -1,9 +1,9 @@
 /**
  * Hostile and awkward files for the bad-input e2e tests, built in the test rather than committed: a .docx zip
- * bomb and a password-protected PDF.
+ * bomb, a password-protected PDF, and PDFs past the page and text limits.
  */
 import { createHash, createCipheriv } from 'node:crypto';
-import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 // --- zip -----------------------------------------------------------------------------------------------------
 
@@ -90,6 +90,9 @@ export function docxZipBomb(unpackedMB: number): Buffer {
   ]);
 }
 
+/** Text as a PDF literal string: backslashes and parentheses escaped. */
+const pdfString = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
+
 // --- PDF with a user password (standard security handler, revision 2: 40-bit RC4) ------------------------------
 
 const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
@@ -129,8 +132,7 @@ export function passwordPdf(lines: string[], password: string): Buffer {
   const u = rc4(key, PAD);
   const objectKey = (num: number) => md5(key, Buffer.from([num & 255, (num >> 8) & 255, (num >> 16) & 255, 0, 0])).subarray(0, 10);
 
-  const escape = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-  const text = `BT /F1 12 Tf 16 TL 72 720 Td ${lines.map((l) => `(${escape(l)}) '`).join(' ')} ET`;
+  const text = `BT /F1 12 Tf 16 TL 72 720 Td ${lines.map((l) => `(${pdfString(l)}) '`).join(' ')} ET`;
   const content = rc4(objectKey(5), Buffer.from(text, 'latin1'));
   const objects: Buffer[] = [
     Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
@@ -140,6 +142,13 @@ export function passwordPdf(lines: string[], password: string): Buffer {
     Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from('\nendstream')]),
     Buffer.from(`<< /Filter /Standard /V 1 /R 2 /O <${o.toString('hex')}> /U <${u.toString('hex')}> /P ${permissions} >>`),
   ];
+  return pdfFile(objects, `/Encrypt 6 0 R /ID [<${id.toString('hex')}> <${id.toString('hex')}>]`);
+}
+
+// --- PDF writer and PDFs past the limits ----------------------------------------------------------------------
+
+/** A PDF of `objects` (object n + 1 is objects[n]; object 1 is the catalog) with its cross-reference table. */
+function pdfFile(objects: Buffer[], trailerExtra = ''): Buffer {
   const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   let offset = chunks[0].length;
   const offsets: number[] = [];
@@ -150,7 +159,24 @@ export function passwordPdf(lines: string[], password: string): Buffer {
     offset += obj.length;
   });
   const xref = [`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
-  const trailer = `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 6 0 R /ID [<${id.toString('hex')}> <${id.toString('hex')}>] >>\nstartxref\n${offset}\n%%EOF\n`;
+  const trailer = `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>\nstartxref\n${offset}\n%%EOF\n`;
   chunks.push(Buffer.from(xref + trailer));
   return Buffer.concat(chunks);
+}
+
+/** A PDF of `pageCount` real page objects that all draw one shared, deflated content stream showing `line`. */
+export function pagesPdf(pageCount: number, line: string): Buffer {
+  const content = deflateSync(Buffer.from(`BT /F1 12 Tf 72 720 Td (${pdfString(line)}) Tj ET`, 'latin1'));
+  const firstPage = 5;
+  const kids = Array.from({ length: pageCount }, (_, i) => `${firstPage + i} 0 R`).join(' ');
+  const objects: Buffer[] = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from(`<< /Type /Pages /Kids [${kids}] /Count ${pageCount} >>`),
+    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'),
+    Buffer.concat([Buffer.from(`<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n`), content, Buffer.from('\nendstream')]),
+  ];
+  for (let i = 0; i < pageCount; i++) {
+    objects.push(Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>'));
+  }
+  return pdfFile(objects);
 }

@@ -8,7 +8,7 @@
  */
 import { DOCX_LIMITS, inspectDocx, type DocxLimits, type DocxProblem } from './docx-zip.ts';
 import { ImportError, quoted } from './errors.ts';
-import { MAX_TEXT_CHARS, sizeLabel } from './limits.ts';
+import { refuseLongText, sizeLabel } from './limits.ts';
 
 export function docxProblemMessage(name: string, problem: DocxProblem, limits: DocxLimits = DOCX_LIMITS): string {
   const limit = sizeLabel(limits.unpackedBytes);
@@ -28,8 +28,6 @@ export async function docxToText(bytes: Uint8Array, name: string, limits: DocxLi
   const { default: mammoth } = await import('mammoth/mammoth.browser.min.js');
   const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const result = await mammoth.extractRawText({ arrayBuffer });
-  if (result.value.length > MAX_TEXT_CHARS) {
-    throw new ImportError(`${quoted(name)} holds more than ${sizeLabel(MAX_TEXT_CHARS)} of text; split it into smaller documents.`);
-  }
+  refuseLongText(name, result.value.length);
   return result.value;
 }

@@ -7,7 +7,7 @@ import { looksBinary } from './binary.ts';
 import { ACCEPTED_LABEL, detectKind, extensionOf, titleFromFileName, titleFromText } from './detect.ts';
 import { readDocx, type DocxReader } from './docx-reader.ts';
 import { ImportError, quoted } from './errors.ts';
-import { MAX_FILE_BYTES, MAX_TEXT_CHARS, sizeLabel } from './limits.ts';
+import { MAX_FILE_BYTES, refuseLongText, sizeLabel } from './limits.ts';
 import { decodeText, hasReadableText, normalizeText } from './normalize.ts';
 import type { PasswordPrompt } from './password.ts';
 import { plainTextHere, type PlainText } from './plain-text.ts';
@@ -77,9 +77,7 @@ export async function importFile(file: File, options: ImportOptions | PlainText 
     throw new ImportError(`${quoted(name)} could not be read as a ${what}; it may be damaged or not really a .${kind} file.`);
   }
 
-  if (text.length > MAX_TEXT_CHARS) {
-    throw new ImportError(`${quoted(name)} holds more than ${sizeLabel(MAX_TEXT_CHARS)} of text; split it into smaller documents.`);
-  }
+  refuseLongText(name, text.length);
   if (kind !== 'txt' && kind !== 'md') text = await plainText({ text });
   if (!hasReadableText(text)) {
     const hint = kind === 'pdf' ? ' (a scanned PDF without a text layer has no text to search)' : '';

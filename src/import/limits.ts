@@ -3,6 +3,7 @@
  * says which limit it hit, so a person knows what to do.
  */
 import { formatBytes } from '../core/byte-size.ts';
+import { ImportError, quoted } from './errors.ts';
 
 const MB = 1024 * 1024;
 
@@ -29,4 +30,11 @@ export const MAX_TEXT_CHARS = 50 * MB;
 export function sizeLabel(bytes: number): string {
   // Under 1 KB in words ("1 byte", "300 bytes"), the rest as the library list shows sizes.
   return bytes < 1024 ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}` : formatBytes(bytes);
+}
+
+/** Refuses a document whose extracted text (so far) is longer than MAX_TEXT_CHARS, naming the file. */
+export function refuseLongText(name: string, length: number): void {
+  if (length > MAX_TEXT_CHARS) {
+    throw new ImportError(`${quoted(name)} holds more than ${sizeLabel(MAX_TEXT_CHARS)} of text; split it into smaller documents.`);
+  }
 }

@@ -11,7 +11,7 @@
  */
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { ImportError, quoted } from './errors.ts';
-import { MAX_PDF_PAGES, MAX_TEXT_CHARS, sizeLabel } from './limits.ts';
+import { MAX_PDF_PAGES, refuseLongText } from './limits.ts';
 import { pageText } from './pdf-text.ts';
 
 import type { PasswordPrompt } from './password.ts';
@@ -79,9 +79,7 @@ export async function pdfToText(bytes: Uint8Array, options: PdfOptions): Promise
       const text = pageText(runs);
       page.cleanup();
       length += text.length + 2;
-      if (length > MAX_TEXT_CHARS) {
-        throw new ImportError(`${quoted(name)} holds more than ${sizeLabel(MAX_TEXT_CHARS)} of text; split it into smaller documents.`);
-      }
+      refuseLongText(name, length);
       pages.push(text);
     }
     let title = '';
