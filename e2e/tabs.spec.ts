@@ -12,6 +12,8 @@ const LIGHTHOUSE = { question: 'What did the keeper clean before dark each day?'
 const SOURDOUGH = { question: 'How often does a sourdough culture have to be given flour and water?', answer: 'every twelve hours' };
 /** A public-domain address of ~30 passages (two indexing batches): long enough to watch two tabs share the work. */
 const LONG_ADDRESS = path.join(sotuDir, '1887_grover_cleveland_d.txt');
+/** ~90 passages: the indexing tab is still busy when the other tab's import lands, even on a quiet machine. */
+const LONGER_ADDRESS = path.join(sotuDir, '1903_theodore_roosevelt_r.txt');
 
 function embeddedIn(page: Page): Promise<number> {
   return page.locator('passage-shell').getAttribute('data-session-embedded').then(Number);
@@ -46,14 +48,18 @@ async function leaderAndFollower(a: Page, b: Page): Promise<[Page, Page]> {
 }
 
 /**
- * Two tabs of one library; the first imports a long address. Resolves once one tab indexes, the other follows,
+ * Two tabs of one library; the first imports a long address (`file`). Resolves once one tab indexes, the other follows,
  * and the follower's counts have advanced. `other` is the tab that did not import.
  */
-async function twoTabsIndexing(page: Page, context: BrowserContext): Promise<{ leader: Page; follower: Page; other: Page }> {
+async function twoTabsIndexing(
+  page: Page,
+  context: BrowserContext,
+  file = LONG_ADDRESS,
+): Promise<{ leader: Page; follower: Page; other: Page }> {
   const other = await context.newPage();
   await openApp(page);
   await openApp(other);
-  await fileInput(page).setInputFiles(LONG_ADDRESS);
+  await fileInput(page).setInputFiles(file);
   const [leader, follower] = await leaderAndFollower(page, other);
   await expect.poll(() => indexedCount(follower), { timeout: 180_000 }).toBeGreaterThan(0);
   return { leader, follower, other };
@@ -116,6 +122,23 @@ test('only one tab indexes at a time: the other says it follows and its counts a
   expect(embedded).toBeGreaterThan(0);
   expect(embedded).toBeLessThanOrEqual(passages - storedBeforeClose);
   await expect(follower.locator('progress-bar')).toContainText('Ready');
+});
+
+test('files imported in the following tab while the other tab indexes are listed in both, indexed by the indexing tab alone, and found from either', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(600_000);
+  const { leader, follower } = await twoTabsIndexing(page, context, LONGER_ADDRESS);
+  await fileInput(follower).setInputFiles(['lighthouse.txt', 'sourdough.md'].map((f) => path.join(fixturesDir, f)));
+  await expect(documentRows(leader)).toHaveCount(3);
+  await expect(documentRows(follower)).toHaveCount(3);
+  // The leader's indexing takes the follower's documents in its stride: the follower embeds nothing.
+  await waitForIndexed(follower, 3, 480_000);
+  await waitForIndexed(leader, 3);
+  expect(await embeddedIn(follower)).toBe(0);
+  expect((await ask(follower, LIGHTHOUSE.question)).passage).toContain(LIGHTHOUSE.answer);
+  expect((await ask(leader, SOURDOUGH.question)).passage).toContain(SOURDOUGH.answer);
 });
 
 test('cancelling indexing in one tab stops it in every tab, and “Index now” in the tab that did not import starts it again (one tab indexes, the other follows)', async ({

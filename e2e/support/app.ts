@@ -141,7 +141,7 @@ export async function expectDocumentCount(page: Page, count: number, options: { 
 }
 
 /** Waits until the library lists `count` documents, each with every passage embedded. */
-export async function waitForIndexed(page: Page, count: number) {
+export async function waitForIndexed(page: Page, count: number, timeout = 120_000) {
   await expectDocumentCount(page, count, { timeout: 60_000 });
   await expect
     .poll(
@@ -150,7 +150,7 @@ export async function waitForIndexed(page: Page, count: number) {
           const { passages, indexed } = (el as HTMLElement).dataset;
           return Number(passages) > 0 && indexed === passages;
         }),
-      { timeout: 120_000, message: 'every document fully indexed' },
+      { timeout, message: 'every document fully indexed' },
     )
     .toBe(true);
 }
