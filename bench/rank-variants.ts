@@ -257,7 +257,19 @@ function calibrated(w: number, denseNorm: 'minmax' | 'raw', titleWeight = 1): Va
   };
 }
 
+/** Question words that say what is asked, not what about: dropped from the query's word match only (experiment). */
+const QUESTION_WORDS = new Set(['say', 'said', 'says', 'according', 'describe', 'described', 'call', 'called', 'think', 'want', 'wants', 'use', 'used', 'make', 'made', 'give', 'gave', 'expect', 'expected', 'mention', 'mentioned', 'tell', 'told', 'can', 'could', 'should']);
+function withoutQuestionWords(variant: Variant): Variant {
+  return (ctx) => {
+    const query = ctx.q.query.split(/\s+/).filter((w) => !QUESTION_WORDS.has(w.toLowerCase().replace(/[^a-z]/g, ''))).join(' ');
+    return variant({ ...ctx, q: { ...ctx.q, query } });
+  };
+}
+
 const VARIANTS: Record<string, Variant> = {
+  'app prior, no question words': withoutQuestionWords(appRanking(1, 'by size', DEPTH, 'by size')),
+  'app prior c100': appRanking(1, 'by size', 100, 'by size'),
+  'app prior, titles 2': appRanking(2, 'by size', DEPTH, 'by size'),
   'calib minmax w0.8': calibrated(0.8, 'minmax'),
   'calib minmax w0.7': calibrated(0.7, 'minmax'),
   'calib minmax w0.6': calibrated(0.6, 'minmax'),
