@@ -267,9 +267,9 @@ function withoutQuestionWords(variant: Variant): Variant {
 }
 
 const VARIANTS: Record<string, Variant> = {
-  'app prior, no question words': withoutQuestionWords(appRanking(1, 'by size', DEPTH, 'by size')),
+  'app prior no question words': withoutQuestionWords(appRanking(1, 'by size', DEPTH, 'by size')),
   'app prior c100': appRanking(1, 'by size', 100, 'by size'),
-  'app prior, titles 2': appRanking(2, 'by size', DEPTH, 'by size'),
+  'app prior titles 2': appRanking(2, 'by size', DEPTH, 'by size'),
   'calib minmax w0.8': calibrated(0.8, 'minmax'),
   'calib minmax w0.7': calibrated(0.7, 'minmax'),
   'calib minmax w0.6': calibrated(0.6, 'minmax'),
