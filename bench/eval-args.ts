@@ -28,6 +28,8 @@ export interface EvalArgs {
   /** Count document titles as a second word field (core/title-index.ts); off = ranking before 2026-12-03. */
   titles: boolean;
   titleWeight: number;
+  /** Document prior weight (core/document-prior.ts); undefined = the app's (by library size), 0 = off. */
+  documentPrior: number | undefined;
   /** Also report every dense weight 0, 0.1, …, 1. */
   sweep: boolean;
   cache: boolean;
@@ -39,7 +41,8 @@ export interface EvalArgs {
 export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --queries <file.jsonl> [--queries …]
   [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT} (default: by library size)] [--distractors sotu]
   [--target-tokens N] [--min-chars N] [--no-stem] [--no-context | --context-weight ${CONTEXT_TOKEN_WEIGHT}]
-  [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}] [--sweep] [--no-cache] [--quiet] [--unanswerable <file.jsonl> …]`;
+  [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}]
+  [--document-prior W (default: by library size; 0 = off)] [--sweep] [--no-cache] [--quiet] [--unanswerable <file.jsonl> …]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;
@@ -63,6 +66,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         'bm25-b': { type: 'string' },
         'no-titles': { type: 'boolean', default: false },
         'title-weight': { type: 'string', default: String(DEFAULT_TITLE_WEIGHT) },
+        'document-prior': { type: 'string' },
         sweep: { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -96,6 +100,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     },
     titles: !parsed['no-titles'],
     titleWeight: nonNegative('--title-weight', parsed['title-weight']),
+    documentPrior: parsed['document-prior'] === undefined ? undefined : nonNegative('--document-prior', parsed['document-prior']),
     sweep: parsed.sweep,
     cache: !parsed['no-cache'],
     quiet: parsed.quiet,

@@ -55,15 +55,17 @@ async function main(argv: readonly string[]): Promise<void> {
       ? { index: buildTitleIndex(documents), documentOf: (id: string) => passageById.get(id)!.doc, weight: args.titleWeight }
       : undefined;
 
+    // The app's ranking options (library-service.ts search), with the command line's overrides.
+    const rankOptions = (weight: number | undefined) => ({
+      ...(weight === undefined ? {} : { denseWeight: weight }),
+      ...(titles ? { titles } : {}),
+      ...(args.documentPrior === 0 ? {} : { documentOf: (id: string) => passageById.get(id)!.doc }),
+      ...(args.documentPrior === undefined || args.documentPrior === 0 ? {} : { documentPrior: args.documentPrior }),
+    });
     const run = (mode: SearchMode, weight: number | undefined): QueryResult[] =>
       queries.map((q, i) => {
         const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
-        const hits = searchPassages(index, vector, q.query, {
-          k: args.k,
-          mode,
-          ...(weight === undefined ? {} : { denseWeight: weight }),
-          ...(titles ? { titles } : {}),
-        });
+        const hits = searchPassages(index, vector, q.query, { k: args.k, mode, ...rankOptions(weight) });
         const ranked = hits.map((h) => passageById.get(h.id)!);
         return { query: q.query, source: q.source, rank: firstMatchRank(ranked, q.expect, q.doc) };
       });
@@ -74,7 +76,7 @@ async function main(argv: readonly string[]): Promise<void> {
       // The app's path: searchPassages, then the calibrated score of each hit (library-service.ts does the same).
       const best = (query: string, i: number): number => {
         const vector = queryVectors.subarray(i * spec.dimensions, (i + 1) * spec.dimensions);
-        const hits = searchPassages(index, vector, query, { k: args.k, mode: args.mode, denseWeight: args.weight });
+        const hits = searchPassages(index, vector, query, { k: args.k, mode: args.mode, ...rankOptions(args.weight) });
         return Math.max(0, ...calibrateHits(index.lexical, query, hits));
       };
       const groups = new Map<string, number[]>([['answerable', queries.map((q, i) => best(q.query, i))]]);

@@ -6,10 +6,12 @@
  * reimplemented, embedded with our engine). See docs/BENCHMARKS.md ("Peers, measured").
  *
  * Usage: npx tsx bench/peers.ts [--distractors sotu] [--docs <dir> …] [--queries <file.jsonl> …] [--k 10]
- *          [--sf-chars 100 …] [--rounds 3] [--no-mememo]
+ *          [--sf-chars 100 …] [--rounds 3] [--no-mememo] [--only-passage]
  * Without --docs/--queries: the "combined" set (../shared/corpus + .cache/sotu-docs, both question files).
  * With --distractors sotu it also builds the big set (every SOTU address added) and reports quality, median query
- * latency, build time and index memory there.
+ * latency, build time and index memory there. --only-passage runs Passage's own rows only (no peer is built).
+ * "Passage hybrid" is the app's ranking (library-service.ts search): document titles as a word field, and the
+ * dense weight and document prior by library size.
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
@@ -17,7 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { create, insertMultiple, search, type Orama, type Vector } from '@orama/orama';
 import { HNSW } from 'mememo';
-import { DEFAULT_DENSE_WEIGHT, searchPassages, type SearchMode } from '../src/core/rank.ts';
+import { DEFAULT_DENSE_WEIGHT, searchPassages, type SearchMode, type SearchOptions } from '../src/core/rank.ts';
 import type { SearchIndex } from '../src/core/search-index.ts';
 import type { PassageInput } from '../src/core/split.ts';
 import { STOP_WORDS } from '../src/core/tokenize.ts';
@@ -26,7 +28,7 @@ import { openEmbeddingCache } from './cached-vectors.ts';
 import { readDocumentDirs, sotuDistractors, type EvalDocument } from './documents.ts';
 import { firstMatchRank, normaliseForMatch, summarise, type Summary } from './metrics.ts';
 import { loadNodeEngine, modelIsBuilt, readModelSpec, REPO_ROOT } from './node-engine.ts';
-import { buildSearchIndex, embedPassages, splitDocuments, withoutContext, type EvalPassage } from './passage-index.ts';
+import { buildSearchIndex, buildTitleIndex, embedPassages, splitDocuments, withoutContext, type EvalPassage } from './passage-index.ts';
 import { EvalInputError, readQueries, type EvalQuery } from './queries.ts';
 import type { Engine } from '../src/worker/engine.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';
@@ -47,6 +49,7 @@ interface PeerArgs {
   sfChars: number[];
   rounds: number;
   mememo: boolean;
+  onlyPassage: boolean;
 }
 
 function parsePeerArgs(argv: readonly string[]): PeerArgs {
@@ -60,6 +63,7 @@ function parsePeerArgs(argv: readonly string[]): PeerArgs {
       'sf-chars': { type: 'string', multiple: true },
       rounds: { type: 'string', default: '3' },
       'no-mememo': { type: 'boolean', default: false },
+      'only-passage': { type: 'boolean', default: false },
     },
   });
   if (values.distractors !== 'none' && values.distractors !== 'sotu') throw new EvalInputError('--distractors must be sotu (or none)');
@@ -76,6 +80,7 @@ function parsePeerArgs(argv: readonly string[]): PeerArgs {
     sfChars: (values['sf-chars'] ?? [String(SEMANTICFINDER_DEFAULT_CHARS), '500']).map((v) => positive('--sf-chars', v)),
     rounds: positive('--rounds', values.rounds),
     mememo: !values['no-mememo'],
+    onlyPassage: values['only-passage'],
   };
 }
 
@@ -249,12 +254,28 @@ async function embedSet(engine: Engine, cache: EmbeddingCache, passages: EvalPas
   return { passages, byId: new Map(passages.map((p) => [p.id, p])), vectors, contextVectors };
 }
 
-function passageMethod(name: string, set: PassageSet, index: SearchIndex<string>, mode: SearchMode, queryVector: (i: number) => Float32Array, queries: readonly EvalQuery[], k: number): Method {
+function passageMethod(
+  name: string,
+  set: PassageSet,
+  index: SearchIndex<string>,
+  mode: SearchMode,
+  queryVector: (i: number) => Float32Array,
+  queries: readonly EvalQuery[],
+  k: number,
+  options: SearchOptions<string, string> = {},
+): Method {
   return {
     name,
     passages: set.byId,
-    search: (i) => searchPassages(index, queryVector(i), queries[i]!.query, { k, mode }).map((h) => h.id),
+    search: (i) => searchPassages(index, queryVector(i), queries[i]!.query, { k, mode, ...options }).map((h) => h.id),
   };
+}
+
+/** What library-service.ts passes to searchPassages besides the query: titles and each passage's document. */
+function appRankingOptions(set: PassageSet, documents: readonly EvalDocument[]): SearchOptions<string, string> {
+  const names = new Set(set.passages.map((p) => p.doc));
+  const documentOf = (id: string) => set.byId.get(id)!.doc;
+  return { titles: { index: buildTitleIndex(documents.filter((d) => names.has(d.name))), documentOf }, documentOf };
 }
 
 async function oramaIds(results: ReturnType<typeof search>): Promise<string[]> {
@@ -347,7 +368,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const queryArray = (i: number) => queryArrays[i]!;
     console.log(`model ${spec.id} (${spec.dtype}), ${queries.length} questions, k=${args.k}, ${args.rounds} timed rounds, node ${process.version}`);
 
-    const evaluate = async (set: PassageSet, withSemanticFinder: boolean): Promise<{ results: MethodResult[]; builds: [string, BuildStats][] }> => {
+    const evaluate = async (set: PassageSet, docs: readonly EvalDocument[], withSemanticFinder: boolean): Promise<{ results: MethodResult[]; builds: [string, BuildStats][] }> => {
       const builds: [string, BuildStats][] = [];
       const ours = await measureBuild(() => buildSearchIndex(set.passages, set.contextVectors, dims));
       builds.push(['Passage SearchIndex (int8 vectors + BM25)', ours]);
@@ -360,21 +381,25 @@ async function main(argv: readonly string[]): Promise<void> {
         return index;
       });
       builds.push(['Passage VectorIndex alone (int8)', vectorsOnly]);
-      const orama = await measureBuild(() => buildOrama(set.passages, set.vectors, dims));
-      builds.push(['Orama (text + vector[384])', orama]);
-      const oramaTuned = await buildOrama(set.passages, set.vectors, dims, { tuned: true });
-      builds.push(['Orama vector[384] alone', await measureOnly(() => buildOrama(set.passages, set.vectors, dims, { withText: false }))]);
-      const mememo = args.mememo ? await measureBuild(() => buildMememo(set.passages, set.vectors, dims)) : null;
+      const peers = !args.onlyPassage;
+      const orama = peers ? await measureBuild(() => buildOrama(set.passages, set.vectors, dims)) : null;
+      if (orama) builds.push(['Orama (text + vector[384])', orama]);
+      const oramaTuned = orama ? await buildOrama(set.passages, set.vectors, dims, { tuned: true }) : null;
+      if (orama) builds.push(['Orama vector[384] alone', await measureOnly(() => buildOrama(set.passages, set.vectors, dims, { withText: false }))]);
+      const mememo = peers && args.mememo ? await measureBuild(() => buildMememo(set.passages, set.vectors, dims)) : null;
       if (mememo) builds.push(['MeMemo HNSW (in memory)', mememo]);
 
       const methods: Method[] = [
-        passageMethod(`Passage hybrid (w = ${DEFAULT_DENSE_WEIGHT})`, set, ours.value, 'hybrid', queryVector, queries, args.k),
+        passageMethod("Passage hybrid (the app's ranking)", set, ours.value, 'hybrid', queryVector, queries, args.k, appRankingOptions(set, docs)),
+        passageMethod(`Passage hybrid before 2026-12-03 (w = ${DEFAULT_DENSE_WEIGHT}, no titles)`, set, ours.value, 'hybrid', queryVector, queries, args.k, {
+          denseWeight: DEFAULT_DENSE_WEIGHT,
+        }),
         passageMethod('Passage dense only (int8)', set, ours.value, 'dense', queryVector, queries, args.k),
         passageMethod('Passage BM25 only', set, ours.value, 'lexical', queryVector, queries, args.k),
-        ...oramaMethods(set, orama.value, oramaTuned, queryArray, queries, args.k),
+        ...(orama && oramaTuned ? oramaMethods(set, orama.value, oramaTuned, queryArray, queries, args.k) : []),
         ...(mememo ? [mememoMethod(set, mememo.value, queryArray, args.k)] : []),
       ];
-      if (withSemanticFinder) {
+      if (withSemanticFinder && peers) {
         for (const chars of args.sfChars) {
           const chunks = await embedSet(engine, cache, chunkByChars(documents, chars), `SemanticFinder-style ${chars}-char chunks`);
           const index = buildSearchIndex(chunks.passages, chunks.contextVectors, dims);
@@ -390,13 +415,14 @@ async function main(argv: readonly string[]): Promise<void> {
       return { results, builds };
     };
 
-    const small = await evaluate(base, true);
+    const small = await evaluate(base, documents, true);
     printTable(`Documents: ${args.docs.join(', ')}`, small.results, queries.length);
     printBuilds(small.builds);
 
     if (args.distractors) {
-      const big = await embedSet(engine, cache, split([...documents, ...sotuDistractors(documents)]), 'with SOTU distractors');
-      const large = await evaluate(big, false);
+      const withDistractors = [...documents, ...sotuDistractors(documents)];
+      const big = await embedSet(engine, cache, split(withDistractors), 'with SOTU distractors');
+      const large = await evaluate(big, withDistractors, false);
       printTable(`+ every SOTU address as a distractor`, large.results, queries.length);
       printBuilds(large.builds);
     }

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Bm25Index } from '../src/core/bm25.ts';
-import { rank, searchPassages } from '../src/core/rank.ts';
+import { denseWeightFor, minMaxNormalise, rank, searchPassages } from '../src/core/rank.ts';
+import { rowFilter } from '../src/core/row-filter.ts';
 import { TitleIndex } from '../src/core/title-index.ts';
 import type { Hit } from '../src/core/top-k.ts';
 import { TopK } from '../src/core/top-k.ts';
@@ -157,21 +158,151 @@ function titleBoostCandidates(lambda: number, weight: number): Variant {
 }
 
 /** Exactly what the app runs: core searchPassages with the title field at `weight`. */
-function appRanking(titleWeight: number | null, denseWeight: number | undefined = 0.8, candidates = DEPTH): Variant {
+function appRanking(titleWeight: number | null, denseWeight: number | 'by size' = 0.8, candidates = DEPTH, prior: number | 'by size' = 0): Variant {
   return (ctx) =>
     searchPassages(ctx.lib.index, ctx.vec, ctx.q.query, {
       k: 10,
-      ...(denseWeight === undefined ? {} : { denseWeight }),
+      ...(denseWeight === 'by size' ? {} : { denseWeight }),
       candidates,
+      ...(prior === 0 ? {} : { documentOf: (id: string) => ctx.lib.docOfId.get(id)!, ...(prior === 'by size' ? {} : { documentPrior: prior }) }),
       ...(titleWeight === null
         ? {}
         : { titles: { index: ctx.lib.titleField, documentOf: (id: string) => ctx.lib.docOfId.get(id)!, weight: titleWeight } }),
     }).map((h) => h.row);
 }
 
+/**
+ * The app's fusion (titles at `titleWeight`), plus as extra candidates the dense top `n` among the passages of the
+ * documents whose title matches the query (all matching documents, or only those with the best title score).
+ */
+function titleDense(titleWeight: number, n: number, denseWeight: number | 'by size', bestOnly = false): Variant {
+  return (ctx) => {
+    const { lib, q, vec } = ctx;
+    const base = lib.index.lexical.scores(q.query);
+    const titleScores = lib.titleField.scores(q.query);
+    const rows = candidates(lib, vec, base);
+    if (titleScores.size > 0) {
+      const best = Math.max(...titleScores.values());
+      const docs = new Set([...titleScores].filter(([, s]) => !bestOnly || s >= best - 1e-6).map(([d]) => d));
+      const filter = rowFilter(lib.index.size, (row) => docs.has(lib.docOfRow[row]!));
+      const seen = new Set(rows);
+      for (const h of lib.index.vectors.search(vec, n, undefined, filter)) if (!seen.has(h.row)) rows.push(h.row);
+    }
+    const cos = lib.index.vectors.scoreRows(vec, rows);
+    const w = denseWeight === 'by size' ? denseWeightFor(lib.index.size) : denseWeight;
+    return rank({
+      dense: rows.map((row, i) => ({ row, score: cos[i]! })),
+      lexical: rows.map((row) => ({ row, score: (base[row] ?? 0) + titleWeight * (titleScores.get(lib.docOfRow[row]!) ?? 0) })),
+      k: 10,
+      weight: w,
+    }).map((r) => r.row);
+  };
+}
+
+/** The app's ranking over all its candidates, then + gamma × an aggregate of the document's fused scores. */
+function docPriorApp(gammaOrRamp: number | 'ramp0.2' | 'ramp0.3', agg: 'max' | 'top3' | 'second' | 'sum3', titleWeight: number | null = 1): Variant {
+  return (ctx) => {
+    const size = ctx.lib.index.size;
+    const t = size <= 1000 ? 0 : size >= 10000 ? 1 : Math.log(size / 1000) / Math.log(10);
+    const gamma = typeof gammaOrRamp === 'number' ? gammaOrRamp : t * (gammaOrRamp === 'ramp0.2' ? 0.2 : 0.3);
+    const fused = searchPassages(ctx.lib.index, ctx.vec, ctx.q.query, {
+      k: 1000,
+      ...(titleWeight === null
+        ? {}
+        : { titles: { index: ctx.lib.titleField, documentOf: (id: string) => ctx.lib.docOfId.get(id)!, weight: titleWeight } }),
+    });
+    const byDoc = new Map<number, number[]>();
+    for (const r of fused) {
+      const d = ctx.lib.docOfRow[r.row]!;
+      const list = byDoc.get(d) ?? [];
+      list.push(r.score);
+      byDoc.set(d, list);
+    }
+    const docScore = new Map<number, number>();
+    for (const [d, list] of byDoc) {
+      const v =
+        agg === 'max' ? list[0]! : agg === 'second' ? (list[1] ?? 0) : agg === 'sum3' ? list.slice(0, 3).reduce((a, b) => a + b, 0) : list.slice(0, 3).reduce((a, b) => a + b, 0) / 3;
+      docScore.set(d, v);
+    }
+    return fused
+      .map((r) => ({ row: r.row, s: r.score + gamma * docScore.get(ctx.lib.docOfRow[r.row]!)! }))
+      .sort((a, b) => b.s - a.s || a.row - b.row)
+      .slice(0, 10)
+      .map((r) => r.row);
+  };
+}
+
+/**
+ * Calibrated fusion: the dense part as today (min-max over the candidates, or raw cosine), the word part as the
+ * share of the query's word weight the passage holds (BM25 / queryCeiling, titles added before dividing), so a
+ * weak word match among candidates that all match weakly is not stretched to 1.
+ */
+function calibrated(w: number, denseNorm: 'minmax' | 'raw', titleWeight = 1): Variant {
+  return (ctx) => {
+    const { lib, q, vec } = ctx;
+    const base = lib.index.lexical.scores(q.query);
+    const titleScores = lib.titleField.scores(q.query);
+    const ceiling = lib.index.lexical.queryCeiling(q.query) || 1;
+    const rows = candidates(lib, vec, base);
+    const cos = lib.index.vectors.scoreRows(vec, rows);
+    const dn = denseNorm === 'minmax' ? minMaxNormalise(cos) : cos;
+    return rows
+      .map((row, i) => {
+        const words = Math.min(1, ((base[row] ?? 0) + titleWeight * (titleScores.get(lib.docOfRow[row]!) ?? 0)) / ceiling);
+        return { row, s: w * dn[i]! + (1 - w) * words };
+      })
+      .sort((a, b) => b.s - a.s || a.row - b.row)
+      .slice(0, 10)
+      .map((r) => r.row);
+  };
+}
+
+/** Question words that say what is asked, not what about: dropped from the query's word match only (experiment). */
+const QUESTION_WORDS = new Set(['say', 'said', 'says', 'according', 'describe', 'described', 'call', 'called', 'think', 'want', 'wants', 'use', 'used', 'make', 'made', 'give', 'gave', 'expect', 'expected', 'mention', 'mentioned', 'tell', 'told', 'can', 'could', 'should']);
+function withoutQuestionWords(variant: Variant): Variant {
+  return (ctx) => {
+    const query = ctx.q.query.split(/\s+/).filter((w) => !QUESTION_WORDS.has(w.toLowerCase().replace(/[^a-z]/g, ''))).join(' ');
+    return variant({ ...ctx, q: { ...ctx.q, query } });
+  };
+}
+
 const VARIANTS: Record<string, Variant> = {
-  'app: titles 1 + weight by size': appRanking(1, undefined),
-  'app: no titles + weight by size': appRanking(null, undefined),
+  'app prior no question words': withoutQuestionWords(appRanking(1, 'by size', DEPTH, 'by size')),
+  'app prior c100': appRanking(1, 'by size', 100, 'by size'),
+  'app prior titles 2': appRanking(2, 'by size', DEPTH, 'by size'),
+  'calib minmax w0.8': calibrated(0.8, 'minmax'),
+  'calib minmax w0.7': calibrated(0.7, 'minmax'),
+  'calib minmax w0.6': calibrated(0.6, 'minmax'),
+  'calib minmax w0.5': calibrated(0.5, 'minmax'),
+  'calib raw w0.8': calibrated(0.8, 'raw'),
+  'calib raw w0.7': calibrated(0.7, 'raw'),
+  'calib raw w0.6': calibrated(0.6, 'raw'),
+  'calib raw w0.5': calibrated(0.5, 'raw'),
+  'prior second g0.1': docPriorApp(0.1, 'second'),
+  'prior second g0.15': docPriorApp(0.15, 'second'),
+  'prior second g0.25': docPriorApp(0.25, 'second'),
+  'prior second g0.3': docPriorApp(0.3, 'second'),
+  'prior second ramp0.2': docPriorApp('ramp0.2', 'second'),
+  'prior second ramp0.3': docPriorApp('ramp0.3', 'second'),
+  'prior max g0.1': docPriorApp(0.1, 'max'),
+  'prior max g0.2': docPriorApp(0.2, 'max'),
+  'prior second g0.2': docPriorApp(0.2, 'second'),
+  'prior second g0.4': docPriorApp(0.4, 'second'),
+  'prior top3 g0.1': docPriorApp(0.1, 'top3'),
+  'prior top3 g0.2': docPriorApp(0.2, 'top3'),
+  'prior sum3 g0.05': docPriorApp(0.05, 'sum3'),
+  'prior sum3 g0.1': docPriorApp(0.1, 'sum3'),
+  'app: titles 1 + weight by size': appRanking(1, 'by size'),
+  'app: titles 1 + weight and prior by size': appRanking(1, 'by size', DEPTH, 'by size'),
+  'app: no titles + weight by size': appRanking(null, 'by size'),
+  'app: titles 2 + weight by size': appRanking(2, 'by size'),
+  'app: titles 0.5 + weight by size': appRanking(0.5, 'by size'),
+  'app: titles 1 w0.95': appRanking(1, 0.95),
+  'title-dense n20 t1 by size': titleDense(1, 20, 'by size'),
+  'title-dense n50 t1 by size': titleDense(1, 50, 'by size'),
+  'title-dense n20 t2 by size': titleDense(2, 20, 'by size'),
+  'title-dense-best n20 t1 by size': titleDense(1, 20, 'by size', true),
+  'title-dense-best n50 t2 by size': titleDense(2, 50, 'by size', true),
   'app: no titles': appRanking(null),
   'app: titles 0.5': appRanking(0.5),
   'app: titles 1': appRanking(1),
@@ -215,6 +346,7 @@ async function main(): Promise<void> {
       'distractor-list': { type: 'string' },
       'cached-distractors': { type: 'boolean', default: false },
       'split-cache': { type: 'string' },
+      'title-context': { type: 'boolean', default: false },
     },
   });
   const only = values.only ? new Set(values.only.split(',')) : null;
@@ -243,6 +375,13 @@ async function main(): Promise<void> {
   } else {
     split = splitDocuments(withDistractors, (t) => engine.countTokens(t), { maxTokens: spec.maxTokens });
     if (splitFile) writeFileSync(splitFile, JSON.stringify(split));
+  }
+  if (values['title-context']) {
+    // Experiment: each passage read after its document's title (and its own context) when that fits the model.
+    split = split.map((p) => {
+      const context = `${titleFromFileName(p.doc)}\n\n${p.context}`;
+      return engine.countTokens(context + p.text) <= spec.maxTokens ? { ...p, context } : p;
+    });
   }
   if (values['cached-distractors']) {
     // Distractor passages without a cached vector are left out instead of embedded (a partial run; say so).
@@ -308,7 +447,7 @@ async function main(): Promise<void> {
       } else {
         const art = ranks.slice(0, articleQueries.length);
         const sotu = ranks.slice(articleQueries.length);
-        cells.push(`${lib.name} ${fmt(ranks)} (art ${fmt(art).split(' ')[0]}, sotu ${fmt(sotu).split(' ')[0]})`);
+        cells.push(`${lib.name} ${fmt(ranks)} (art ${fmt(art).split(' ')[0]}, sotu ${fmt(sotu).split(' ')[0]}) [${ARTICLE_SETS.map((s) => fmt(bySet(s)).split(' ')[0]).join(' ')}]`);
       }
     }
     console.log(`${name.padEnd(26)} ${cells.join(' | ')}`);

@@ -3,6 +3,8 @@
  * union of each method's top candidates — and mixed as `w·dense + (1 − w)·bm25`. Min-max keeps the two scales
  * comparable without training; taking the union lets a passage that only one method finds still win.
  */
+import { documentPriorFor, withDocumentPrior } from './document-prior.ts';
+import { largeLibraryShare } from './library-size.ts';
 import { inFilter, type RowFilter } from './row-filter.ts';
 import type { SearchIndex } from './search-index.ts';
 import type { TitleIndex } from './title-index.ts';
@@ -18,15 +20,11 @@ export const DEFAULT_DENSE_WEIGHT = 0.8;
  * (docs/BENCHMARKS.md, "Many documents"). Measured at those two sizes only; the ramp between is a guess.
  */
 export const LARGE_LIBRARY_DENSE_WEIGHT = 0.9;
-export const SMALL_LIBRARY_ROWS = 1_000;
-export const LARGE_LIBRARY_ROWS = 10_000;
+export { LARGE_LIBRARY_ROWS, SMALL_LIBRARY_ROWS } from './library-size.ts';
 
 /** DEFAULT_DENSE_WEIGHT up to SMALL_LIBRARY_ROWS passages, LARGE_LIBRARY_DENSE_WEIGHT from LARGE_LIBRARY_ROWS, log-linear between. */
 export function denseWeightFor(rows: number): number {
-  if (!(rows > SMALL_LIBRARY_ROWS)) return DEFAULT_DENSE_WEIGHT;
-  if (rows >= LARGE_LIBRARY_ROWS) return LARGE_LIBRARY_DENSE_WEIGHT;
-  const t = Math.log(rows / SMALL_LIBRARY_ROWS) / Math.log(LARGE_LIBRARY_ROWS / SMALL_LIBRARY_ROWS);
-  return DEFAULT_DENSE_WEIGHT + t * (LARGE_LIBRARY_DENSE_WEIGHT - DEFAULT_DENSE_WEIGHT);
+  return DEFAULT_DENSE_WEIGHT + largeLibraryShare(rows) * (LARGE_LIBRARY_DENSE_WEIGHT - DEFAULT_DENSE_WEIGHT);
 }
 /**
  * Weight of a document's title BM25 added to the BM25 of each of its passages among the candidates (a second
@@ -122,6 +120,13 @@ export interface SearchOptions<Id = unknown, DocId = unknown> {
    * `weight` × its document title's BM25. Not used in dense mode.
    */
   titles?: TitleField<Id, DocId>;
+  /**
+   * Which document each passage belongs to, for the document prior (core/document-prior.ts) in hybrid mode:
+   * a candidate gains `documentPrior` × its document's second-best fused score among the candidates.
+   */
+  documentOf?: (id: Id) => DocId;
+  /** Defaults to documentPriorFor(index.size) (0 up to 1,000 passages); needs `documentOf`. */
+  documentPrior?: number;
 }
 
 export interface PassageHit<Id> {
@@ -187,7 +192,13 @@ export function searchPassages<Id, DocId = unknown>(
   const denseByRow = new Map(dense.map((d) => [d.row, d.score]));
   const lexical = candidateRows.map((row) => ({ row, score: wordScore ? wordScore(row) : (lexicalScores[row] ?? 0) }));
   const weight = options.denseWeight ?? denseWeightFor(index.size);
-  return rank({ dense, lexical, k, weight }).map((ranked) => ({
+  const prior = options.documentOf ? (options.documentPrior ?? documentPriorFor(index.size)) : 0;
+  const documentOf = options.documentOf;
+  const fused =
+    prior > 0 && documentOf
+      ? withDocumentPrior(rank({ dense, lexical, k: candidateRows.length, weight }), (row) => documentOf(index.idAt(row)), prior).slice(0, k)
+      : rank({ dense, lexical, k, weight });
+  return fused.map((ranked) => ({
     id: index.idAt(ranked.row),
     row: ranked.row,
     score: ranked.score,

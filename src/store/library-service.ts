@@ -224,7 +224,13 @@ export class LibraryService {
     // The filter is part of ranking (core/row-filter.ts), so a search within a few documents still fills k hits.
     const within = request.documentIds?.length ? index.rowFilter(request.documentIds) : undefined;
     const titleField = { index: this._titleIndex, documentOf: docIdOf };
-    const ranked = searchPassages(index, request.queryVector, request.text, { k: request.k + SPARE_HITS, mode, titles: titleField, ...(within ? { within } : {}) });
+    const ranked = searchPassages(index, request.queryVector, request.text, {
+      k: request.k + SPARE_HITS,
+      mode,
+      titles: titleField,
+      documentOf: docIdOf,
+      ...(within ? { within } : {}),
+    });
     // From the raw cosine and BM25 of each hit, apart from the ranking: the same scale for every query.
     const relevance = calibrateHits(index.lexical, request.text, ranked);
     const rankedAt = performance.now();
