@@ -52,7 +52,6 @@ const GRAPHS: Record<string, BertGraphOptions> = {
 interface Config { name: string; graph: keyof typeof GRAPHS; workers: number; threads: number }
 const CONFIGS: Config[] = [
   { name: 'today: plain graph, 1 worker × 2 threads', graph: 'plain', workers: 1, threads: 2 },
-  { name: 'MultiHeadAttention, 1 worker × 2 threads', graph: 'attention', workers: 1, threads: 2 },
   { name: 'MultiHeadAttention + SkipLayerNorm, 1 worker × 2 threads', graph: 'fused', workers: 1, threads: 2 },
   { name: 'plain graph, 1 worker × 1 thread', graph: 'plain', workers: 1, threads: 1 },
   { name: 'plain graph, 2 workers × 1 thread', graph: 'plain', workers: 2, threads: 1 },
@@ -63,7 +62,8 @@ const configs = only ? CONFIGS.filter((c, i) => i === 0 || only.some((o) => c.na
 
 function buildGraphs(): void {
   mkdirSync(MODEL_DIR, { recursive: true });
-  const source = findPackageDir(spec.source.kind === 'npm' ? spec.source.package : '', MODELS_DIR);
+  if (spec.source.kind !== 'npm' || !spec.source.package) throw new Error(`${spec.id}: not built from an npm package`);
+  const source = findPackageDir(spec.source.package, MODELS_DIR);
   const { config } = bertModelConfig(readFileSync(path.join(source, 'model/config.json'), 'utf8'));
   const tensors = new SafeTensors(readFileSync(path.join(source, 'model/model.fp16.safetensors')));
   for (const [name, options] of Object.entries(GRAPHS)) {
@@ -154,6 +154,8 @@ try {
   const rate = new Map(configs.map((c) => [c.name, [] as number[]]));
   const cpu = new Map(configs.map((c) => [c.name, [] as number[]]));
   const vectors = new Map<string, number[][]>();
+  // Per passage, its fastest time over the rounds: the run least disturbed by other jobs on the machine.
+  const fastest = new Map(configs.map((c) => [c.name, input.map(() => Infinity)]));
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const config of configs.map((_, i) => configs[(i + round) % configs.length]!)) {
       type Bench = { prepare: (r: unknown) => Promise<string | null>; go: () => Promise<unknown> };
@@ -162,22 +164,26 @@ try {
       });
       if (failed) throw new Error(`${config.name}: ${failed}`);
       const before = treeCpuSeconds(browserPid);
-      const result = await page.evaluate(() => (window as unknown as Bench).go()) as { ms: number; vectors: number[][]; isolated: boolean; error?: string };
+      const result = await page.evaluate(() => (window as unknown as Bench).go()) as { ms: number; vectors: number[][]; times: number[]; isolated: boolean; error?: string };
       const cpuPerPassage = ((treeCpuSeconds(browserPid) - before) * 1000) / input.length;
       if (result.error) throw new Error(`${config.name}: ${result.error}`);
       if (!result.isolated) throw new Error('not cross-origin isolated');
       rate.get(config.name)!.push((input.length / result.ms) * 1000);
       cpu.get(config.name)!.push(cpuPerPassage);
       if (!vectors.has(config.name)) vectors.set(config.name, result.vectors);
+      const best = fastest.get(config.name)!;
+      result.times.forEach((ms, i) => { best[i] = Math.min(best[i]!, ms); });
       console.log(`  round ${round + 1}: ${((input.length / result.ms) * 1000).toFixed(2)}/s, cpu ${cpuPerPassage.toFixed(0)} ms/passage   ${config.name}  (load ${loadavg()})`);
     }
   }
   const base = configs[0]!.name;
-  console.log(`\npassages/s, median of ${values.rounds} · × today · Chromium CPU ms per passage (median) · cosine to today's vectors (min)`);
+  // Best-of-rounds rate: the workers run side by side, each at its passages' fastest times.
+  const bestRate = (c: Config) => (c.workers * input.length * 1000) / fastest.get(c.name)!.reduce((a, b) => a + b, 0);
+  console.log(`\npassages/s, median of ${values.rounds} · × today · best-of-rounds passages/s · × today · Chromium CPU ms per passage (median) · cosine to today's vectors (min)`);
   for (const c of configs) {
     const r = median(rate.get(c.name)!);
     const cos = vectors.get(c.name)!.map((v, i) => cosine(v, vectors.get(base)![i]!));
-    console.log(`${r.toFixed(2).padStart(6)}/s  ×${(r / median(rate.get(base)!)).toFixed(2)}  cpu ${median(cpu.get(c.name)!).toFixed(0)} ms  cos min ${Math.min(...cos).toFixed(6)}  ${c.name}  [${rate.get(c.name)!.map((x) => x.toFixed(2)).join(', ')}]`);
+    console.log(`${r.toFixed(2).padStart(6)}/s  ×${(r / median(rate.get(base)!)).toFixed(2)}  best ${bestRate(c).toFixed(2)}/s ×${(bestRate(c) / bestRate(configs[0]!)).toFixed(2)}  cpu ${median(cpu.get(c.name)!).toFixed(0)} ms  cos min ${Math.min(...cos).toFixed(6)}  ${c.name}  [${rate.get(c.name)!.map((x) => x.toFixed(2)).join(', ')}]`);
   }
   console.log(`load at end ${loadavg()}`);
 } finally {

@@ -17,15 +17,18 @@ self.onmessage = async ({ data }) => {
     await new Promise((resolve) => { self.onmessage = resolve; }); // the page starts every worker at once
     const start = performance.now();
     const vectors = [];
+    const times = [];
     for (const ids of data.passages) {
+      const t0 = performance.now();
       const out = (await session.run(feed(ids))).last_hidden_state;
+      times.push(performance.now() - t0);
       const [, tokens, dims] = out.dims;
       const v = new Float32Array(dims);
       for (let t = 0; t < tokens; t++) for (let d = 0; d < dims; d++) v[d] += out.data[t * dims + d];
       const norm = Math.hypot(...v);
       vectors.push(Array.from(v, (x) => x / norm));
     }
-    self.postMessage({ ms: performance.now() - start, vectors, isolated: self.crossOriginIsolated });
+    self.postMessage({ ms: performance.now() - start, vectors, times, isolated: self.crossOriginIsolated });
   } catch (error) {
     self.postMessage({ error: String(error?.stack ?? error) });
   }
