@@ -35,12 +35,24 @@ function expectShape(name: string, t: Float32Tensor, shape: number[]): Float32Te
   return t;
 }
 
+export interface BertGraphOptions {
+  /**
+   * Write attention as one com.microsoft MultiHeadAttention node per layer and each residual Add + LayerNorm as
+   * one SkipLayerNormalization, instead of the plain ONNX ops (which ORT does not fuse for a symbolic sequence
+   * length). Same arithmetic, fewer passes over memory.
+   */
+  contribOps?: { attention?: boolean; skipLayerNorm?: boolean };
+}
+
 export function buildBertGraph(
   config: BertConfig,
   weights: WeightSource,
   makeOps: (g: GraphBuilder) => WeightOps,
   producerVersion: string,
+  options: BertGraphOptions = {},
 ): Uint8Array {
+  const fuseAttention = options.contribOps?.attention ?? false;
+  const fuseSkipLayerNorm = options.contribOps?.skipLayerNorm ?? false;
   const H = config.hidden_size;
   const heads = config.num_attention_heads;
   const headDim = H / heads;
@@ -53,6 +65,13 @@ export function buildBertGraph(
   const linear = (x: string, prefix: string, inDim: number, outDim: number) =>
     ops.linear(x, transpose(w(`${prefix}.weight`, [outDim, inDim]), outDim, inDim), inDim, outDim,
       w(`${prefix}.bias`, [outDim]), prefix);
+  const residualLayerNorm = (x: string, residual: string, prefix: string, hint: string) =>
+    fuseSkipLayerNorm
+      ? g.contribNode('SkipLayerNormalization', [x, residual,
+        g.initializer(`${prefix}.weight`, w(`${prefix}.weight`, [H]), [H]),
+        g.initializer(`${prefix}.bias`, w(`${prefix}.bias`, [H]), [H])], `${prefix}/out`,
+      { epsilon: { float: config.layer_norm_eps } })
+      : layerNorm(g.node('Add', [x, residual], hint), prefix);
   const layerNorm = (x: string, prefix: string) =>
     g.node('LayerNormalization', [x, g.initializer(`${prefix}.weight`, w(`${prefix}.weight`, [H]), [H]),
       g.initializer(`${prefix}.bias`, w(`${prefix}.bias`, [H]), [H])], `${prefix}/out`,
@@ -79,15 +98,24 @@ export function buildBertGraph(
   const summed = g.node('Add', [g.node('Add', [words, positions], 'embeddings/sum1'), types], 'embeddings/sum');
   let hidden = layerNorm(summed, 'embeddings.LayerNorm');
 
+  // MultiHeadAttention takes the mask as int32 [batch, sequence] (1 = attend) and adds its mask_filter_value
+  // (-10000 by default, as MASK_BIAS) to masked keys' scores.
+  const keyPaddingMask = fuseAttention
+    ? g.node('Cast', [attentionMask], 'key_padding_mask', { to: { int: DataType.INT32 } })
+    : '';
   // Attention mask → additive bias [batch, 1, 1, sequence]: 0 for real tokens, MASK_BIAS for padding.
-  const maskF = g.node('Cast', [attentionMask], 'mask_float', { to: { int: DataType.FLOAT } });
-  const inverted = g.node('Sub', [g.floatScalar(1), maskF], 'mask_inverted');
-  const bias = g.node('Unsqueeze', [g.node('Mul', [inverted, g.floatScalar(MASK_BIAS)], 'mask_bias_2d'),
-    g.int64s([1, 2])], 'mask_bias');
+  // (Without fusion the nodes and constants are written in the same order as before, so the graph's bytes stay.)
+  const plain = <T,>(make: () => T): T | '' => (fuseAttention ? '' : make());
+  const bias = plain(() => {
+    const maskF = g.node('Cast', [attentionMask], 'mask_float', { to: { int: DataType.FLOAT } });
+    const inverted = g.node('Sub', [g.floatScalar(1), maskF], 'mask_inverted');
+    return g.node('Unsqueeze', [g.node('Mul', [inverted, g.floatScalar(MASK_BIAS)], 'mask_bias_2d'),
+      g.int64s([1, 2])], 'mask_bias');
+  });
 
-  const splitHeads = g.int64s([0, 0, heads, headDim]); // Reshape: 0 keeps batch and sequence
-  const mergeHeads = g.int64s([0, 0, H]);
-  const scale = g.floatScalar(1 / Math.sqrt(headDim));
+  const splitHeads = plain(() => g.int64s([0, 0, heads, headDim])); // Reshape: 0 keeps batch and sequence
+  const mergeHeads = plain(() => g.int64s([0, 0, H]));
+  const scale = plain(() => g.floatScalar(1 / Math.sqrt(headDim)));
   const sqrt2 = g.floatScalar(Math.SQRT2);
   const one = g.floatScalar(1);
   const half = g.floatScalar(0.5);
@@ -96,16 +124,25 @@ export function buildBertGraph(
     const p = `encoder.layer.${l}`;
     const heads4d = (x: string, name: string, perm: number[]) =>
       g.node('Transpose', [g.node('Reshape', [x, splitHeads], `${name}/split`)], `${name}/heads`, { perm: { ints: perm } });
-    const q = heads4d(linear(hidden, `${p}.attention.self.query`, H, H), `${p}.q`, [0, 2, 1, 3]); // [b, h, s, d]
-    const k = heads4d(linear(hidden, `${p}.attention.self.key`, H, H), `${p}.k`, [0, 2, 3, 1]); // [b, h, d, s]
-    const v = heads4d(linear(hidden, `${p}.attention.self.value`, H, H), `${p}.v`, [0, 2, 1, 3]); // [b, h, s, d]
-    const scores = g.node('Add', [g.node('Mul', [g.node('MatMul', [q, k], `${p}.scores_raw`), scale], `${p}.scores_scaled`),
-      bias], `${p}.scores`);
-    const probs = g.node('Softmax', [scores], `${p}.probs`, { axis: { int: -1 } });
-    const context = g.node('Reshape', [g.node('Transpose', [g.node('MatMul', [probs, v], `${p}.context_heads`)],
-      `${p}.context_t`, { perm: { ints: [0, 2, 1, 3] } }), mergeHeads], `${p}.context`);
+    let context: string;
+    if (fuseAttention) {
+      const q = linear(hidden, `${p}.attention.self.query`, H, H);
+      const k = linear(hidden, `${p}.attention.self.key`, H, H);
+      const v = linear(hidden, `${p}.attention.self.value`, H, H);
+      context = g.contribNode('MultiHeadAttention', [q, k, v, '', keyPaddingMask], `${p}.context`,
+        { num_heads: { int: heads }, mask_filter_value: { float: MASK_BIAS } });
+    } else {
+      const q = heads4d(linear(hidden, `${p}.attention.self.query`, H, H), `${p}.q`, [0, 2, 1, 3]); // [b, h, s, d]
+      const k = heads4d(linear(hidden, `${p}.attention.self.key`, H, H), `${p}.k`, [0, 2, 3, 1]); // [b, h, d, s]
+      const v = heads4d(linear(hidden, `${p}.attention.self.value`, H, H), `${p}.v`, [0, 2, 1, 3]); // [b, h, s, d]
+      const scores = g.node('Add', [g.node('Mul', [g.node('MatMul', [q, k], `${p}.scores_raw`), scale], `${p}.scores_scaled`),
+        bias], `${p}.scores`);
+      const probs = g.node('Softmax', [scores], `${p}.probs`, { axis: { int: -1 } });
+      context = g.node('Reshape', [g.node('Transpose', [g.node('MatMul', [probs, v], `${p}.context_heads`)],
+        `${p}.context_t`, { perm: { ints: [0, 2, 1, 3] } }), mergeHeads], `${p}.context`);
+    }
     const attended = linear(context, `${p}.attention.output.dense`, H, H);
-    hidden = layerNorm(g.node('Add', [attended, hidden], `${p}.attention.residual`), `${p}.attention.output.LayerNorm`);
+    hidden = residualLayerNorm(attended, hidden, `${p}.attention.output.LayerNorm`, `${p}.attention.residual`);
 
     // Feed-forward with exact GELU: 0.5 · x · (1 + erf(x / √2)).
     const up = linear(hidden, `${p}.intermediate.dense`, H, config.intermediate_size);
@@ -113,7 +150,7 @@ export function buildBertGraph(
     const gelu = g.node('Mul', [g.node('Mul', [up, g.node('Add', [erf, one], `${p}.gelu_add`)], `${p}.gelu_mul`), half],
       `${p}.gelu`);
     const down = linear(gelu, `${p}.output.dense`, config.intermediate_size, H);
-    hidden = layerNorm(g.node('Add', [down, hidden], `${p}.output.residual`), `${p}.output.LayerNorm`);
+    hidden = residualLayerNorm(down, hidden, `${p}.output.LayerNorm`, `${p}.output.residual`);
   }
 
   const out = g.node('Identity', [hidden], 'last_hidden_state');

@@ -14,6 +14,7 @@ type NumericArray = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt6
 
 const IR_VERSION = 8;
 const OPSET = 17; // first opset with a built-in LayerNormalization
+const CONTRIB_DOMAIN = 'com.microsoft';
 
 function attribute(name: string, value: AttributeValue): proto.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
@@ -44,6 +45,7 @@ export class GraphBuilder {
   private readonly outputs: proto.IValueInfoProto[] = [];
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
+  private usesContribOps = false;
 
   constructor(private readonly graphName: string) {}
 
@@ -104,11 +106,14 @@ export class GraphBuilder {
     outputHints: string[],
     attributes: Record<string, AttributeValue> = {},
     nodeHint?: string,
+    domain?: string,
   ): string[] {
     const outputs = outputHints.map((hint) => this.name(hint));
+    if (domain === CONTRIB_DOMAIN) this.usesContribOps = true;
     this.nodes.push({
       name: this.name(`${nodeHint ?? outputs[0]}/${opType}`),
       opType,
+      ...(domain ? { domain } : {}),
       input: inputs,
       output: outputs,
       attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
@@ -121,11 +126,19 @@ export class GraphBuilder {
     return this.nodeN(opType, inputs, [outputHint], attributes)[0]!;
   }
 
+  /**
+   * A node of ONNX Runtime's contrib domain (com.microsoft: Attention, SkipLayerNormalization, …). ORT only fuses
+   * some of these itself, and only for static shapes (docs/BENCHMARKS.md "Indexing throughput").
+   */
+  contribNode(opType: string, inputs: string[], outputHint: string, attributes: Record<string, AttributeValue> = {}): string {
+    return this.nodeN(opType, inputs, [outputHint], attributes, undefined, CONTRIB_DOMAIN)[0]!;
+  }
+
   /** Serialize the model (IR 8, opset 17). */
   toBytes(producerVersion: string): Uint8Array {
     const model: proto.IModelProto = {
       irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: OPSET }, ...(this.usesContribOps ? [{ domain: CONTRIB_DOMAIN, version: 1 }] : [])],
       producerName: 'passage-models',
       producerVersion,
       graph: {
