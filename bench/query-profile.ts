@@ -71,7 +71,7 @@ const shadow = (sel: string) => `document.querySelector('passage-shell').shadowR
 
 try {
   await page.goto('/');
-  await page.waitForFunction(() => document.querySelector('passage-shell')?.dataset.model === 'ready', undefined, { timeout: 300_000 });
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('passage-shell')?.dataset.model === 'ready', undefined, { timeout: 300_000 });
   const passages = await page.evaluate(`(() => { const p = ${shadow('library-panel')}; const c = p && p.shadowRoot.querySelector('.count'); return c ? Number(c.dataset.passages || 0) : 0; })()`);
   if (Number(passages) < size) {
     log(`importing ${file} into ${profileDir}`);
@@ -83,7 +83,7 @@ try {
 
   for (let round = 0; round < Number(values.rounds); round++) {
     await page.reload();
-    await page.waitForFunction(() => document.querySelector('passage-shell')?.dataset.model === 'ready', undefined, { timeout: 300_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('passage-shell')?.dataset.model === 'ready', undefined, { timeout: 300_000 });
     const ask = async (q: string) => {
       const input = page.locator('search-box input');
       await input.fill(q);

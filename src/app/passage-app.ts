@@ -362,9 +362,12 @@ export class PassageApp implements PassageApi {
     const { vector: queryVector, wordsOnly } = await this._queryVector(text, signal);
     const embedded = performance.now();
     const { hits, byMeaningOnly, closeMatch, timings } = await this._openLibrary().search({ queryVector, text, k, hybrid, ...(documentIds?.length ? { documentIds: [...documentIds] } : {}) });
+    const answered = performance.now();
     signal?.throwIfAborted();
-    // For the scale benchmark (bench:scale) and for anyone profiling: where a query's time goes.
+    // For the scale benchmark (bench:scale) and for anyone profiling: where a query's time goes. 'hop' is the
+    // library worker's round trip beyond its own work: messages, waiting for the worker's thread, cloning hits.
     measure('passage:query:embed', started, embedded - started);
+    measure('passage:query:hop', embedded, answered - embedded - timings.rank - timings.read - timings.highlight);
     measure('passage:query:rank', embedded, timings.rank);
     measure('passage:query:read', embedded + timings.rank, timings.read);
     measure('passage:query:highlight', embedded + timings.rank + timings.read, timings.highlight);
