@@ -106,7 +106,8 @@ ${SHADOW_QUERIES}
     answeredAt(query) {
       const list = inside('search-results', 'ol')[0];
       if (!list || list.dataset.query !== query.trim() || list.getAttribute('aria-busy') !== 'false') return false;
-      return list.querySelector('li.result') ? performance.now() : false;
+      // Hits, or the "No close match" card that stands in for them (the list then holds no result until asked).
+      return list.querySelector('li.result') || list.dataset.closeMatch === 'false' ? performance.now() : false;
     },
   };
   window.passageScale = bench;

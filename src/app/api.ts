@@ -145,6 +145,11 @@ export interface PassageApi {
 
   /** `documentIds`: rank only passages of these documents (absent or empty: the whole library). */
   search(query: string, options?: SearchOptions): Promise<SearchOutcome>;
+  /**
+   * The question as typed so far: its vector is embedded ahead, so the search that follows (Enter, or the pause
+   * in typing) does not wait for the model. Does nothing before the model is loaded.
+   */
+  prepareQuery(query: string): void;
   context(passageId: string, radius?: number): Promise<ContextPassage[]>;
 
   exportLibrary(): Promise<Blob>;

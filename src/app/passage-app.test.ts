@@ -187,6 +187,26 @@ describe('PassageApp', () => {
     await app.dispose();
   });
 
+  it('embeds a question once as it is typed: the search that follows uses that vector without another model call', async () => {
+    const { app, worker } = setup();
+    app.prepareQuery('Which river is longest?'); // before the model is loaded: nothing happens
+    await app.start();
+    await app.addDocument(RIVERS);
+    await app.resumeIndexing();
+    const queryEmbeds = () => worker().received.filter((r) => r.type === 'embed' && r.kind === 'query').length;
+    assert.equal(queryEmbeds(), 0);
+    app.prepareQuery('Which river');
+    app.prepareQuery('Which river is longest?'); // typed while the first is embedded: waits, then is embedded
+    for (let waited = 0; queryEmbeds() < 2 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(queryEmbeds(), 2);
+    const typed = await app.search('Which river is longest? ');
+    assert.equal(queryEmbeds(), 2, 'the search reused the vector embedded while typing');
+    const fresh = await app.search('Which river is longest?', { hybrid: true });
+    assert.deepEqual(fresh.hits.map((h) => h.passageId), typed.hits.map((h) => h.passageId));
+    assert.ok(typed.hits.length > 0);
+    await app.dispose();
+  });
+
   it('export → clear → import brings search back without embedding again', async () => {
     const { app, engine } = setup();
     await app.start();

@@ -16,6 +16,7 @@ import { plainTextHere } from '../import/plain-text.ts';
 import { searchPassages } from '../core/rank.ts';
 import { calibrateHits, closeMatchThreshold, hasCloseMatch } from '../core/relevance.ts';
 import { SearchIndex } from '../core/search-index.ts';
+import { QueryPriority } from './query-priority.ts';
 import { TitleIndex } from '../core/title-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import { DEFAULT_DB_NAME, type OpenOptions } from './db.ts';
@@ -71,6 +72,8 @@ export interface LibraryServiceOptions {
 const SPARE_HITS = 5;
 /** Passages read per request when catching the saved word index up (small: see PASSAGES_PER_READ in library.ts). */
 const TEXTS_PER_READ = 250;
+/** Passages added to the word index between two chances for a search to run first. */
+const TEXTS_PER_TURN = 50;
 
 export class LibraryService {
   readonly model: LibraryModel;
@@ -87,6 +90,8 @@ export class LibraryService {
   private readonly _titleIndex = new TitleIndex<string>();
   /** Tells other tabs about this tab's writes and applies theirs (listening before the index loads). */
   private readonly _changes: LibraryChanges;
+  /** Searches run before the word index build (query-priority.ts). */
+  private readonly _queries = new QueryPriority();
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
     this.model = { id: model.id, dimensions: model.dimensions };
@@ -216,6 +221,11 @@ export class LibraryService {
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
+    // The word index build pauses meanwhile (query-priority.ts).
+    return this._queries.run(() => this._search(request));
+  }
+
+  private async _search(request: SearchRequest): Promise<SearchResponse> {
     const [library, index] = await Promise.all([this._library, this._index]);
     const started = performance.now();
     const byMeaningOnly = request.queryVector !== null && !this._lexicalReady;
@@ -357,6 +367,7 @@ export class LibraryService {
           const missing = index.restoreLexical(saved);
           for (let start = 0; start < missing.length; start += TEXTS_PER_READ) {
             const passages = await library.getPassagesById(missing.slice(start, start + TEXTS_PER_READ));
+            await this._queries.turn();
             for (const passage of passages) if (passage) index.addText(passage.id, passage.text);
           }
           restored = true;
@@ -366,8 +377,12 @@ export class LibraryService {
         }
       }
       if (!restored) {
-        await library.forEachPassageChunk((passages) => {
-          for (const passage of passages) index.addText(passage.id, passage.text);
+        await library.forEachPassageChunk(async (passages) => {
+          // A search waits for one slice at most (~50 passages tokenized), not for the whole chunk.
+          for (let start = 0; start < passages.length; start += TEXTS_PER_TURN) {
+            await this._queries.turn();
+            for (const passage of passages.slice(start, start + TEXTS_PER_TURN)) index.addText(passage.id, passage.text);
+          }
         });
         this._lexicalDirty = true;
       }

@@ -585,7 +585,7 @@ export class PassageShellElement extends LitElement {
         ></update-prompt>
         <div class="layout">
           <main>
-            <search-box @search=${this._onSearch}></search-box>
+            <search-box @search=${this._onSearch} @query-input=${(e: CustomEvent<string>) => this.api?.prepareQuery(e.detail)}></search-box>
             <document-filter
               .documents=${this._within.flatMap((id) => this._documents.filter((d) => d.id === id))}
               @filter-remove=${(e: CustomEvent<string>) => this._setWithin(this._within.filter((id) => id !== e.detail), { focusSearch: this._within.length === 1 })}

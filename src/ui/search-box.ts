@@ -13,6 +13,7 @@ export interface SearchRequest {
  * AbortSignal, and starting a new one aborts the previous, so a slow answer never overwrites a newer one.
  *
  * @fires search - detail: SearchRequest. An empty query means "clear the results".
+ * @fires query-input - detail: the text typed so far (on every change), so its vector can be embedded ahead.
  */
 @customElement('search-box')
 export class SearchBoxElement extends LitElement {
@@ -130,6 +131,7 @@ export class SearchBoxElement extends LitElement {
   }
 
   private _onInput() {
+    this.dispatchEvent(new CustomEvent<string>('query-input', { detail: this._input.value, bubbles: true, composed: true }));
     clearTimeout(this._timer);
     this._timer = setTimeout(() => this._search(false), this.debounce);
   }
