@@ -9,6 +9,10 @@
 import type { ModelManifest, ModelSpec } from './model-spec.ts';
 
 export const USER_MODEL_PREFIX = 'user/';
+/** The Cache Storage cache that holds user models' files, under their URLs `/models/<id>/<file>`. */
+export const USER_MODEL_CACHE = 'passage-user-models';
+/** The spec of a user model, stored last (a model is listed only once all its files are stored). */
+export const USER_MODEL_SPEC_FILE = 'passage-model.json';
 
 /** Transformers.js's file name for each dtype (what `pipeline(…, { dtype })` loads). */
 export const ONNX_FILES: Record<ModelSpec['dtype'], string> = {
