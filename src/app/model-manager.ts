@@ -135,7 +135,7 @@ export function startupModel(storage: Pick<Storage, 'getItem'> | null, from: Mod
   const id = storage?.getItem(ACTIVE_KEY) ?? null;
   const builtIn = from.models.find((m) => m.id === id);
   if (builtIn) return builtIn;
-  let stored: ModelSpec | null = null;
+  let stored: ModelSpec | null;
   try {
     stored = parseStoredSpec(JSON.parse(storage?.getItem(ACTIVE_SPEC_KEY) ?? 'null'));
   } catch {
