@@ -36,6 +36,8 @@ export interface ModelManagerOptions {
   announce?: () => void;
 }
 
+let shared: ModelManager | null = null;
+
 export class ModelManager {
   private readonly _o: ModelManagerOptions;
   private readonly _manifest: ModelManifest;
@@ -45,8 +47,16 @@ export class ModelManager {
     this._manifest = options.manifest ?? (manifest as ModelManifest);
   }
 
-  /** The browser's: Cache Storage, localStorage, a probe worker, page reload, a BroadcastChannel to other tabs. */
-  static inBrowser(): ModelManager {
+  /**
+   * The browser's, one per page (created at boot, so a switch in another tab restarts this one too): Cache
+   * Storage, localStorage, a probe worker, page reload, a BroadcastChannel to the other tabs.
+   */
+  static shared(): ModelManager {
+    shared ??= ModelManager._inBrowser();
+    return shared;
+  }
+
+  private static _inBrowser(): ModelManager {
     const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
     if (channel) channel.onmessage = () => location.reload();
     return new ModelManager({
