@@ -151,3 +151,24 @@ test('a model added from a zip offline answers offline; a zip without its tokeni
   const answer = await ask(page, 'brass lens', { nearest: true });
   expect(answer.all.map((a) => a.passage).join(' ')).toContain('brass lens');
 });
+
+test('a model added from a folder is listed with its dimensions; a folder whose config.json is broken is refused, naming the file', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const folder = testInfo.outputPath('tiny-folder');
+  const broken = testInfo.outputPath('broken-folder');
+  for (const [dir, overrides] of [[folder, {}], [broken, { 'config.json': new TextEncoder().encode('{ "hidden_size": ') }]] as const) {
+    for (const [name, bytes] of new Map([...files, ...Object.entries(overrides)])) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), bytes);
+    }
+  }
+  await openApp(page);
+  await openAddForm(page);
+  const form = models(page).locator('form');
+  await form.locator('input[data-folder]').setInputFiles(broken);
+  await expect(form.locator('.error')).toHaveText(/^config\.json: is not valid JSON/);
+  await form.locator('select[name=pooling]').selectOption('cls');
+  await form.locator('input[data-folder]').setInputFiles(folder);
+  await expect(form.locator('.done')).toContainText('tiny-folder was added (32 dimensions)', { timeout: 60_000 });
+  await expect(models(page).locator('li[data-model="user/tiny-folder"]')).toContainText('32 dimensions · cls · q8 · added (folder)');
+});
