@@ -44,6 +44,13 @@ async function useModel(page: Page, id: string) {
   await expect(models(page).locator(`li[data-model="${id}"] .in-use`)).toHaveText('In use');
 }
 
+/** Chooses `file` (a zip, or a folder) in the file chooser that the button opens. */
+async function choose(page: Page, button: 'data-zip' | 'data-folder', file: string) {
+  const chooser = page.waitForEvent('filechooser');
+  await models(page).locator(`form button[${button}]`).click();
+  await (await chooser).setFiles(file);
+}
+
 async function zipOf(entries: Map<string, Uint8Array>, file: string): Promise<string> {
   const zip = new JSZip();
   for (const [name, bytes] of entries) zip.file(`tiny-bert/${name}`, bytes);
@@ -137,12 +144,12 @@ test('a model added from a zip offline answers offline; a zip without its tokeni
   const form = models(page).locator('form');
   const partial = new Map(files);
   partial.delete('tokenizer.json');
-  await form.locator('input[data-zip]').setInputFiles(await zipOf(partial, testInfo.outputPath('no-tokenizer.zip')));
+  await choose(page, 'data-zip', await zipOf(partial, testInfo.outputPath('no-tokenizer.zip')));
   await expect(form.locator('.error')).toHaveText(/^tokenizer\.json: missing/);
   await expect(models(page).locator('li[data-model]')).toHaveCount(1);
 
   await form.locator('input[name=name]').fill('Offline tiny');
-  await form.locator('input[data-zip]').setInputFiles(await zipOf(files, testInfo.outputPath('tiny-bert.zip')));
+  await choose(page, 'data-zip', await zipOf(files, testInfo.outputPath('tiny-bert.zip')));
   await expect(form.locator('.done')).toContainText('Offline tiny was added (32 dimensions)', { timeout: 60_000 });
 
   await useModel(page, 'user/offline-tiny');
@@ -165,10 +172,10 @@ test('a model added from a folder is listed with its dimensions; a folder whose 
   await openApp(page);
   await openAddForm(page);
   const form = models(page).locator('form');
-  await form.locator('input[data-folder]').setInputFiles(broken);
+  await choose(page, 'data-folder', broken);
   await expect(form.locator('.error')).toHaveText(/^config\.json: is not valid JSON/);
   await form.locator('select[name=pooling]').selectOption('cls');
-  await form.locator('input[data-folder]').setInputFiles(folder);
+  await choose(page, 'data-folder', folder);
   await expect(form.locator('.done')).toContainText('tiny-folder was added (32 dimensions)', { timeout: 60_000 });
   await expect(models(page).locator('li[data-model="user/tiny-folder"]')).toContainText('32 dimensions · cls · q8 · added (folder)');
 });

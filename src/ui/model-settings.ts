@@ -95,8 +95,6 @@ export class ModelSettingsElement extends LitElement {
   @state() private _done = '';
 
   @query('form') private _form!: HTMLFormElement;
-  @query('input[data-folder]') private _folderInput!: HTMLInputElement;
-  @query('input[data-zip]') private _zipInput!: HTMLInputElement;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -106,8 +104,23 @@ export class ModelSettingsElement extends LitElement {
 
   protected override updated(changed: Map<PropertyKey, unknown>) {
     if (changed.has('manager')) void this._refresh();
-    // A folder picker: not in Lit's template, because webkitdirectory is a non-standard boolean attribute.
-    this._folderInput?.setAttribute('webkitdirectory', '');
+  }
+
+  /**
+   * A file chooser from an input that is never in the document: the settings panel's own file input (the library
+   * file) stays the only one inside it, which tests and benches look up as `settings-panel input[type=file]`.
+   */
+  private _pick(kind: 'folder' | 'zip') {
+    const input = document.createElement('input');
+    input.type = 'file';
+    if (kind === 'folder') {
+      input.webkitdirectory = true;
+      input.multiple = true;
+    } else {
+      input.accept = '.zip,application/zip';
+    }
+    input.addEventListener('change', () => (kind === 'folder' ? this._onFolder([...(input.files ?? [])]) : this._onZip(input.files?.[0])), { once: true });
+    input.click();
   }
 
   private async _refresh() {
@@ -146,10 +159,8 @@ export class ModelSettingsElement extends LitElement {
             <button type="button" data-hub ?disabled=${busy !== null} @click=${this._onHub}>Download from the hub</button>
           </fieldset>
           <div class="row">
-            <button type="button" ?disabled=${busy !== null} @click=${() => this._folderInput.click()}>Add from a folder…</button>
-            <button type="button" ?disabled=${busy !== null} @click=${() => this._zipInput.click()}>Add from a zip…</button>
-            <input data-folder class="visually-hidden" type="file" multiple tabindex="-1" aria-label="Model folder" @change=${this._onFolder} />
-            <input data-zip class="visually-hidden" type="file" accept=".zip,application/zip" tabindex="-1" aria-label="Model zip" @change=${this._onZip} />
+            <button type="button" data-folder ?disabled=${busy !== null} @click=${() => this._pick('folder')}>Add from a folder…</button>
+            <button type="button" data-zip ?disabled=${busy !== null} @click=${() => this._pick('zip')}>Add from a zip…</button>
           </div>
           ${busy?.kind === 'hub'
             ? html`<div class="row hub-progress">
@@ -234,17 +245,13 @@ export class ModelSettingsElement extends LitElement {
     );
   }
 
-  private _onFolder() {
-    const files = [...(this._folderInput.files ?? [])];
-    this._folderInput.value = '';
+  private _onFolder(files: File[]) {
     if (files.length === 0) return;
     const folder = (files[0]!.webkitRelativePath || files[0]!.name).split('/')[0] ?? 'model';
     void this._run({ kind: 'files' }, (manager) => manager.addFromFiles(files, this._choices(folder)));
   }
 
-  private _onZip() {
-    const zip = this._zipInput.files?.[0];
-    this._zipInput.value = '';
+  private _onZip(zip: File | undefined) {
     if (!zip) return;
     void this._run({ kind: 'files' }, (manager) => manager.addFromZip(zip, this._choices(zip.name.replace(/\.zip$/i, ''))));
   }
