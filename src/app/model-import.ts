@@ -4,11 +4,13 @@
  * tokenizer, one ONNX file): a folder with every dtype's weights costs the one that is used.
  */
 import JSZip from 'jszip';
+import { sha256Hex } from '../core/hash.ts';
 import {
   describeModelFiles,
   filesToKeep,
   ModelFilesError,
   modelRelativePaths,
+  ONNX_FILES,
   type ModelChoices,
 } from '../core/model-catalogue.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
@@ -92,7 +94,19 @@ export async function prepareModel(picked: readonly PickedFile[], choices: Model
     if (bytes.byteLength !== file(path).size) throw new ModelFilesError(path, `holds ${bytes.byteLength} bytes where ${file(path).size} were declared`);
     files.set(path, bytes);
   }
-  return { spec, files };
+  return { spec: { ...spec, id: `${spec.id}-${await fingerprint(spec, files)}` }, files };
+}
+
+/**
+ * Eight hex digits of what decides the model's vectors (weights, tokenizer, pooling, prefixes, length), added to
+ * its id: the library keeps vectors by model id, so a different model added under a removed one's name never
+ * inherits its vectors, and the same model added again finds them.
+ */
+async function fingerprint(spec: ModelSpec, files: ReadonlyMap<string, Uint8Array>): Promise<string> {
+  const { pooling, normalize, queryPrefix, passagePrefix, maxTokens, dtype } = spec;
+  const weights = await sha256Hex(files.get(ONNX_FILES[dtype])!);
+  const tokenizer = await sha256Hex(files.get('tokenizer.json')!);
+  return (await sha256Hex(JSON.stringify({ weights, tokenizer, pooling, normalize, queryPrefix, passagePrefix, maxTokens }))).slice(0, 8);
 }
 
 async function readFile(picked: PickedFile, path: string): Promise<Uint8Array> {

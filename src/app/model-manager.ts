@@ -99,7 +99,10 @@ export class ModelManager {
     const { spec, files } = await prepareModel(picked, choices, source);
     const builtIn = this._manifest.models.some((m) => m.name.toLowerCase() === spec.name.toLowerCase());
     if (builtIn) throw new Error(`“${spec.name}” is the name of a built-in model; choose another name.`);
-    if ((await this.list()).active.id === spec.id) throw new Error(`“${spec.name}” is the model in use; switch to another before replacing it.`);
+    const { models, active } = await this.list();
+    if (active.id === spec.id) throw new Error(`“${spec.name}” is the model in use already.`);
+    const sameName = models.find((m) => m.name.toLowerCase() === spec.name.toLowerCase() && m.id !== spec.id);
+    if (sameName) throw new Error(`A model named “${spec.name}” is already added; remove it first, or choose another name.`);
     await this._o.store.add(spec, files, async () => {
       let dims: number;
       try {

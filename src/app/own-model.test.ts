@@ -99,11 +99,12 @@ describe('Your own model', () => {
   it('adds a model from the hub: stored with its build record, listed after the built-in model, not yet in use', async () => {
     const { models, cache } = manager();
     const spec = await models.addFromHub({ repo: REPO, host: hub.url }, CHOICES);
-    assert.deepEqual({ id: spec.id, dimensions: spec.dimensions, dtype: spec.dtype, source: spec.source.kind }, { id: 'user/tiny-bert', dimensions: 32, dtype: 'q8', source: 'hub' });
+    assert.match(spec.id, /^user\/tiny-bert-[0-9a-f]{8}$/);
+    assert.deepEqual({ dimensions: spec.dimensions, dtype: spec.dtype, source: spec.source.kind }, { dimensions: 32, dtype: 'q8', source: 'hub' });
     const listed = await models.list();
-    assert.deepEqual(listed.models.map((m) => m.id), ['all-MiniLM-L6-v2', 'user/tiny-bert']);
+    assert.deepEqual(listed.models.map((m) => m.id), ['all-MiniLM-L6-v2', spec.id]);
     assert.equal(listed.active.id, 'all-MiniLM-L6-v2');
-    const build = JSON.parse(new TextDecoder().decode(cache.entries.get('http://app.test/models/user/tiny-bert/passage-build.json'))) as { files: Record<string, { size: number }> };
+    const build = JSON.parse(new TextDecoder().decode(cache.entries.get(`http://app.test/models/${spec.id}/passage-build.json`))) as { files: Record<string, { size: number }> };
     assert.equal(build.files['onnx/model_quantized.onnx']?.size, files.get('onnx/model_quantized.onnx')?.byteLength);
   });
 
@@ -112,14 +113,26 @@ describe('Your own model', () => {
     const spec = await models.addFromZip(await zipOf(files), { ...CHOICES, name: 'Zipped tiny', queryPrefix: 'query: ' });
     await models.use(spec.id);
     assert.equal(restarts(), 1);
-    assert.equal((await models.active()).id, 'user/zipped-tiny');
+    assert.match(spec.id, /^user\/zipped-tiny-[0-9a-f]{8}$/);
+    assert.equal((await models.active()).id, spec.id);
     const started = startupModel(storage);
-    assert.deepEqual({ id: started.id, queryPrefix: started.queryPrefix }, { id: 'user/zipped-tiny', queryPrefix: 'query: ' });
+    assert.deepEqual({ id: started.id, queryPrefix: started.queryPrefix }, { id: spec.id, queryPrefix: 'query: ' });
     await assert.rejects(models.remove(spec.id), /model in use/);
     await models.use('all-MiniLM-L6-v2');
     assert.equal(startupModel(storage).id, 'all-MiniLM-L6-v2');
     await models.remove(spec.id);
     assert.deepEqual((await models.list()).models.map((m) => m.id), ['all-MiniLM-L6-v2']);
+  });
+
+  it('gives the same model the same id again, another model under a taken name none, and other settings a new id', async () => {
+    const { models } = manager();
+    const first = await models.addFromZip(await zipOf(files), CHOICES);
+    assert.equal((await models.addFromZip(await zipOf(files), CHOICES)).id, first.id, 'the same model finds its vectors again');
+    const cls = await models.addFromZip(await zipOf(files), { ...CHOICES, name: 'Tiny CLS', pooling: 'cls' });
+    assert.notEqual(cls.id.slice(-8), first.id.slice(-8), 'other pooling, other vectors, other id');
+    const other = new Map(files);
+    other.set('onnx/model_quantized.onnx', Uint8Array.from(files.get('onnx/model_quantized.onnx')!, (b, i) => (i === 100 ? b ^ 1 : b)));
+    await assert.rejects(models.addFromZip(await zipOf(other), CHOICES), /A model named “Tiny BERT” is already added/);
   });
 
   it('refuses a zip without a tokenizer, naming the file, and stores nothing', async () => {
