@@ -57,18 +57,18 @@ export async function useModel(db: Database, model: VectorModel): Promise<boolea
   if (!same) {
     await tx.objectStore('meta').put({ modelId: model.id, dims: model.dimensions, schemaVersion: DB_VERSION }, META_KEY);
     const own = IDBKeyRange.bound([model.id, ''], [model.id, '\uffff']);
-    let vectors = await tx.objectStore('vectors').openCursor(own);
-    while (vectors) {
-      if (vectors.value.q.length !== model.dimensions) await vectors.delete();
-      vectors = await vectors.continue();
-    }
-    // Rows per document, from the blocks this model left (and that fit its dimensions).
+    // A model's vectors all have one size: the first one tells whether they fit (no read of the others).
+    const firstVector = await tx.objectStore('vectors').openCursor(own);
+    if (firstVector && firstVector.value.q.length !== model.dimensions) await tx.objectStore('vectors').delete(own);
+    // Rows per document, from the blocks this model left (when they fit its dimensions).
     const rows = new Map<string, number>();
     let blocks = await tx.objectStore('vectorBlocks').openCursor(own);
+    if (blocks && blocks.value.q.length !== blocks.value.ordinals.length * model.dimensions) {
+      await tx.objectStore('vectorBlocks').delete(own);
+      blocks = null;
+    }
     while (blocks) {
-      const block = blocks.value;
-      if (block.q.length !== block.ordinals.length * model.dimensions) await blocks.delete();
-      else rows.set(block.docId, (rows.get(block.docId) ?? 0) + block.ordinals.length);
+      rows.set(blocks.value.docId, (rows.get(blocks.value.docId) ?? 0) + blocks.value.ordinals.length);
       blocks = await blocks.continue();
     }
     let documents = await tx.objectStore('documents').openCursor();
