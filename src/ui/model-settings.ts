@@ -64,6 +64,40 @@ export class ModelSettingsElement extends LitElement {
         display: grid;
         gap: 0.15rem;
         font-size: 0.8rem;
+        min-width: 0;
+      }
+      .field {
+        width: 100%;
+        box-sizing: border-box;
+        min-width: 0;
+      }
+      .row > label {
+        flex: 1 1 7rem;
+      }
+      label.check {
+        display: flex;
+        gap: 0.4rem;
+        align-items: center;
+        flex: 0 0 auto;
+      }
+      fieldset {
+        border: 0;
+        border-top: 1px solid var(--p-border);
+        margin: 0.3rem 0 0;
+        padding: 0.5rem 0 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: end;
+      }
+      legend {
+        font-size: 0.8rem;
+        font-weight: 600;
+        padding: 0;
+      }
+      .small {
+        font-size: 0.8rem;
+        margin: 0;
       }
       .row {
         display: flex;
@@ -149,19 +183,21 @@ export class ModelSettingsElement extends LitElement {
               </select>
             </label>
             <label>Dimensions <input class="field" name="dimensions" type="number" min="1" placeholder="from config.json" /></label>
-            <label class="row"><input type="checkbox" name="normalize" checked /> Normalise</label>
+            <label class="check"><input type="checkbox" name="normalize" checked /> Normalise</label>
           </div>
           <label>Question prefix <input class="field" name="queryPrefix" placeholder="e.g. query: " autocomplete="off" /></label>
           <label>Passage prefix <input class="field" name="passagePrefix" placeholder="e.g. passage: " autocomplete="off" /></label>
-          <fieldset class="row" aria-label="From the Hugging Face hub">
+          <fieldset aria-label="From the Hugging Face hub">
+            <legend>From the Hugging Face hub (online)</legend>
             <label>Hub model <input class="field" name="repo" placeholder="Xenova/bge-small-en-v1.5" autocomplete="off" /></label>
             <label>Revision <input class="field" name="revision" value="main" autocomplete="off" /></label>
             <button type="button" data-hub ?disabled=${busy !== null} @click=${this._onHub}>Download from the hub</button>
           </fieldset>
-          <div class="row">
+          <fieldset aria-label="From this device">
+            <legend>From this device (works offline)</legend>
             <button type="button" data-folder ?disabled=${busy !== null} @click=${() => this._pick('folder')}>Add from a folder…</button>
             <button type="button" data-zip ?disabled=${busy !== null} @click=${() => this._pick('zip')}>Add from a zip…</button>
-          </div>
+          </fieldset>
           ${busy?.kind === 'hub'
             ? html`<div class="row hub-progress">
                 <progress max=${busy.total || 1} .value=${busy.loaded} aria-label="Model download"></progress>
