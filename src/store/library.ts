@@ -10,6 +10,7 @@ import { sha256Hex } from '../core/hash.ts';
 import { SPLIT_RECIPE, vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
 import {
   BLOCK_ROWS,
+  META_KEY,
   openDatabase,
   packBlock,
   type Database,
@@ -456,7 +457,15 @@ export class Library {
    */
   async storeVectors(modelId: string, batch: readonly NewVector[]): Promise<IndexedPassage[]> {
     if (modelId !== this._model.id) throw new Error(`Passage: vectors of ${modelId} offered to a ${this._model.id} library`);
-    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks', 'meta'], 'readwrite');
+    // Another tab switched the library to another model (it restarts too, model-manager.ts): documents now count
+    // that model's rows, so a batch of this model's is not stored (it is embedded again when this model returns).
+    const meta = await tx.objectStore('meta').get(META_KEY);
+    if (meta && meta.modelId !== modelId) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new Error(`Passage: the library now uses ${meta.modelId}; vectors of ${modelId} were not stored`);
+    }
     const byHash = tx.objectStore('passages').index('by-hash');
     const vectors = tx.objectStore('vectors');
     const indexed: IndexedPassage[] = [];

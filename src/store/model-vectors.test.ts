@@ -102,6 +102,22 @@ describe('Vectors of several models in one library', () => {
     resized.close();
   });
 
+  it('a tab still on the old model cannot store vectors once another tab switched the library', async () => {
+    const name = freshDbName();
+    const old = await Library.open(MODEL, { name });
+    await addText(old, 'Geography', TEXT);
+    const pending = await old.pendingTexts(1);
+    const switched = await Library.open(OTHER, { name });
+    await assert.rejects(
+      old.storeVectors(MODEL.id, pending.map((p) => ({ contentHash: p.contentHash, q: new Int8Array(MODEL.dimensions), scale: 1 }))),
+      /the library now uses user\/tiny-model; vectors of test-model were not stored/,
+    );
+    assert.equal(await switched.db.count('vectors'), 0);
+    assert.equal((await switched.listDocuments())[0]?.indexedCount, 0);
+    old.close();
+    switched.close();
+  });
+
   it('removing a model deletes its vectors but refuses the model in use', async () => {
     const { library } = await switched(OTHER, { index: true });
     await assert.rejects(deleteModelVectors(library.db, OTHER.id), /is the model in use/);
