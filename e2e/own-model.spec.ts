@@ -184,3 +184,25 @@ test('a model added from a folder is listed with its dimensions; a folder whose 
   await expect(form.locator('.done')).toContainText('tiny-folder was added (32 dimensions)', { timeout: 60_000 });
   await expect(modelRow(page, 'user/tiny-folder-')).toContainText('32 dimensions · cls · q8 · added (folder)');
 });
+
+test('switching model in one tab restarts the other tabs with it, and both answer from the same library', async ({ page, context }, testInfo) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await fileInput(page).setInputFiles(DOCUMENTS[0]!);
+  await waitForIndexed(page, 1);
+  await openAddForm(page);
+  await choose(page, 'data-zip', await zipOf(files, testInfo.outputPath('tiny-bert.zip')));
+  await expect(models(page).locator('form .done')).toContainText('was added (32 dimensions)', { timeout: 60_000 });
+
+  const other = await context.newPage();
+  await openApp(other);
+  await expect(modelRow(other, 'all-MiniLM-L6-v2').locator('.in-use')).toHaveText('In use');
+  const otherReloaded = other.waitForEvent('load');
+  await useModel(page, 'user/tiny-bert-');
+  await otherReloaded;
+  await waitForModel(other);
+  await expect(modelRow(other, 'user/tiny-bert-').locator('.in-use')).toHaveText('In use');
+  await waitForIndexed(other, 1);
+  const answer = await ask(other, 'brass lens', { nearest: true });
+  expect(answer.all.map((a) => a.passage).join(' ')).toContain('brass lens');
+});
