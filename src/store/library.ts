@@ -484,7 +484,8 @@ export class Library {
       void vectors.put(vector);
       for (const passage of passages) indexed.push({ passage, vector });
     });
-    await this._appendRows(tx, indexed);
+    // The transaction also spans `meta` (the check above); _appendRows uses only the stores its type names.
+    await this._appendRows(tx as unknown as ReadWriteTransaction, indexed);
     await tx.done;
     return indexed;
   }
