@@ -40,7 +40,8 @@ const STRICT: Record<string, string[]> = {
   'default-src': ["'self'"],
   'script-src': ["'self'", "'wasm-unsafe-eval'"],
   'style-src': ["'self'"],
-  'connect-src': ["'self'"],
+  // The hub only for "Download from the hub" in Settings (own-model.spec.ts); the app itself talks to nothing else.
+  'connect-src': ["'self'", 'https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'],
   'worker-src': ["'self'"],
   'object-src': ["'none'"],
   'base-uri': ["'none'"],
@@ -144,7 +145,7 @@ function evalIn(worker: Worker): Promise<string> {
   );
 }
 
-test('the Content-Security-Policy is sent as a header and as a <meta>, strict: no inline script, connect-src self, object-src none, base-uri none, worker-src self, only wasm-unsafe-eval', async ({
+test('the Content-Security-Policy is sent as a header and as a <meta>, strict: no inline script, connect-src self and the model hub, object-src none, base-uri none, worker-src self, only wasm-unsafe-eval', async ({
   request,
 }) => {
   const response = await request.get('/');

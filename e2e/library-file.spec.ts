@@ -26,7 +26,7 @@ test('export → clear → import restores the same results; a mismatched file i
   const downloading = page.waitForEvent('download');
   await settings.getByRole('button', { name: 'Export library' }).click();
   const download = await downloading;
-  expect(download.suggestedFilename()).toMatch(/^passage-library-\d{4}-\d{2}-\d{2}\.passage$/);
+  expect(download.suggestedFilename()).toMatch(/^passage-library-\d{4}-\d{2}-\d{2}-all-MiniLM-L6-v2\.passage$/);
   const exported = testInfo.outputPath('library.passage');
   await download.saveAs(exported);
 

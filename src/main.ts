@@ -2,13 +2,16 @@
  * Boot: register the service worker, create the app facade (its model waits until the service worker controls
  * the page), hand both to the shell, and pass it what the operating system sends (shared items, opened files).
  */
+import { ModelManager, startupModel } from './app/model-manager.ts';
 import { PassageApp } from './app/passage-app.ts';
 import { receiveOsDocuments } from './pwa/os-documents.ts';
 import { registerPwa } from './pwa/register.ts';
 import './ui/passage-shell.ts';
 
 const pwa = registerPwa();
-const app = new PassageApp({ whenReady: pwa.whenControlled() });
+// The model chosen in Settings (model-settings.ts), else the default; a switch in another tab restarts this one.
+ModelManager.shared();
+const app = new PassageApp({ whenReady: pwa.whenControlled(), modelSpec: startupModel(localStorage) });
 const shell = document.querySelector('passage-shell');
 if (shell) {
   shell.pwa = pwa;

@@ -59,6 +59,8 @@ export interface PassageAppOptions {
   whenReady?: Promise<void>;
   /** Defaults to the manifest's default model. */
   modelId?: string;
+  /** The model to use, built-in or added in Settings (model-manager.ts `startupModel`); wins over `modelId`. */
+  modelSpec?: ModelSpec;
   /** Defaults to the device measured fastest on an earlier start, else 'auto' (measure now). */
   device?: PreferredDevice;
   /** For tests: a fake worker and a throwaway database. The worker is created once, after `whenReady`. */
@@ -165,7 +167,7 @@ export class PassageApp implements PassageApi {
 
   constructor(options: PassageAppOptions = {}) {
     this._options = options;
-    this.model = findModel(manifest as ModelManifest, options.modelId);
+    this.model = options.modelSpec ?? findModel(manifest as ModelManifest, options.modelId);
     this._lock = options.indexingLock ?? createIndexingLock(options.dbName ?? 'passage');
     // The user cancelled or resumed indexing in another tab: here too (see indexing-lock.ts).
     this._lock.onAnnounce((signal) => {

@@ -3,7 +3,7 @@
  * The core compiles without DOM or Node types, so the two globals it needs are typed here, minimally.
  */
 interface MinimalSubtle {
-  digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer>;
+  digest(algorithm: 'SHA-256' | 'SHA-1', data: Uint8Array): Promise<ArrayBuffer>;
 }
 interface MinimalGlobals {
   crypto: { subtle: MinimalSubtle };
@@ -15,6 +15,21 @@ const runtime = globalThis as unknown as MinimalGlobals;
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
   const bytes = typeof input === 'string' ? new runtime.TextEncoder().encode(input) : input;
   const digest = new Uint8Array(await runtime.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/**
+ * The id git gives a file's content (sha-1 of "blob <size>\0" + bytes): what the Hugging Face hub lists as `oid`
+ * for files kept in git rather than LFS (configs, tokenizers), so they can be checked after download too.
+ */
+export async function gitBlobSha1Hex(bytes: Uint8Array): Promise<string> {
+  const header = new runtime.TextEncoder().encode(`blob ${bytes.byteLength}\0`);
+  const whole = new Uint8Array(header.byteLength + bytes.byteLength);
+  whole.set(header);
+  whole.set(bytes, header.byteLength);
+  const digest = new Uint8Array(await runtime.crypto.subtle.digest('SHA-1', whole));
   let hex = '';
   for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
   return hex;

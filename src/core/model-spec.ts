@@ -14,7 +14,8 @@ export interface ModelSpec {
   /** Which ONNX file the app loads: q8 → onnx/model_quantized.onnx, fp32 → onnx/model.onnx. */
   dtype: 'q8' | 'fp32' | 'fp16';
   license: string;
-  source: { kind: 'npm' | 'hub'; package?: string; version?: string; repo?: string; upstream?: string };
+  /** Where it came from: built by `npm run models` (npm, hub), or added by the user in Settings (hub, folder, zip). */
+  source: { kind: 'npm' | 'hub' | 'folder' | 'zip'; package?: string; version?: string; repo?: string; revision?: string; upstream?: string; name?: string };
 }
 
 export interface ModelManifest {

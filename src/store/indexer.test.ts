@@ -5,7 +5,7 @@ import type { ThroughputSnapshot } from '../worker/throughput.ts';
 import { addText, countingEmbedder, freshDbName, MODEL } from './fixtures.test-support.ts';
 import { DB_VERSION } from './db.ts';
 import { indexPending } from './indexer.ts';
-import { Library } from './library.ts';
+import { Library, modelRange } from './library.ts';
 
 /** n distinct one-line paragraphs. */
 const paragraphsText = (n: number, tag: string) =>
@@ -85,7 +85,7 @@ describe('indexPending', () => {
     library.close();
   });
 
-  it('re-embeds everything after a model change and purges the old vectors', async () => {
+  it('embeds everything for a new model and keeps the old model\'s vectors', async () => {
     const name = freshDbName();
     const before = await Library.open(MODEL, { name });
     await addText(before, 'Doc', paragraphsText(3, 'doc'));
@@ -95,7 +95,8 @@ describe('indexPending', () => {
     const otherModel = { id: 'other-model', dimensions: 6 };
     const after = await Library.open(otherModel, { name });
     assert.equal(after.modelChanged, true);
-    assert.equal(await after.db.count('vectors'), 0);
+    assert.equal(await after.db.count('vectors', modelRange('other-model')), 0);
+    assert.equal(await after.db.count('vectors', modelRange(MODEL.id)), 3, 'the first model keeps its vectors');
     assert.deepEqual(await after.db.get('meta', 'library'), { modelId: 'other-model', dims: 6, schemaVersion: DB_VERSION });
     assert.equal((await after.listDocuments())[0]?.indexedCount, 0);
     const embedder = countingEmbedder(6);
@@ -105,7 +106,7 @@ describe('indexPending', () => {
 
     const same = await Library.open(otherModel, { name });
     assert.equal(same.modelChanged, false);
-    assert.equal(await same.db.count('vectors'), 3);
+    assert.equal(await same.db.count('vectors'), 6);
     same.close();
   });
 

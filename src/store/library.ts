@@ -10,7 +10,6 @@ import { sha256Hex } from '../core/hash.ts';
 import { SPLIT_RECIPE, vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
 import {
   BLOCK_ROWS,
-  DB_VERSION,
   META_KEY,
   openDatabase,
   packBlock,
@@ -22,6 +21,7 @@ import {
   type VectorBlock,
   type VectorRecord,
 } from './db.ts';
+import { storedBlockModels, storedVectorModels, useModel } from './model-vectors.ts';
 
 export interface LibraryModel {
   id: string;
@@ -96,7 +96,7 @@ const BLOCKS_PER_READ = 64;
 const PASSAGES_PER_READ = 250;
 
 export class Library {
-  /** True when the stored vectors belonged to another model (they were purged on open). */
+  /** True when the library was last opened with another model (its vectors stay; see model-vectors.ts). */
   readonly modelChanged: boolean;
   private readonly _db: Database;
   private readonly _model: LibraryModel;
@@ -109,7 +109,10 @@ export class Library {
     this.modelChanged = modelChanged;
   }
 
-  /** Opens the library for `model`; vectors of any other model are purged, so everything re-embeds. */
+  /**
+   * Opens the library for `model`. Other models' vectors stay (switching back is instant); what `model` has no
+   * vector for is pending, so the indexer embeds it in the background.
+   */
   static async open(model: LibraryModel, options: OpenOptions = {}): Promise<Library> {
     const db = await openDatabase(options);
     const modelChanged = await useModel(db, model);
@@ -192,9 +195,11 @@ export class Library {
     // Read what goes first, in a read-only transaction that does not hold up searches reading passages.
     const doomed = await this._db.getAllFromIndex('passages', 'by-doc', id);
     const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectorBlocks'], 'readwrite');
+    // Every model's search rows of the document go (other models' too: their ids would point at nothing).
+    const models = await storedBlockModels(tx);
     await Promise.all([
       tx.objectStore('passages').delete(documentPassages(id)),
-      tx.objectStore('vectorBlocks').delete(documentBlocks(this._model.id, id)),
+      ...models.map((modelId) => tx.objectStore('vectorBlocks').delete(documentBlocks(modelId, id))),
       tx.objectStore('documents').delete(id),
       tx.objectStore('texts').delete(id),
       tx.done,
@@ -203,13 +208,14 @@ export class Library {
     // Then the vectors no remaining passage uses, in short transactions that searches can run between. A crash
     // here leaves unused vectors behind (space only: a passage with that text would use one again).
     const hashes = [...new Set(doomed.map((p) => p.contentHash))];
+    const vectorModels = hashes.length > 0 ? await storedVectorModels(this._db.transaction('vectors', 'readonly')) : [];
     for (let start = 0; start < hashes.length; start += VECTOR_SWEEP_CHUNK) {
       const chunk = hashes.slice(start, start + VECTOR_SWEEP_CHUNK);
       const sweep = this._db.transaction(['passages', 'vectors'], 'readwrite');
       const remaining = await Promise.all(chunk.map((hash) => sweep.objectStore('passages').index('by-hash').count(hash)));
       const vectors = sweep.objectStore('vectors');
       await Promise.all([
-        ...chunk.flatMap((hash, i) => (remaining[i] === 0 ? [vectors.delete([this._model.id, hash])] : [])),
+        ...chunk.flatMap((hash, i) => (remaining[i] === 0 ? vectorModels.map((modelId) => vectors.delete([modelId, hash])) : [])),
         sweep.done,
       ]);
     }
@@ -238,12 +244,15 @@ export class Library {
     const old = await passages.index('by-doc').getAll(docId);
     await passages.delete(documentPassages(docId));
     const removed = new Set(old.map((p) => p.id));
+    // Every model's vectors of these texts go, not only the current one's: each model keeps rows and vectors in
+    // step (model-vectors.ts), and re-embeds the document when it is next in use.
+    const models = [...new Set([this._model.id, ...(await storedBlockModels(tx)), ...(await storedVectorModels(tx))])];
     for (const contentHash of new Set([...old.map((p) => p.contentHash), ...hashes])) {
-      await tx.objectStore('vectors').delete([this._model.id, contentHash]);
+      for (const modelId of models) await tx.objectStore('vectors').delete([modelId, contentHash]);
       for (const id of await passages.index('by-hash').getAllKeys(contentHash)) removed.add(id);
     }
     await Promise.all(spans.map((span, i) => passages.add(passageRecord(docId, span, hashes[i]!))));
-    await tx.objectStore('vectorBlocks').delete(documentBlocks(this._model.id, docId));
+    for (const modelId of models) await tx.objectStore('vectorBlocks').delete(documentBlocks(modelId, docId));
     await tx.objectStore('documents').put({ ...document, passageCount: spans.length, splitRecipe: SPLIT_RECIPE, indexedCount: 0 });
     // Other documents' passages that shared a vector lose their search rows too: they are embedded again.
     const others = new Map<string, Set<number>>();
@@ -254,24 +263,28 @@ export class Library {
       ordinals.add(ordinalOf(id));
       others.set(other, ordinals);
     }
-    for (const [other, ordinals] of others) await this._dropRows(tx, other, ordinals);
+    for (const [other, ordinals] of others) for (const modelId of models) await this._dropRows(tx, modelId, other, ordinals);
     await tx.done;
     this._pendingFrom.delete(docId);
     for (const other of others.keys()) this._pendingFrom.delete(other);
     return [...removed];
   }
 
-  /** Removes the given passages' rows from a document's vector blocks and lowers its indexed count. */
-  private async _dropRows(tx: ReadWriteTransaction, docId: string, ordinals: ReadonlySet<number>): Promise<void> {
+  /**
+   * Removes the given passages' rows from a document's vector blocks of one model, and lowers its indexed count
+   * when that model is the current one (other models' counts are recounted when they are next used).
+   */
+  private async _dropRows(tx: ReadWriteTransaction, modelId: string, docId: string, ordinals: ReadonlySet<number>): Promise<void> {
     const blocks = tx.objectStore('vectorBlocks');
-    const dims = this._model.dimensions;
     let dropped = 0;
-    for (const block of await blocks.getAll(documentBlocks(this._model.id, docId))) {
+    for (const block of await blocks.getAll(documentBlocks(modelId, docId))) {
+      const dims = block.ordinals.length > 0 ? block.q.length / block.ordinals.length : this._model.dimensions;
       const keep = blockRows(block, dims).filter((row) => !ordinals.has(row.ordinal));
       if (keep.length === block.ordinals.length) continue;
       dropped += block.ordinals.length - keep.length;
       await blocks.put(packBlock(block.modelId, docId, block.block, dims, keep));
     }
+    if (modelId !== this._model.id) return;
     const document = await tx.objectStore('documents').get(docId);
     if (document && dropped > 0) {
       await tx.objectStore('documents').put({ ...document, indexedCount: Math.max(0, document.indexedCount - dropped) });
@@ -444,7 +457,15 @@ export class Library {
    */
   async storeVectors(modelId: string, batch: readonly NewVector[]): Promise<IndexedPassage[]> {
     if (modelId !== this._model.id) throw new Error(`Passage: vectors of ${modelId} offered to a ${this._model.id} library`);
-    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks', 'meta'], 'readwrite');
+    // Another tab switched the library to another model (it restarts too, model-manager.ts): documents now count
+    // that model's rows, so a batch of this model's is not stored (it is embedded again when this model returns).
+    const meta = await tx.objectStore('meta').get(META_KEY);
+    if (meta && meta.modelId !== modelId) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new Error(`Passage: the library now uses ${meta.modelId}; vectors of ${modelId} were not stored`);
+    }
     const byHash = tx.objectStore('passages').index('by-hash');
     const vectors = tx.objectStore('vectors');
     const indexed: IndexedPassage[] = [];
@@ -463,7 +484,8 @@ export class Library {
       void vectors.put(vector);
       for (const passage of passages) indexed.push({ passage, vector });
     });
-    await this._appendRows(tx, indexed);
+    // The transaction also spans `meta` (the check above); _appendRows uses only the stores its type names.
+    await this._appendRows(tx as unknown as ReadWriteTransaction, indexed);
     await tx.done;
     return indexed;
   }
@@ -661,41 +683,6 @@ export function docIdOf(id: string): string {
 
 function ordinalOf(id: string): number {
   return Number(id.slice(id.lastIndexOf(':') + 1));
-}
-
-/** Records the model in `meta`; if it changed, purges the old model's vectors. Returns whether it changed. */
-async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
-  const tx = db.transaction(['meta', 'vectors', 'vectorBlocks', 'documents'], 'readwrite');
-  const meta = await tx.objectStore('meta').get(META_KEY);
-  const same = meta?.modelId === model.id && meta.dims === model.dimensions && meta.schemaVersion === DB_VERSION;
-  if (!same) {
-    await tx.objectStore('meta').put({ modelId: model.id, dims: model.dimensions, schemaVersion: DB_VERSION }, META_KEY);
-    let cursor = await tx.objectStore('vectors').openCursor();
-    while (cursor) {
-      if (cursor.value.modelId !== model.id || cursor.value.q.length !== model.dimensions) await cursor.delete();
-      cursor = await cursor.continue();
-    }
-    let blocks = await tx.objectStore('vectorBlocks').openCursor();
-    let purged = false;
-    while (blocks) {
-      const block = blocks.value;
-      if (block.modelId !== model.id || block.q.length !== block.ordinals.length * model.dimensions) {
-        await blocks.delete();
-        purged = true;
-      }
-      blocks = await blocks.continue();
-    }
-    if (purged) {
-      // Blocks are rebuilt as the new model embeds: every document starts again from zero.
-      let documents = await tx.objectStore('documents').openCursor();
-      while (documents) {
-        await documents.update({ ...documents.value, indexedCount: 0 });
-        documents = await documents.continue();
-      }
-    }
-  }
-  await tx.done;
-  return meta !== undefined && (meta.modelId !== model.id || meta.dims !== model.dimensions);
 }
 
 type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks' | 'texts' | 'wordIndex')[], 'readwrite'>;

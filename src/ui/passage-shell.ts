@@ -484,7 +484,9 @@ export class PassageShellElement extends LitElement {
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}.passage`;
+      // The file names its model (its header says it too): a library file is imported by a library of that model.
+      const model = (this.api.model.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model').slice(0, 60);
+      a.download = `passage-library-${new Date().toISOString().slice(0, 10)}-${model}.passage`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     }, 'The library could not be exported');

@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StorageInfo } from '../app/api.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { formatBytes, plural } from './format.ts';
+import './model-settings.ts';
 import { base, panel } from './theme.ts';
 
 /**
@@ -122,6 +123,10 @@ export class SettingsPanelElement extends LitElement {
           <span>Hybrid search<br /><span class="muted small">Also match exact words, not only meaning.</span></span>
         </label>
 
+        <div class="group models">
+          <h3>Models</h3>
+          <model-settings></model-settings>
+        </div>
         <div class="group">
           <h3>Storage on this device</h3>
           ${storage?.usage != null && storage.quota

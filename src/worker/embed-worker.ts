@@ -12,6 +12,7 @@ import { createHandlers } from './handlers.ts';
 import { createOrtBuildSelector, fetchWholeFile } from './ort-build.ts';
 import type { WorkerRequest } from './protocol.ts';
 import { createSharedFetch } from './shared-fetch.ts';
+import { userModelCache, withUserModels } from './user-model-fetch.ts';
 // Both ORT builds are emitted as files of their own; only the plain one is precached (vite.config.ts).
 import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
@@ -28,7 +29,9 @@ env.localModelPath = '/models/';
 // only double the disk space the app takes.
 env.useBrowserCache = false;
 // One network request per model file, however often Transformers.js asks for it (see shared-fetch.ts).
-const sharedFetch = createSharedFetch((input, init) => fetch(input, init));
+// Models added in Settings come from Cache Storage (user-model-fetch.ts), built-in ones from the origin.
+const modelFetch = withUserModels((input, init) => fetch(input, init), userModelCache);
+const sharedFetch = createSharedFetch(modelFetch);
 env.fetch = sharedFetch.fetch;
 
 // Transformers.js would re-load ORT's glue as a blob: URL, which the Content-Security-Policy refuses; the service
@@ -60,7 +63,7 @@ if (!self.name.startsWith('em-pthread')) {
     selectRuntime: ortBuild ? (preferred, webGpuAvailable) => ortBuild.select(preferred, webGpuAvailable) : undefined,
     detectWebGpu: async () => 'gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null,
     fileSizes: async (spec) => {
-      const response = await fetch(`${env.localModelPath}${spec.id}/passage-build.json`);
+      const response = await modelFetch(`${env.localModelPath}${spec.id}/passage-build.json`);
       const build = (await response.json()) as { files?: Record<string, { size: number }> };
       return Object.fromEntries(Object.entries(build.files ?? {}).map(([file, { size }]) => [file, size]));
     },

@@ -1,0 +1,100 @@
+/**
+ * Vectors of several models in one library. Vectors and vector blocks are keyed by model id, so a library keeps
+ * every model's vectors side by side: switching to another model re-embeds only what that model lacks, and
+ * switching back finds its vectors where they were. Documents count their indexed passages for one model at a
+ * time (`indexedCount`, what pending work and the progress line read), so a switch recounts them from the new
+ * model's blocks — one read of that model's blocks, no passage read.
+ */
+import type { IDBPTransaction, StoreNames } from 'idb';
+import { DB_VERSION, META_KEY, type Database, type PassageDB } from './db.ts';
+
+export interface VectorModel {
+  id: string;
+  dimensions: number;
+}
+
+/** Any transaction over the store it reads (the walks below take part in their caller's transaction). */
+type Reading<S extends StoreNames<PassageDB>> = IDBPTransaction<PassageDB, ArrayLike<StoreNames<PassageDB>> & S[], IDBTransactionMode>;
+
+/**
+ * The ids of every model with vector blocks stored, by skipping from one model's first key past all of its keys
+ * (one request per model, however many blocks).
+ */
+export async function storedBlockModels(tx: Pick<Reading<'vectorBlocks'>, 'objectStore'>): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = await tx.objectStore('vectorBlocks').openKeyCursor();
+  while (cursor) {
+    const modelId = cursor.key[0];
+    ids.push(modelId);
+    // [modelId + '\0'] sorts after every [modelId, docId, block] and before the next model's keys.
+    cursor = await cursor.continue([`${modelId}\u0000`, '', 0]);
+  }
+  return ids;
+}
+
+/** Same walk over the `vectors` store (one record per model and distinct passage text). */
+export async function storedVectorModels(tx: Pick<Reading<'vectors'>, 'objectStore'>): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = await tx.objectStore('vectors').openKeyCursor();
+  while (cursor) {
+    const modelId = cursor.key[0];
+    ids.push(modelId);
+    cursor = await cursor.continue([`${modelId}\u0000`, '']);
+  }
+  return ids;
+}
+
+/**
+ * Records `model` as the library's model. If it was another, the documents' indexed counts are recounted from
+ * `model`'s blocks (what it embedded before, if ever), and nothing of the other models is removed. Vectors and
+ * blocks stored under `model`'s id with another dimension count (a model re-added under the same name) are
+ * purged. Returns whether the model changed.
+ */
+export async function useModel(db: Database, model: VectorModel): Promise<boolean> {
+  const tx = db.transaction(['meta', 'vectors', 'vectorBlocks', 'documents'], 'readwrite');
+  const meta = await tx.objectStore('meta').get(META_KEY);
+  const same = meta?.modelId === model.id && meta.dims === model.dimensions && meta.schemaVersion === DB_VERSION;
+  if (!same) {
+    await tx.objectStore('meta').put({ modelId: model.id, dims: model.dimensions, schemaVersion: DB_VERSION }, META_KEY);
+    const own = IDBKeyRange.bound([model.id, ''], [model.id, '\uffff']);
+    // A model's vectors all have one size: the first one tells whether they fit (no read of the others).
+    const firstVector = await tx.objectStore('vectors').openCursor(own);
+    if (firstVector && firstVector.value.q.length !== model.dimensions) await tx.objectStore('vectors').delete(own);
+    // Rows per document, from the blocks this model left (when they fit its dimensions).
+    const rows = new Map<string, number>();
+    let blocks = await tx.objectStore('vectorBlocks').openCursor(own);
+    if (blocks && blocks.value.q.length !== blocks.value.ordinals.length * model.dimensions) {
+      await tx.objectStore('vectorBlocks').delete(own);
+      blocks = null;
+    }
+    while (blocks) {
+      rows.set(blocks.value.docId, (rows.get(blocks.value.docId) ?? 0) + blocks.value.ordinals.length);
+      blocks = await blocks.continue();
+    }
+    let documents = await tx.objectStore('documents').openCursor();
+    while (documents) {
+      const indexedCount = Math.min(documents.value.passageCount, rows.get(documents.value.id) ?? 0);
+      if (indexedCount !== documents.value.indexedCount) await documents.update({ ...documents.value, indexedCount });
+      documents = await documents.continue();
+    }
+  }
+  await tx.done;
+  return meta !== undefined && (meta.modelId !== model.id || meta.dims !== model.dimensions);
+}
+
+/** The models with vectors in this library (for Settings: switching to one of them needs no re-embedding). */
+export async function modelsWithVectors(db: Database): Promise<string[]> {
+  const tx = db.transaction('vectorBlocks', 'readonly');
+  const ids = await storedBlockModels(tx);
+  await tx.done;
+  return ids;
+}
+
+/** Removes every vector and block of one model (a model removed from Settings); the active model is refused. */
+export async function deleteModelVectors(db: Database, modelId: string): Promise<void> {
+  const meta = await db.get('meta', META_KEY);
+  if (meta?.modelId === modelId) throw new Error(`Passage: ${modelId} is the model in use; switch to another model first`);
+  const tx = db.transaction(['vectors', 'vectorBlocks'], 'readwrite');
+  const range = IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
+  await Promise.all([tx.objectStore('vectors').delete(range), tx.objectStore('vectorBlocks').delete(range), tx.done]);
+}

@@ -1,0 +1,326 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { ModelChoices } from '../core/model-catalogue.ts';
+import type { ModelSpec } from '../core/model-spec.ts';
+import { ModelManager, type ModelList } from '../app/model-manager.ts';
+import { formatBytes } from './format.ts';
+import { base, field } from './theme.ts';
+
+type Busy = { kind: 'hub'; loaded: number; total: number; controller: AbortController } | { kind: 'files' } | { kind: 'switching' } | null;
+
+/**
+ * Settings → Models: the models the app knows (built-in and added), which one is in use, switching, removing an
+ * added one, and adding a Transformers.js feature-extraction model from the Hugging Face hub (download with
+ * progress and cancel), a folder or a zip. The work is in app/model-manager.ts; switching restarts the app with
+ * the chosen model, whose missing vectors are then embedded in the background (the usual progress line).
+ */
+@customElement('model-settings')
+export class ModelSettingsElement extends LitElement {
+  static override styles = [
+    base,
+    field,
+    css`
+      :host {
+        display: grid;
+        gap: 0.55rem;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.4rem;
+      }
+      li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.3rem 0.6rem;
+        align-items: center;
+        justify-content: space-between;
+        font-size: 0.85rem;
+      }
+      .facts {
+        color: var(--p-muted);
+        font-size: 0.8rem;
+      }
+      .in-use {
+        font-size: 0.75rem;
+        font-weight: 650;
+        color: var(--p-accent);
+      }
+      details {
+        font-size: 0.85rem;
+      }
+      summary {
+        cursor: pointer;
+        font-weight: 600;
+      }
+      form {
+        display: grid;
+        gap: 0.45rem;
+        margin-top: 0.5rem;
+      }
+      label {
+        display: grid;
+        gap: 0.15rem;
+        font-size: 0.8rem;
+        min-width: 0;
+      }
+      .field {
+        width: 100%;
+        box-sizing: border-box;
+        min-width: 0;
+      }
+      .row > label {
+        flex: 1 1 7rem;
+      }
+      label.check {
+        display: flex;
+        gap: 0.4rem;
+        align-items: center;
+        flex: 0 0 auto;
+      }
+      fieldset {
+        border: 0;
+        border-top: 1px solid var(--p-border);
+        margin: 0.3rem 0 0;
+        padding: 0.5rem 0 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: end;
+      }
+      legend {
+        font-size: 0.8rem;
+        font-weight: 600;
+        padding: 0;
+      }
+      .small {
+        font-size: 0.8rem;
+        margin: 0;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      progress {
+        width: 100%;
+      }
+      .error {
+        color: var(--p-danger);
+        margin: 0;
+        font-size: 0.8rem;
+      }
+      .done {
+        margin: 0;
+        font-size: 0.8rem;
+      }
+    `,
+  ];
+
+  /** Tests may pass their own; the page's shared one otherwise. */
+  @property({ attribute: false }) manager: ModelManager | null = null;
+
+  @state() private _list: ModelList | null = null;
+  @state() private _busy: Busy = null;
+  @state() private _error = '';
+  @state() private _done = '';
+
+  @query('form') private _form!: HTMLFormElement;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.manager ??= ModelManager.shared();
+    void this._refresh();
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('manager')) void this._refresh();
+  }
+
+  /**
+   * A file chooser from an input that is never in the document: the settings panel's own file input (the library
+   * file) stays the only one inside it, which tests and benches look up as `settings-panel input[type=file]`.
+   */
+  private _pick(kind: 'folder' | 'zip') {
+    const input = document.createElement('input');
+    input.type = 'file';
+    if (kind === 'folder') {
+      input.webkitdirectory = true;
+      input.multiple = true;
+    } else {
+      input.accept = '.zip,application/zip';
+    }
+    input.addEventListener('change', () => (kind === 'folder' ? this._onFolder([...(input.files ?? [])]) : this._onZip(input.files?.[0])), { once: true });
+    input.click();
+  }
+
+  private async _refresh() {
+    if (!this.manager) return;
+    this._list = await this.manager.list();
+  }
+
+  override render() {
+    const list = this._list;
+    if (!list) return nothing;
+    const busy = this._busy;
+    return html`
+      <ul aria-label="Models">
+        ${list.models.map((model) => this._renderModel(model, model.id === list.active.id))}
+      </ul>
+      <details>
+        <summary>Add a model…</summary>
+        <form @submit=${(e: Event) => e.preventDefault()}>
+          <p class="small muted">A Transformers.js feature-extraction model (config.json, tokenizer.json, tokenizer_config.json, onnx/). Switching model embeds your library again in the background; the vectors of every model stay, so switching back is instant.</p>
+          <label>Name <input class="field" name="name" placeholder="e.g. bge-small" autocomplete="off" /></label>
+          <div class="row">
+            <label>Pooling
+              <select class="field" name="pooling">
+                <option value="mean">mean</option>
+                <option value="cls">cls</option>
+              </select>
+            </label>
+            <label>Dimensions <input class="field" name="dimensions" type="number" min="1" placeholder="from config.json" /></label>
+            <label class="check"><input type="checkbox" name="normalize" checked /> Normalise</label>
+          </div>
+          <label>Question prefix <input class="field" name="queryPrefix" placeholder="e.g. query: " autocomplete="off" /></label>
+          <label>Passage prefix <input class="field" name="passagePrefix" placeholder="e.g. passage: " autocomplete="off" /></label>
+          <fieldset aria-label="From the Hugging Face hub">
+            <legend>From the Hugging Face hub (online)</legend>
+            <label>Hub model <input class="field" name="repo" placeholder="Xenova/bge-small-en-v1.5" autocomplete="off" /></label>
+            <label>Revision <input class="field" name="revision" value="main" autocomplete="off" /></label>
+            <button type="button" data-hub ?disabled=${busy !== null} @click=${this._onHub}>Download from the hub</button>
+          </fieldset>
+          <fieldset aria-label="From this device">
+            <legend>From this device (works offline)</legend>
+            <button type="button" data-folder ?disabled=${busy !== null} @click=${() => this._pick('folder')}>Add from a folder…</button>
+            <button type="button" data-zip ?disabled=${busy !== null} @click=${() => this._pick('zip')}>Add from a zip…</button>
+          </fieldset>
+          ${busy?.kind === 'hub'
+            ? html`<div class="row hub-progress">
+                <progress max=${busy.total || 1} .value=${busy.loaded} aria-label="Model download"></progress>
+                <span class="small muted">${formatBytes(busy.loaded)} of ${formatBytes(busy.total)}</span>
+                <button type="button" @click=${() => busy.controller.abort()}>Cancel download</button>
+              </div>`
+            : busy?.kind === 'files'
+              ? html`<p class="small muted" role="status">Checking the model…</p>`
+              : nothing}
+          ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
+          ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+        </form>
+      </details>
+    `;
+  }
+
+  private _renderModel(model: ModelSpec, active: boolean) {
+    const added = model.id.startsWith('user/');
+    return html`<li data-model=${model.id}>
+      <span>
+        <span class="model-name">${model.name}</span>
+        <span class="facts">${model.dimensions} dimensions · ${model.pooling} · ${model.dtype}${added ? ` · added (${model.source.kind})` : ''}</span>
+      </span>
+      ${active
+        ? html`<span class="in-use">In use</span>`
+        : html`<span class="row">
+            <button type="button" data-use ?disabled=${this._busy !== null} @click=${() => void this._use(model)}>Use</button>
+            ${added ? html`<button type="button" data-remove class="danger" ?disabled=${this._busy !== null} @click=${() => void this._remove(model)}>Remove</button>` : nothing}
+          </span>`}
+    </li>`;
+  }
+
+  private _choices(fallbackName: string): ModelChoices {
+    const data = new FormData(this._form);
+    const text = (name: string) => String(data.get(name) ?? '');
+    const dimensions = Number(text('dimensions'));
+    return {
+      name: text('name').trim() || fallbackName,
+      pooling: text('pooling') === 'cls' ? 'cls' : 'mean',
+      normalize: data.get('normalize') !== null,
+      queryPrefix: text('queryPrefix'),
+      passagePrefix: text('passagePrefix'),
+      ...(dimensions > 0 ? { dimensions } : {}),
+    };
+  }
+
+  private async _run(busy: NonNullable<Busy>, add: (manager: ModelManager) => Promise<ModelSpec>) {
+    const manager = this.manager;
+    if (!manager) return;
+    this._busy = busy;
+    this._error = '';
+    this._done = '';
+    try {
+      const spec = await add(manager);
+      this._done = `${spec.name} was added (${spec.dimensions} dimensions). Press “Use” to search with it.`;
+      await this._refresh();
+    } catch (error) {
+      this._error = error instanceof DOMException && error.name === 'AbortError' ? 'Download cancelled; nothing was kept.' : messageOf(error);
+    } finally {
+      this._busy = null;
+    }
+  }
+
+  private _onHub() {
+    const data = new FormData(this._form);
+    const repo = String(data.get('repo') ?? '').trim();
+    const revision = String(data.get('revision') ?? '').trim() || 'main';
+    if (!repo) {
+      this._error = 'Enter a hub model id, such as Xenova/bge-small-en-v1.5.';
+      return;
+    }
+    const controller = new AbortController();
+    const busy = { kind: 'hub' as const, loaded: 0, total: 0, controller };
+    void this._run(busy, (manager) =>
+      manager.addFromHub({ repo, revision }, this._choices(repo.split('/').pop() ?? repo), {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (this._busy?.kind === 'hub') this._busy = { ...this._busy, loaded: p.loaded, total: p.total };
+        },
+      }),
+    );
+  }
+
+  private _onFolder(files: File[]) {
+    if (files.length === 0) return;
+    const folder = (files[0]!.webkitRelativePath || files[0]!.name).split('/')[0] ?? 'model';
+    void this._run({ kind: 'files' }, (manager) => manager.addFromFiles(files, this._choices(folder)));
+  }
+
+  private _onZip(zip: File | undefined) {
+    if (!zip) return;
+    void this._run({ kind: 'files' }, (manager) => manager.addFromZip(zip, this._choices(zip.name.replace(/\.zip$/i, ''))));
+  }
+
+  private async _use(model: ModelSpec) {
+    if (!this.manager) return;
+    this._busy = { kind: 'switching' };
+    try {
+      await this.manager.use(model.id); // the app restarts with it
+    } catch (error) {
+      this._error = messageOf(error);
+      this._busy = null;
+    }
+  }
+
+  private async _remove(model: ModelSpec) {
+    if (!this.manager) return;
+    try {
+      await this.manager.remove(model.id);
+      this._done = `${model.name} was removed from this device.`;
+    } catch (error) {
+      this._error = messageOf(error);
+    }
+    await this._refresh();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^Passage: /, '') : String(error);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'model-settings': ModelSettingsElement;
+  }
+}
