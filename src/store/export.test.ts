@@ -24,13 +24,16 @@ async function snapshot(library: Library) {
   const documents = (await library.db.getAll('documents')).sort((a, b) => a.title.localeCompare(b.title));
   const passages = (await library.db.getAll('passages')).sort((a, b) => a.id.localeCompare(b.id));
   const vectors = (await library.db.getAll('vectors')).sort((a, b) => a.contentHash.localeCompare(b.contentHash));
-  const texts = (await library.db.getAll('texts')).sort((a, b) => a.text.localeCompare(b.text));
-  return { documents, passages, vectors, texts };
+  const texts = (await library.db.getAll('textChunks')).sort((a, b) => a.text.localeCompare(b.text));
+  // Search rows by passage (a block keeps them in the order they were embedded, which an import need not repeat).
+  const rows = await library.blockRows(passages.map((p) => p.id));
+  const blocks = [...rows].sort(([a], [b]) => a.localeCompare(b)).map(([id, row]) => [id, [...row.q], row.scale]);
+  return { documents, passages, vectors, texts, blocks };
 }
 
 async function storedCounts(library: Library) {
   const [documents, texts, passages, vectors] = await Promise.all(
-    (['documents', 'texts', 'passages', 'vectors'] as const).map((store) => library.db.count(store)),
+    (['documents', 'textChunks', 'passages', 'vectors'] as const).map((store) => library.db.count(store)),
   );
   return { documents, texts, passages, vectors };
 }
@@ -43,13 +46,15 @@ function named(blob: Blob, name = 'lib.passage'): File {
 
 /** What the app exported before format 2 (schema 4): one JSON document. */
 async function formatOneFile(library: Library): Promise<Record<string, unknown>> {
-  const [documents, texts, passages, vectors] = await Promise.all([
+  const [documents, passages, vectors] = await Promise.all([
     library.db.getAll('documents'),
-    library.db.getAll('texts'),
     library.db.getAll('passages'),
     library.db.getAll('vectors'),
   ]);
-  const textOf = new Map(texts.map((t) => [t.docId, t.text]));
+  const textOf = new Map(await Promise.all(documents.map(async (d) => [d.id, (await library.getText(d.id)) ?? ''] as const)));
+  // Schema 6 keeps each row only in its document's block: a vector's row is that of a passage with its text.
+  const rows = await library.blockRows(passages.map((p) => p.id));
+  const rowOf = new Map(passages.flatMap((p) => (rows.has(p.id) ? [[p.contentHash, rows.get(p.id)!] as const] : [])));
   return {
     format: 'passage-library',
     schemaVersion: 4,
@@ -58,15 +63,15 @@ async function formatOneFile(library: Library): Promise<Record<string, unknown>>
     exported: new Date().toISOString(),
     counts: { documents: documents.length, passages: passages.length, vectors: vectors.length },
     documents: documents.map(({ passageCount: _, ...d }) => ({ ...d, text: textOf.get(d.id) ?? '' })),
-    passages: passages.map(({ docId, ordinal, start, end, context, contentHash }) => ({
+    passages: passages.map(({ docId, ordinal, start, end, contextStart, contentHash }) => ({
       docId,
       ordinal,
       start,
       end,
-      contextStart: start - context.length,
+      contextStart,
       contentHash,
     })),
-    vectors: vectors.map((v) => ({ contentHash: v.contentHash, scale: v.scale, q: encodeInt8(v.q) })),
+    vectors: vectors.map((v) => ({ contentHash: v.contentHash, scale: rowOf.get(v.contentHash)!.scale, q: encodeInt8(rowOf.get(v.contentHash)!.q) })),
   };
 }
 
@@ -78,7 +83,7 @@ describe('export and import', () => {
     const lines = (await file.text()).trim().split('\n');
     assert.equal(lines.length, 1 + 2 + 4 + 1, 'header, 2 documents, 4 passages, end line');
     assert.deepEqual((JSON.parse(lines[0]!) as { counts: unknown }).counts, { documents: 2, passages: 4 });
-    assert.ok(before.passages.some((p) => p.context !== ''), 'the round trip includes passage context');
+    assert.ok(before.passages.some((p) => p.contextStart !== p.start), 'the round trip includes passage context');
 
     await library.clear();
     assert.deepEqual(await importLibrary(library, file), { documents: 2, passages: 4 });
@@ -298,7 +303,7 @@ describe('format 1 files (one JSON document) still import', () => {
     const target = await openFresh();
     const v2File = new Blob([JSON.stringify({ ...exported, schemaVersion: 2 })]);
     assert.deepEqual(await importLibrary(target, v2File), { documents: 1, passages: 2 });
-    assert.deepEqual((await target.db.getAll('passages')).map((p) => p.context), ['', '']);
+    assert.deepEqual((await target.db.getAll('passages')).map((p) => p.start - p.contextStart), [0, 0]);
     assert.equal(await indexPending(target, countingEmbedder()), 0, 'its vectors still match');
     target.close();
   });

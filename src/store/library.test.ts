@@ -47,7 +47,7 @@ describe('Library', () => {
     await assert.rejects(library.addDocument(doc('Broken', THREE_PARAGRAPHS), spans), { name: 'ConstraintError' });
     assert.deepEqual(await library.listDocuments(), []);
     assert.equal((await library.db.count('passages')), 0);
-    assert.equal((await library.db.count('texts')), 0);
+    assert.equal((await library.db.count('textChunks')), 0);
     library.close();
   });
 
@@ -63,7 +63,7 @@ describe('Library', () => {
     assert.deepEqual((await library.listDocuments()).map((d) => d.id), [keep.documentId]);
     assert.equal(await library.db.count('passages'), 2);
     assert.equal(await library.getText(drop.documentId), undefined);
-    assert.equal(await library.db.count('texts'), 1);
+    assert.equal(await library.db.count('textChunks'), 1);
     assert.equal(await library.db.count('vectors'), 2, 'the shared vector stays, the dropped one goes');
     const [summary] = await library.listDocuments();
     assert.equal(summary?.indexedCount, 2);
@@ -75,7 +75,9 @@ describe('Library', () => {
     const first = await addText(library, 'First', 'Shared paragraph.\n\nOnly in first.');
     assert.deepEqual(first.indexed, []);
     await indexPending(library, countingEmbedder());
-    const stored = await library.db.get('vectors', [MODEL.id, (await library.getPassage(`${first.documentId}:0`))!.contentHash]);
+    // The row is stored once, in the first document's block; the second borrows it.
+    const stored = (await library.blockRows([`${first.documentId}:0`])).get(`${first.documentId}:0`);
+    assert.ok(stored);
 
     const second = await addText(library, 'Second', 'Only in second.\n\nShared paragraph.\n\nShared paragraph.');
     assert.deepEqual(
@@ -168,7 +170,7 @@ describe('Library', () => {
     await addText(library, 'A', THREE_PARAGRAPHS);
     await indexPending(library, countingEmbedder());
     await library.clear();
-    for (const store of ['documents', 'texts', 'passages', 'vectors'] as const) assert.equal(await library.db.count(store), 0);
+    for (const store of ['documents', 'textChunks', 'passages', 'vectors', 'vectorBlocks'] as const) assert.equal(await library.db.count(store), 0);
     assert.equal(library.model.id, MODEL.id);
     library.close();
   });

@@ -1,5 +1,5 @@
 /**
- * The library file against the database (schema v5; the writes themselves are Library.addImported, which keeps
+ * The library file against the database (schema v6; the writes themselves are Library.addImported, which keeps
  * the vector blocks and counts). Kept apart from the pure reader and writer.
  *
  * Import is all-or-nothing per file, in two streaming passes over the Blob:
@@ -19,7 +19,7 @@
  */
 import { readLibraryFile } from './read.ts';
 import { writeLibraryFile, type WriteOptions } from './write.ts';
-import type { ExportedDocumentWithPassages, LibraryFilePassage } from './format.ts';
+import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVector } from './format.ts';
 import type { Library } from '../library.ts';
 
 export interface ImportProgress {
@@ -61,15 +61,22 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     onProgress?.({ phase, bytesRead, totalBytes: file.size, ...outcome });
 
   signal?.throwIfAborted();
+  const checkFrom = performance.now();
   for await (const _record of readLibraryFile(file, { ...reading, onProgress: report('checking') })) {
     signal?.throwIfAborted();
   }
+  performance.measure('passage:import:check', { start: checkFrom, end: performance.now() });
+  const storeFrom = performance.now();
+  let writing = 0;
 
   const stored: string[] = [];
   let group: DocumentToStore[] = [];
   let groupPassages = 0;
   const storeGroup = async () => {
-    for (const { id, passages } of await storeDocuments(library, group)) {
+    const writeFrom = performance.now();
+    const written = await storeDocuments(library, group);
+    writing += performance.now() - writeFrom;
+    for (const { id, passages } of written) {
       stored.push(id);
       outcome.documents++;
       outcome.passages += passages;
@@ -87,6 +94,8 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     }
     signal?.throwIfAborted();
     await storeGroup();
+    performance.measure('passage:import:store', { start: storeFrom, end: performance.now() });
+    performance.measure('passage:import:store-writes', { start: storeFrom, duration: writing });
   } catch (error) {
     for (const id of stored.reverse()) await library.deleteDocument(id);
     throw error;
@@ -114,8 +123,7 @@ function storeDocuments(library: Library, group: readonly DocumentToStore[]): Pr
         ordinal: p.ordinal,
         start: p.start,
         end: p.end,
-        text: p.text,
-        context: p.context,
+        contextStart: p.contextStart,
         contentHash: p.contentHash,
         vector: p.vector,
       })),
@@ -141,31 +149,34 @@ export async function exportLibraryFile(library: Library, options: WriteOptions 
 }
 
 async function* exportedDocuments(library: Library, ids: readonly string[]): AsyncGenerator<ExportedDocumentWithPassages> {
-  const modelId = library.model.id;
   for (const id of ids) {
-    const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readonly');
-    const [document, text, passages] = await Promise.all([
+    // One transaction per document: its record, text chunks, passages and vector blocks (the rows are only there).
+    const tx = library.db.transaction(['documents', 'textChunks', 'passages', 'vectorBlocks'], 'readonly');
+    const [document, chunks, passages, blocks] = await Promise.all([
       tx.objectStore('documents').get(id),
-      tx.objectStore('texts').get(id),
+      tx.objectStore('textChunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity])),
       tx.objectStore('passages').index('by-doc').getAll(id),
+      tx.objectStore('vectorBlocks').getAll(IDBKeyRange.bound([library.model.id, id, 0], [library.model.id, id, Infinity])),
     ]);
-    const hashes = [...new Set(passages.map((p) => p.contentHash))];
-    const found = await Promise.all(hashes.map((h) => tx.objectStore('vectors').get([modelId, h])));
     await tx.done;
-    if (!document || !text) continue; // deleted meanwhile: the writer's counts then refuse to finish the file
-    const vectors = new Map(found.flatMap((v) => (v ? [[v.contentHash, { scale: v.scale, q: v.q }] as const] : [])));
+    if (!document || chunks.length === 0) continue; // deleted meanwhile: the writer's counts then refuse to finish the file
+    const dims = library.model.dimensions;
+    const vectors = new Map<number, LibraryFileVector>();
+    for (const block of blocks) {
+      block.ordinals.forEach((ordinal, i) => vectors.set(ordinal, { scale: block.scales[i]!, q: block.q.subarray(i * dims, (i + 1) * dims) }));
+    }
     const { passageCount: _count, indexedCount: _indexed, ...metadata } = document;
     yield {
-      document: { ...metadata, text: text.text },
+      document: { ...metadata, text: chunks.map((c) => c.text).join('') },
       passages: passages
         .sort((a, b) => a.ordinal - b.ordinal)
         .map((p) => ({
           ordinal: p.ordinal,
           start: p.start,
           end: p.end,
-          contextStart: p.start - p.context.length,
+          contextStart: p.contextStart,
           contentHash: p.contentHash,
-          vector: vectors.get(p.contentHash) ?? null,
+          vector: vectors.get(p.ordinal) ?? null,
         })),
     };
   }

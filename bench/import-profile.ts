@@ -1,0 +1,108 @@
+/**
+ * Where a library-file import's time goes, in headless Chromium through the UI (Settings → Import library), and
+ * what a schema upgrade costs on reload. Reads the library worker's `performance.measure` entries
+ * (`passage:import:check|store|store-writes|reload`, `passage:lexical:build`, `passage:library:open`) and
+ * IndexedDB's bytes.
+ *
+ *   npx tsx bench/import-profile.ts --root <checkout> --port 4311 --file .cache/scale/sotu-100000-…passage
+ *   options: --profile <dir> (keep the browser profile there; an existing one is reused: with --reload-only the
+ *            page is only opened, e.g. to time an upgrade from an older schema by another checkout's build)
+ *
+ * Prints one JSON line: { importMs, measures, indexedDbBytes, openMs? }.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from '@playwright/test';
+import { chromiumLaunch } from '../playwright.config.ts';
+import { startPreview, stopPreview } from '../e2e/support/preview.ts';
+import { SHADOW_QUERIES } from './page-dom.ts';
+
+const { values } = parseArgs({
+  options: {
+    root: { type: 'string', default: process.cwd() },
+    port: { type: 'string', default: '4311' },
+    file: { type: 'string' },
+    profile: { type: 'string' },
+    'reload-only': { type: 'boolean', default: false },
+    'lexical-wait': { type: 'string', default: '300' },
+  },
+});
+
+const INSTRUMENT = `(() => {
+${SHADOW_QUERIES}
+  window.importProfile = {
+    changeAt: null,
+    done() {
+      const errors = inside('notice-list', 'li.error');
+      if (errors.length) return 'error: ' + errors[0].textContent.trim();
+      return inside('notice-list', 'li.notice').some((li) => /Imported/.test(li.textContent)) ? performance.now() : false;
+    },
+    passages() {
+      const count = inside('library-panel', '.count')[0];
+      return count ? Number(count.dataset.passages) : -1;
+    },
+  };
+})();`;
+
+declare global {
+  interface Window {
+    importProfile: { changeAt: number | null; done(): number | string | false; passages(): number };
+  }
+}
+
+async function workerMeasures(page: Page): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const worker of page.workers()) {
+    const entries = await worker
+      .evaluate(() => performance.getEntriesByType('measure').filter((e) => e.name.startsWith('passage:')).map((e) => [e.name, e.duration] as const))
+      .catch(() => []);
+    for (const [name, duration] of entries) (out[name] ??= []).push(Math.round(duration));
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const port = Number(values.port);
+  const server = await startPreview(port, path.resolve(values.root));
+  const profile = values.profile ?? mkdtempSync(path.join(os.tmpdir(), 'passage-import-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunch, headless: true, baseURL: `http://localhost:${port}` });
+  try {
+    await context.addInitScript({ content: INSTRUMENT });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const openedAt = Date.now();
+    await page.goto('/');
+    await page.waitForFunction(() => window.importProfile.passages() >= 0, undefined, { timeout: 600_000, polling: 100 });
+    const result: Record<string, unknown> = { listedMs: Date.now() - openedAt };
+    if (!values['reload-only']) {
+      if (!values.file) throw new Error('--file is required');
+      const input = page.locator('settings-panel input[type=file]');
+      await input.evaluate((el) => el.addEventListener('change', () => (window.importProfile.changeAt = performance.now()), { once: true }));
+      await input.setInputFiles(values.file, { timeout: 600_000 });
+      const done = await (await page.waitForFunction(() => window.importProfile.done(), undefined, { timeout: 1_200_000, polling: 100 })).jsonValue();
+      if (typeof done === 'string' || done === false) throw new Error(`import failed: ${done}`);
+      result.importMs = Math.round(done - (await page.evaluate(() => window.importProfile.changeAt))!);
+    }
+    // The word index builds after the notice: wait for it, so its cost is seen too.
+    const deadline = Date.now() + Number(values['lexical-wait']) * 1000;
+    let measures = await workerMeasures(page);
+    while (!measures['passage:lexical:build'] && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      measures = await workerMeasures(page);
+    }
+    result.measures = measures;
+    const estimate = await page.evaluate(async () => {
+      const e = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: Record<string, number> };
+      return e.usageDetails?.indexedDB ?? e.usage ?? 0;
+    });
+    result.indexedDbBytes = estimate;
+    result.passages = await page.evaluate(() => window.importProfile.passages());
+    console.log(JSON.stringify(result));
+  } finally {
+    await context.close();
+    stopPreview(server);
+  }
+}
+
+await main();
