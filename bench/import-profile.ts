@@ -55,9 +55,11 @@ declare global {
 async function workerMeasures(page: Page): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
   for (const worker of page.workers()) {
-    const entries = await worker
+    // ORT's pthread workers sit in Atomics.wait and never answer: give each worker a moment, no more.
+    const asked = worker
       .evaluate(() => performance.getEntriesByType('measure').filter((e) => e.name.startsWith('passage:')).map((e) => [e.name, e.duration] as const))
       .catch(() => []);
+    const entries = await Promise.race([asked, new Promise<[]>((resolve) => setTimeout(() => resolve([]), 2000))]);
     for (const [name, duration] of entries) (out[name] ??= []).push(Math.round(duration));
   }
   return out;
@@ -72,8 +74,13 @@ async function main(): Promise<void> {
     await context.addInitScript({ content: INSTRUMENT });
     const page = context.pages()[0] ?? (await context.newPage());
     const openedAt = Date.now();
+    const log = (line: string) => console.error(`${((Date.now() - openedAt) / 1000).toFixed(1)} s: ${line}`);
+    page.on('console', (m) => m.type() === 'error' && log(`console: ${m.text()}`));
     await page.goto('/');
-    await page.waitForFunction(() => window.importProfile.passages() >= 0, undefined, { timeout: 600_000, polling: 100 });
+    log('opened');
+    await page.waitForFunction(() => document.querySelector('passage-shell')?.getAttribute('data-model') === 'ready', undefined, { timeout: 600_000, polling: 100 });
+    if (values['reload-only']) await page.waitForFunction(() => window.importProfile.passages() >= 0, undefined, { timeout: 600_000, polling: 100 });
+    log('model ready');
     const result: Record<string, unknown> = { listedMs: Date.now() - openedAt };
     if (!values['reload-only']) {
       if (!values.file) throw new Error('--file is required');
@@ -82,6 +89,7 @@ async function main(): Promise<void> {
       await input.setInputFiles(values.file, { timeout: 600_000 });
       const done = await (await page.waitForFunction(() => window.importProfile.done(), undefined, { timeout: 1_200_000, polling: 100 })).jsonValue();
       if (typeof done === 'string' || done === false) throw new Error(`import failed: ${done}`);
+      log('imported');
       result.importMs = Math.round(done - (await page.evaluate(() => window.importProfile.changeAt))!);
     }
     // The word index builds after the notice: wait for it, so its cost is seen too.

@@ -45,7 +45,7 @@ describe('database schema', () => {
     assert.deepEqual(passages.map((p) => p.id), ['d1:0', 'd1:1']);
     // An empty context keeps sha256(context + text) equal to the old sha256(text): the vectors stay valid.
     assert.deepEqual(passages.map((p) => p.start - p.contextStart), [0, 0]);
-    assert.deepEqual(await latest.get('vectors', ['m', 'h-hello']), { modelId: 'm', contentHash: 'h-hello' });
+    assert.deepEqual(await latest.get('vectors', ['m', 'h-hello']), {}, 'the text still has a vector (its row is in a block)');
     latest.close();
   });
 
@@ -91,7 +91,7 @@ describe('database schema', () => {
     v5.close();
   });
 
-  it('upgrades v5 to v6: texts move into chunks, passages keep offsets instead of text and context, vectors keep their codes but not their rows — nothing is lost or embedded again', async () => {
+  it('upgrades v5 to v6: texts move into chunks, passages keep offsets instead of text and context, vectors keep their codes but not their rows or keys — nothing is lost or embedded again', async () => {
     const name = freshName();
     const v5 = await openDatabase({ name, version: 5 });
     const model = { id: 'm', dimensions: 2 };
@@ -137,7 +137,9 @@ describe('database schema', () => {
     }
     const hits = await library.readHits(['d1:1', 'd1:2']);
     assert.deepEqual(hits.map((h) => [h.passage?.text, h.codes]), [[rows[1]!.passage.text, codes], [rows[2]!.passage.text, codes]]);
-    assert.deepEqual(await db.getAll('vectors'), rows.map((r) => ({ modelId: 'm', contentHash: r.vector.contentHash, sentences: codes })));
+    assert.deepEqual(await db.getAllKeys('vectors'), rows.map((r) => ['m', r.vector.contentHash]));
+    assert.deepEqual(await db.getAll('vectors'), rows.map(() => ({ sentences: codes })));
+    assert.equal(db.transaction('passages').store.indexNames.contains('by-doc'), false);
     // The rows stay in the block, untouched; nothing is pending, so nothing is embedded again.
     const blockRows = await library.blockRows(rows.map((r) => r.passage.id));
     assert.deepEqual([...blockRows.values()].map((r) => [[...r.q], r.scale]), rows.map((r) => [[...r.vector.q], Math.fround(r.vector.scale)]));

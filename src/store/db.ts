@@ -21,9 +21,10 @@
  *   up to 50 M characters) to `textChunks` (TEXT_CHUNK_CHARS characters a record), so a hit reads one small chunk;
  *   passages keep offsets into it (`start`, `end`, `contextStart`) instead of copies of their text and context;
  *   `vectors` records keep what only they hold — that a text has a vector for the model (so it is never embedded
- *   twice, across documents and re-imports) and its sentence codes — and no int8 row: the row is in the document's
- *   vector block. ~2.4 KB → ~1.2 KB a passage (docs/BENCHMARKS.md "IndexedDB: where the bytes go"). Nothing is
- *   embedded again.
+ *   twice, across documents and re-imports) and its sentence codes — and no int8 row (the row is in the document's
+ *   vector block), and their key is no longer repeated in the value; the by-doc index goes (an id range does its
+ *   job). ~2.6 KB → ~1.5 KB a passage (docs/BENCHMARKS.md "IndexedDB: where the bytes go"). Nothing is embedded
+ *   again.
  * To add v7: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
@@ -98,8 +99,6 @@ export interface PassageRecordV5 extends Omit<PassageRecord, 'contextStart'> {
  * passage's sentence codes. The int8 row itself is in the vector block of every passage with this text.
  */
 export interface VectorRecord {
-  modelId: string;
-  contentHash: string;
   /**
    * The passage's sentence codes (core/sentence-codes.ts: sign bits of each sentence's late-pooled vector), read
    * for the hits shown to pick the sentence to highlight without a model call. Absent for vectors stored before
@@ -108,8 +107,10 @@ export interface VectorRecord {
   sentences?: Uint8Array;
 }
 
-/** v1–v5 vector records held the int8 row too. */
+/** v1–v5 vector records held their key (keyPath [modelId, contentHash]) and the int8 row too. */
 export interface VectorRecordV5 extends VectorRecord {
+  modelId: string;
+  contentHash: string;
   q: Int8Array;
   scale: number;
 }
@@ -160,8 +161,10 @@ export interface PassageDB extends DBSchema {
   passages: {
     key: string;
     value: PassageRecord;
+    /** 'by-doc' until v5: v6 reads a document's passages by id range (`${docId}:` …) instead. */
     indexes: { 'by-doc': string; 'by-hash': string; 'by-position': [docId: string, ordinal: number] };
   };
+  /** Keyed out of line from v6 (the key is not repeated in the value); v1–v5 had keyPath [modelId, contentHash]. */
   vectors: { key: [modelId: string, contentHash: string]; value: VectorRecord };
   vectorBlocks: { key: [modelId: string, docId: string, block: number]; value: VectorBlock };
   wordIndex: { key: 'snapshot' | 'stamp'; value: WordIndexRecord };
@@ -277,17 +280,25 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction): Promise<void> {
     if (page.length < UPGRADE_PAGE) break;
   }
 
-  const vectors = tx.objectStore('vectors');
+  // A document's passages are read by id range from v6: the by-doc index only cost space and writes.
+  passages.deleteIndex('by-doc');
+
+  // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
+  // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside.
+  const kept: { key: [string, string]; value: VectorRecord }[] = [];
+  const old = tx.objectStore('vectors');
   for (let after: [string, string] | null = null; ; ) {
     const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-    const page = (await vectors.getAll(range, UPGRADE_PAGE)) as VectorRecordV5[];
-    if (page.length === 0) break;
-    await Promise.all(
-      page.map(({ modelId, contentHash, sentences }) => vectors.put({ modelId, contentHash, ...(sentences ? { sentences } : {}) })),
-    );
+    const page = (await old.getAll(range, UPGRADE_PAGE)) as unknown as VectorRecordV5[];
+    for (const { modelId, contentHash, sentences } of page) kept.push({ key: [modelId, contentHash], value: sentences ? { sentences } : {} });
+    if (page.length < UPGRADE_PAGE) break;
     const last = page.at(-1)!;
     after = [last.modelId, last.contentHash];
-    if (page.length < UPGRADE_PAGE) break;
+  }
+  db.deleteObjectStore('vectors');
+  const vectors = db.createObjectStore('vectors');
+  for (let start = 0; start < kept.length; start += UPGRADE_PAGE) {
+    await Promise.all(kept.slice(start, start + UPGRADE_PAGE).map(({ key, value }) => vectors.put(value, key)));
   }
 }
 

@@ -210,7 +210,7 @@ export class Library {
    */
   async deleteDocument(id: string): Promise<string[]> {
     // Read what goes first, in a read-only transaction that does not hold up searches reading passages.
-    const doomed = await this._db.getAllFromIndex('passages', 'by-doc', id);
+    const doomed = await this._db.getAll('passages', documentPassages(id));
     const tx = this._db.transaction(['documents', 'textChunks', 'passages', 'vectorBlocks'], 'readwrite');
     await Promise.all([
       tx.objectStore('passages').delete(documentPassages(id)),
@@ -255,7 +255,7 @@ export class Library {
     const stamp = (await tx.objectStore('wordIndex').get('stamp'))?.stamp ?? 0;
     await tx.objectStore('wordIndex').put({ stamp: stamp + 1 }, 'stamp');
     const passages = tx.objectStore('passages');
-    const old = await passages.index('by-doc').getAll(docId);
+    const old = await passages.getAll(documentPassages(docId));
     await passages.delete(documentPassages(docId));
     const removed = new Set(old.map((p) => p.id));
     for (const contentHash of new Set([...old.map((p) => p.contentHash), ...hashes])) {
@@ -488,8 +488,8 @@ export class Library {
       const [passages, existing] = found[i]!;
       // Gone while it was being embedded (no orphan vector), or stored already by an earlier run.
       if (passages.length === 0 || existing !== undefined) return;
-      const vector: VectorRecord = { modelId, contentHash: item.contentHash, ...(item.sentences ? { sentences: item.sentences } : {}) };
-      void vectors.put(vector);
+      const vector: VectorRecord = item.sentences ? { sentences: item.sentences } : {};
+      void vectors.put(vector, [modelId, item.contentHash]);
       for (const passage of passages) rows.push({ passage, vector: { q: item.q, scale: item.scale } });
     });
     await this._appendRows(tx, rows.map(({ passage, vector }) => ({ docId: passage.docId, ordinal: passage.ordinal, ...vector })));
@@ -543,7 +543,7 @@ export class Library {
       for (const p of passages) {
         if (!p.vector || known.has(p.contentHash) || fresh.has(p.contentHash)) continue;
         fresh.set(p.contentHash, p.vector);
-        issue(vectors.add({ modelId, contentHash: p.contentHash }));
+        issue(vectors.add({}, [modelId, p.contentHash]));
       }
     }
     // Stored passages wait for a vector only in documents not fully indexed: with none (the usual import into an
@@ -554,7 +554,7 @@ export class Library {
       for (const [hash, v] of forSkipped) {
         if (known.has(hash) || fresh.has(hash) || (await byHash.count(hash)) === 0) continue;
         fresh.set(hash, v);
-        issue(vectors.add({ modelId, contentHash: hash }));
+        issue(vectors.add({}, [modelId, hash]));
       }
     }
     await writes.done();
@@ -866,7 +866,7 @@ async function useModel(db: Database, model: LibraryModel): Promise<boolean> {
     const otherDims = meta !== undefined && meta.dims !== model.dimensions;
     let cursor = await tx.objectStore('vectors').openCursor();
     while (cursor) {
-      if (cursor.value.modelId !== model.id || otherDims) await cursor.delete();
+      if (cursor.key[0] !== model.id || otherDims) await cursor.delete();
       cursor = await cursor.continue();
     }
     let blocks = await tx.objectStore('vectorBlocks').openCursor();

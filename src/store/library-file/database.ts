@@ -2,20 +2,19 @@
  * The library file against the database (schema v6; the writes themselves are Library.addImported, which keeps
  * the vector blocks and counts). Kept apart from the pure reader and writer.
  *
- * Import is all-or-nothing per file, in two streaming passes over the Blob:
- * 1. check: read and check every line and hash, writing nothing (a refused file stores nothing);
- * 2. store: read again (hashes unchecked: a Blob cannot change, and Chromium fails the read of a File changed on
- *    disk since it was picked) and store each document with its passages and vectors in one transaction.
+ * Import is all-or-nothing per file, in one streaming pass over the Blob: every line and hash is checked as it is
+ * read (read.ts checks a batch's hashes before yielding its documents), and each group of whole documents is
+ * stored in one transaction while the reader parses and checks the next group. Nothing is ever seen
+ * half-written (one transaction per group); if the file turns out damaged or refused further on (a bad line or
+ * hash, a truncated file, counts that do not match its end line), or the import is aborted, the documents it
+ * stored are deleted again, so a refused file leaves the library as it was. Only a crash in the middle leaves some
+ * whole documents of the file, and importing the file again completes it (documents already present are
+ * skipped). A file refused at its header (another model) writes nothing at all.
  * Why not write documents marked `importing` and reveal them at the end: every reader of the store (listing,
- * search, indexing) would have to learn to skip them, and a crash would leave hidden half-imports to clean up on
- * the next start. Here a document is never visible half-written (one transaction each); if pass 2 fails or is
- * aborted, the documents it stored are deleted again; only a crash in the middle of pass 2 leaves some whole
- * documents of the file, and importing the file again completes it (documents already present are skipped).
- * The cost is reading the file twice; pass 2 skips the hashes, which are most of pass 1 (100k passages in headless
- * Chromium: 21 s checked, 5.4 s unchecked; bench/library-file.bench.ts measures the same in Node).
- * Whole import, headless Chromium on the loaded 2-core VM, interleaved medians of 3 at 10k passages: 29.8 s against
- * 54.4 s for the format 1 importer of 2f97dd0. At 100k: 21 s checking + 259 s storing — the store pass is bound by
- * IndexedDB writing one record per passage and one per vector (schema v4), not by the file.
+ * search, indexing) would have to learn to skip them, and a crash would leave hidden half-imports to clean up.
+ * Why one pass, not a checking pass and then a storing pass (until 2026-12-03): the second reading of the file
+ * cost ~20 % of the import, and the checking can overlap IndexedDB's writing; at 10k passages in headless
+ * Chromium the import went from 39.9 s to 21.7 s with schema 6 (bench/import-profile.ts; docs/BENCHMARKS.md).
  */
 import { readLibraryFile } from './read.ts';
 import { writeLibraryFile, type WriteOptions } from './write.ts';
@@ -23,7 +22,8 @@ import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVecto
 import type { Library } from '../library.ts';
 
 export interface ImportProgress {
-  phase: 'checking' | 'storing';
+  /** One pass reads, checks and stores (see above). */
+  phase: 'storing';
   /** Bytes of the file read in this phase (compressed bytes for a gzipped file). */
   bytesRead: number;
   totalBytes: number;
@@ -57,35 +57,41 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     dims: library.model.dimensions,
   };
   const outcome: ImportOutcome = { documents: 0, passages: 0 };
-  const report = (phase: ImportProgress['phase']) => (bytesRead: number) =>
+  let lastRead = 0;
+  const report = (phase: ImportProgress['phase']) => (bytesRead: number) => {
+    lastRead = bytesRead;
     onProgress?.({ phase, bytesRead, totalBytes: file.size, ...outcome });
+  };
 
   signal?.throwIfAborted();
-  const checkFrom = performance.now();
-  for await (const _record of readLibraryFile(file, { ...reading, onProgress: report('checking') })) {
-    signal?.throwIfAborted();
-  }
-  performance.measure('passage:import:check', { start: checkFrom, end: performance.now() });
-  const storeFrom = performance.now();
+  const started = performance.now();
   let writing = 0;
-
   const stored: string[] = [];
   let group: DocumentToStore[] = [];
   let groupPassages = 0;
+  // One group is written while the reader parses and checks the next: IndexedDB's work and the reader's overlap.
+  let writingGroup: Promise<void> = Promise.resolve();
   const storeGroup = async () => {
-    const writeFrom = performance.now();
-    const written = await storeDocuments(library, group);
-    writing += performance.now() - writeFrom;
-    for (const { id, passages } of written) {
-      stored.push(id);
-      outcome.documents++;
-      outcome.passages += passages;
-    }
+    const documents = group;
     group = [];
     groupPassages = 0;
+    await writingGroup;
+    if (documents.length === 0) return;
+    writingGroup = (async () => {
+      const writeFrom = performance.now();
+      const written = await storeDocuments(library, documents);
+      writing += performance.now() - writeFrom;
+      for (const { id, passages } of written) {
+        stored.push(id);
+        outcome.documents++;
+        outcome.passages += passages;
+      }
+      onProgress?.({ phase: 'storing', bytesRead: lastRead, totalBytes: file.size, ...outcome });
+    })();
+    writingGroup.catch(() => undefined); // awaited by the next group or at the end
   };
   try {
-    for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing'), checkHashes: false })) {
+    for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing') })) {
       signal?.throwIfAborted();
       if (record.kind !== 'document') continue;
       group.push(record);
@@ -94,9 +100,12 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     }
     signal?.throwIfAborted();
     await storeGroup();
-    performance.measure('passage:import:store', { start: storeFrom, end: performance.now() });
-    performance.measure('passage:import:store-writes', { start: storeFrom, duration: writing });
+    await writingGroup;
+    signal?.throwIfAborted();
+    performance.measure('passage:import:store', { start: started, end: performance.now() });
+    performance.measure('passage:import:store-writes', { start: started, duration: writing });
   } catch (error) {
+    await writingGroup.catch(() => undefined); // a group still being written is rolled back too
     for (const id of stored.reverse()) await library.deleteDocument(id);
     throw error;
   }
@@ -155,7 +164,7 @@ async function* exportedDocuments(library: Library, ids: readonly string[]): Asy
     const [document, chunks, passages, blocks] = await Promise.all([
       tx.objectStore('documents').get(id),
       tx.objectStore('textChunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity])),
-      tx.objectStore('passages').index('by-doc').getAll(id),
+      tx.objectStore('passages').getAll(IDBKeyRange.bound(`${id}:`, `${id};`, false, true)),
       tx.objectStore('vectorBlocks').getAll(IDBKeyRange.bound([library.model.id, id, 0], [library.model.id, id, Infinity])),
     ]);
     await tx.done;
