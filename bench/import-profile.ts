@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   const server = await startPreview(port, path.resolve(values.root));
   const profile = values.profile ?? mkdtempSync(path.join(os.tmpdir(), 'passage-import-profile-'));
-  const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunch, headless: true, baseURL: `http://localhost:${port}` });
+  // Reload-only (an upgrade by another build): block the service worker, or it serves the old build from its precache.
+  const serviceWorkers = values['reload-only'] ? 'block' : 'allow';
+  const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunch, headless: true, baseURL: `http://localhost:${port}`, serviceWorkers });
   try {
     await context.addInitScript({ content: INSTRUMENT });
     const page = context.pages()[0] ?? (await context.newPage());
