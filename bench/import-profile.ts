@@ -27,6 +27,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'reload-only': { type: 'boolean', default: false },
     'lexical-wait': { type: 'string', default: '300' },
+    queries: { type: 'string', default: '0' },
   },
 });
 
@@ -102,6 +103,18 @@ async function main(): Promise<void> {
       measures = await workerMeasures(page);
     }
     result.measures = measures;
+    // Queries after the import: the page's passage:query:read entries (Library.readHits in the library worker).
+    const questions = ['national debt and taxes', 'the tariff on imported goods', 'treaties with the Indian tribes', 'public schools', 'the navy and new ships', 'veterans pensions', 'inflation and the cost of living', 'civil service reform', 'the Panama canal', 'foreign oil'];
+    for (const question of questions.slice(0, Number(values.queries))) {
+      const box = page.locator('search-box input');
+      await box.fill(question);
+      await box.press('Enter');
+      await page.waitForTimeout(2500);
+    }
+    if (Number(values.queries) > 0) {
+      result.read = await page.evaluate(() => performance.getEntriesByName('passage:query:read').map((e) => Math.round(e.duration * 10) / 10));
+      result.rank = await page.evaluate(() => performance.getEntriesByName('passage:query:rank').map((e) => Math.round(e.duration * 10) / 10));
+    }
     const estimate = await page.evaluate(async () => {
       const e = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: Record<string, number> };
       return e.usageDetails?.indexedDB ?? e.usage ?? 0;
