@@ -193,7 +193,7 @@ describe('Library', () => {
     library.close();
   });
 
-  it('keeps each int8 row once, in its block: a vector record holds only sentence codes, and export reads the rows from the blocks', async () => {
+  it('keeps each int8 row once, in its block: a vector record holds only the sentence codes, which are read with the hit', async () => {
     const library = await openFresh();
     const { documentId } = await addText(library, 'A', 'First paragraph.\n\nSecond paragraph.');
     await library.storeVectors(MODEL.id, (await library.pendingTexts()).map((p, i) => ({ contentHash: p.contentHash, q: new Int8Array([i + 1, 2, 3, 4]), scale: 0.5, sentences: new Uint8Array([7, i]) })));
