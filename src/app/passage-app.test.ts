@@ -240,8 +240,9 @@ describe('PassageApp', () => {
     const db = await openDatabase({ name: dbName });
     const { splitRecipe: _recipe, ...oldDocument } = (await db.get('documents', documentId))!;
     await db.put('documents', oldDocument);
-    for (const passage of await db.getAllFromIndex('passages', 'by-doc', documentId)) {
-      await db.put('passages', { ...passage, context: '', contentHash: await sha256Hex(passage.text) });
+    for (const passage of await db.getAll('passages', IDBKeyRange.bound(`${documentId}:`, `${documentId};`, false, true))) {
+      const text = (await db.getAll('textChunks', IDBKeyRange.bound([documentId, 0], [documentId, Infinity]))).map((c) => c.text).join('').slice(passage.start, passage.end);
+      await db.put('passages', { ...passage, contextStart: passage.start, contentHash: await sha256Hex(text) });
     }
     db.close();
 
@@ -249,9 +250,9 @@ describe('PassageApp', () => {
     await second.app.start();
     await second.app.resumeIndexing();
     const reopened = await openDatabase({ name: dbName });
-    const passages = await reopened.getAllFromIndex('passages', 'by-doc', documentId);
+    const passages = await reopened.getAll('passages', IDBKeyRange.bound(`${documentId}:`, `${documentId};`, false, true));
     assert.equal((await reopened.get('documents', documentId))?.splitRecipe, SPLIT_RECIPE);
-    assert.ok(passages.some((p) => p.context !== ''), 'split again, with context');
+    assert.ok(passages.some((p) => p.contextStart !== p.start), 'split again, with context');
     reopened.close();
     assert.equal(second.engine()!.embedCalls.flat().length, 3, 'its passages were embedded again');
     assert.deepEqual((await second.app.listDocuments()).map((d) => [d.indexedCount, d.passageCount]), [[3, 3]]);

@@ -392,9 +392,9 @@ export class PassageApp implements PassageApi {
     let outcome = { documents: 0, passages: 0 };
     const title = file instanceof File ? file.name : '';
     this._progress.emit({ stage: 'working', task: 'importing', title });
-    // Two passes over the file (check, then store): progress runs over both.
+    // One pass over the file checks and stores it (library-file/database.ts).
     const onProgress = proxy((p: ImportProgress) =>
-      this._progress.emit({ stage: 'working', task: 'importing', title, done: p.bytesRead + (p.phase === 'storing' ? p.totalBytes : 0), total: 2 * p.totalBytes }),
+      this._progress.emit({ stage: 'working', task: 'importing', title, done: p.bytesRead, total: p.totalBytes }),
     );
     try {
       await this._whileIndexingStopped(async (library) => {

@@ -1,14 +1,15 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DB_VERSION, META_KEY, openDatabase, type DocumentRecord, type PassageRecord } from './db.ts';
+import { DB_VERSION, META_KEY, openDatabase, packBlock, TEXT_CHUNK_CHARS, type DocumentRecord, type PassageRecord, type VectorRecord } from './db.ts';
+import { Library } from './library.ts';
 
 let counter = 0;
 const freshName = () => `db-test-${process.pid}-${++counter}`;
 
 describe('database schema', () => {
-  it('is at version 5', () => {
-    assert.equal(DB_VERSION, 5);
+  it('is at version 6', () => {
+    assert.equal(DB_VERSION, 6);
   });
 
   it('upgrades a v1 database to the latest and keeps its data, back-filling passageCount and context, moving texts', async () => {
@@ -29,7 +30,7 @@ describe('database schema', () => {
         contentHash: 'h-hello',
       } as unknown as PassageRecord); // v1 and v2 passages had no context
     }
-    await v1.put('vectors', { modelId: 'm', contentHash: 'h-hello', q: new Int8Array([1, -2, 3]), scale: 0.5 });
+    await v1.put('vectors', { modelId: 'm', contentHash: 'h-hello', q: new Int8Array([1, -2, 3]), scale: 0.5 } as VectorRecord);
     v1.close();
 
     const latest = await openDatabase({ name });
@@ -39,13 +40,12 @@ describe('database schema', () => {
     assert.equal(document?.title, 'Old');
     assert.equal(document?.passageCount, 2);
     assert.equal('text' in (document ?? {}), false, 'the text left the document record');
-    assert.deepEqual(await latest.get('texts', 'd1'), { docId: 'd1', text: 'Hello world' });
+    assert.deepEqual(await latest.getAll('textChunks'), [{ docId: 'd1', chunk: 0, text: 'Hello world' }]);
     const passages = await latest.getAllFromIndex('passages', 'by-hash', 'h-hello');
     assert.deepEqual(passages.map((p) => p.id), ['d1:0', 'd1:1']);
     // An empty context keeps sha256(context + text) equal to the old sha256(text): the vectors stay valid.
-    assert.deepEqual(passages.map((p) => p.context), ['', '']);
-    const vector = await latest.get('vectors', ['m', 'h-hello']);
-    assert.deepEqual(vector?.q, new Int8Array([1, -2, 3]));
+    assert.deepEqual(passages.map((p) => p.start - p.contextStart), [0, 0]);
+    assert.deepEqual(await latest.get('vectors', ['m', 'h-hello']), {}, 'the text still has a vector (its row is in a block)');
     latest.close();
   });
 
@@ -54,10 +54,11 @@ describe('database schema', () => {
     const v2 = await openDatabase({ name, version: 2 });
     const base = { docId: 'd1', start: 6, end: 11, text: 'world', contentHash: 'h' };
     await v2.put('passages', { ...base, id: 'd1:0', ordinal: 0 } as unknown as PassageRecord);
-    await v2.put('passages', { ...base, id: 'd1:1', ordinal: 1, context: 'Hello ' });
+    await v2.put('passages', { ...base, id: 'd1:1', ordinal: 1, context: 'Hello ' } as unknown as PassageRecord);
     v2.close();
-    const v3 = await openDatabase({ name });
-    assert.deepEqual((await v3.getAll('passages')).map((p) => [p.id, p.context]), [['d1:0', ''], ['d1:1', 'Hello ']]);
+    const v3 = await openDatabase({ name, version: 3 });
+    const contexts = (await v3.getAll('passages')).map((p) => [p.id, (p as unknown as { context: string }).context]);
+    assert.deepEqual(contexts, [['d1:0', ''], ['d1:1', 'Hello ']]);
     v3.close();
   });
 
@@ -70,13 +71,13 @@ describe('database schema', () => {
     // Ordinals 0…11 (string order puts d1:10 before d1:2); ordinal 5 has no vector yet.
     for (let ordinal = 0; ordinal < 12; ordinal++) {
       const passage = { id: `d1:${ordinal}`, docId: 'd1', ordinal, start: 0, end: 1, text: 'x', context: '', contentHash: `h${ordinal}` };
-      await v4.put('passages', passage);
-      if (ordinal !== 5) await v4.put('vectors', { modelId: 'm', contentHash: `h${ordinal}`, q: new Int8Array([ordinal, -ordinal]), scale: ordinal / 10 });
+      await v4.put('passages', passage as unknown as PassageRecord);
+      if (ordinal !== 5) await v4.put('vectors', { modelId: 'm', contentHash: `h${ordinal}`, q: new Int8Array([ordinal, -ordinal]), scale: ordinal / 10 } as VectorRecord);
     }
-    await v4.put('vectors', { modelId: 'other', contentHash: 'h1', q: new Int8Array([9, 9]), scale: 1 });
+    await v4.put('vectors', { modelId: 'other', contentHash: 'h1', q: new Int8Array([9, 9]), scale: 1 } as VectorRecord);
     v4.close();
 
-    const v5 = await openDatabase({ name });
+    const v5 = await openDatabase({ name, version: 5 });
     assert.equal((await v5.get('documents', 'd1'))?.indexedCount, 11);
     const blocks = await v5.getAll('vectorBlocks');
     assert.equal(blocks.length, 1);
@@ -88,6 +89,63 @@ describe('database schema', () => {
     const inOrder = await v5.getAllFromIndex('passages', 'by-position', IDBKeyRange.bound(['d1', -1], ['d1', Infinity]));
     assert.deepEqual(inOrder.map((p) => p.ordinal), [...Array(12).keys()]);
     v5.close();
+  });
+
+  it('upgrades v5 to v6: texts move into chunks, passages keep offsets instead of text and context, vectors keep their codes but not their rows or keys — nothing is lost or embedded again', async () => {
+    const name = freshName();
+    const v5 = await openDatabase({ name, version: 5 });
+    const model = { id: 'm', dimensions: 2 };
+    await v5.put('meta', { modelId: 'm', dims: 2, schemaVersion: 5 }, META_KEY);
+    // A text longer than two chunks, with a passage across the first boundary and one with context.
+    const filler = 'x'.repeat(TEXT_CHUNK_CHARS - 10);
+    const text = `${filler} Across the boundary here. Second sentence.\n\n${'y'.repeat(TEXT_CHUNK_CHARS)} Last one.`;
+    const spans = [
+      { start: 0, end: filler.length, context: '' },
+      { start: filler.length + 1, end: text.indexOf('\n\n'), context: '' },
+      { start: text.indexOf('\n\n') + 2, end: text.length, context: 'Second sentence.\n\n' },
+    ];
+    const document = { id: 'd1', title: 'Old', type: 'txt', size: text.length, sha256: 's', added: 1, passageCount: 3, splitRecipe: 2, indexedCount: 3 };
+    await v5.put('documents', document as DocumentRecord);
+    await v5.put('texts', { docId: 'd1', text });
+    const codes = new Uint8Array([1, 2, 3]);
+    const rows = spans.map((span, ordinal) => {
+      const passage = { id: `d1:${ordinal}`, docId: 'd1', ordinal, start: span.start, end: span.end, text: text.slice(span.start, span.end), context: span.context, contentHash: `h${ordinal}` };
+      return { passage, vector: { modelId: 'm', contentHash: `h${ordinal}`, q: new Int8Array([ordinal + 1, -ordinal]), scale: (ordinal + 1) / 10, sentences: codes } };
+    });
+    for (const { passage, vector } of rows) {
+      await v5.put('passages', passage as unknown as PassageRecord);
+      await v5.put('vectors', vector as VectorRecord);
+    }
+    await v5.put('vectorBlocks', packBlock('m', 'd1', 0, 2, rows.map(({ passage, vector }) => ({ ordinal: passage.ordinal, ...vector }))));
+    v5.close();
+
+    const library = await Library.open(model, { name });
+    const db = library.db;
+    assert.equal(db.version, 6);
+    assert.equal(db.objectStoreNames.contains('texts'), false, 'the whole-text store is gone');
+    const chunks = await db.getAll('textChunks');
+    assert.deepEqual(chunks.map((c) => [c.chunk, c.text.length]), [[0, TEXT_CHUNK_CHARS], [1, TEXT_CHUNK_CHARS], [2, text.length - 2 * TEXT_CHUNK_CHARS]]);
+    assert.equal(await library.getText('d1'), text);
+    const records = await db.getAll('passages');
+    assert.deepEqual(Object.keys(records[0]!).sort(), ['contentHash', 'contextStart', 'docId', 'end', 'id', 'ordinal', 'start']);
+    assert.deepEqual(records.map((p) => p.start - p.contextStart), [0, 0, 'Second sentence.\n\n'.length]);
+    // Every reader of a passage gets the same text and context as before.
+    for (const { passage } of rows) {
+      const read = await library.getPassage(passage.id);
+      assert.equal(read?.text, passage.text);
+      assert.equal(read?.context, passage.context);
+    }
+    const hits = await library.readHits(['d1:1', 'd1:2']);
+    assert.deepEqual(hits.map((h) => [h.passage?.text, h.codes]), [[rows[1]!.passage.text, codes], [rows[2]!.passage.text, codes]]);
+    assert.deepEqual(await db.getAllKeys('vectors'), rows.map((r) => ['m', r.vector.contentHash]));
+    assert.deepEqual(await db.getAll('vectors'), rows.map(() => ({ sentences: codes })));
+    assert.equal(db.transaction('passages').store.indexNames.contains('by-doc'), false);
+    // The rows stay in the block, untouched; nothing is pending, so nothing is embedded again.
+    const blockRows = await library.blockRows(rows.map((r) => r.passage.id));
+    assert.deepEqual([...blockRows.values()].map((r) => [[...r.q], r.scale]), rows.map((r) => [[...r.vector.q], Math.fround(r.vector.scale)]));
+    assert.deepEqual(await library.pendingTexts(), []);
+    assert.equal(await library.pendingCount(), 0);
+    library.close();
   });
 
   it('closes an old connection that blocks an upgrade and tells the page', async () => {

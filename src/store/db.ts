@@ -17,7 +17,15 @@
  *   pending work read no passages. Built from the stored vectors: nothing is embedded again. Passages get a
  *   by-position index ([docId, ordinal]) so pending work is read in reading order, a chunk at a time; the word
  *   index is saved in `wordIndex`.
- * To add v6: append one step to MIGRATIONS and bump nothing else.
+ * - v6: every passage's text is stored once, every int8 row once. A document's text moves from `texts` (one record,
+ *   up to 50 M characters) to `textChunks` (TEXT_CHUNK_CHARS characters a record), so a hit reads one small chunk;
+ *   passages keep offsets into it (`start`, `end`, `contextStart`) instead of copies of their text and context;
+ *   `vectors` records keep what only they hold — that a text has a vector for the model (so it is never embedded
+ *   twice, across documents and re-imports) and its sentence codes — and no int8 row (the row is in the document's
+ *   vector block), and their key is no longer repeated in the value; the by-doc index goes (an id range does its
+ *   job). ~2.6 KB → ~1.5 KB a passage (docs/BENCHMARKS.md "IndexedDB: where the bytes go"). Nothing is embedded
+ *   again.
+ * To add v7: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
@@ -38,23 +46,42 @@ export interface DocumentRecord {
   indexedCount: number;
 }
 
-/** A document's extracted plain text, kept for re-indexing and export (passages hold their own slices). */
+/** v4–v5: a document's whole extracted text in one record (v6 keeps it in `textChunks`). */
 export interface TextRecord {
   docId: string;
   text: string;
 }
+
+/**
+ * One piece of a document's extracted text (kept for hits, re-indexing and export): chunk `chunk` is
+ * `text.slice(chunk · TEXT_CHUNK_CHARS, (chunk + 1) · TEXT_CHUNK_CHARS)`.
+ */
+export interface TextChunkRecord {
+  docId: string;
+  chunk: number;
+  text: string;
+}
+
+/**
+ * Characters per text chunk: a hit reads one chunk (two when its passage straddles a boundary) instead of the
+ * whole text, and a 20 MB text is ~2,500 records. Not tuned against other sizes yet (hits at 10k read in a median of
+ * 11 ms with it, against 16.5 ms for schema 5's records: docs/BENCHMARKS.md).
+ */
+export const TEXT_CHUNK_CHARS = 8192;
 
 export interface PassageRecord {
   /** `${docId}:${ordinal}` */
   id: string;
   docId: string;
   ordinal: number;
-  /** Offsets into the document's text: `text === documentText.slice(start, end)`. */
+  /** Offsets into the document's text: the passage is `documentText.slice(start, end)`. */
   start: number;
   end: number;
-  text: string;
-  /** Text just before the passage that the model reads with it: `documentText.slice(start - context.length, start)`. */
-  context: string;
+  /**
+   * Where the text the model reads before the passage begins (its context): `documentText.slice(contextStart,
+   * start)`; `contextStart === start` when there is none.
+   */
+  contextStart: number;
   /**
    * sha256 of the passage's vector key (core/split.ts `vectorKey`: the text alone, or text and context); a vector
    * is stored once per (model, contentHash), however many passages share it.
@@ -62,22 +89,37 @@ export interface PassageRecord {
   contentHash: string;
 }
 
+/** v1–v5 passages carried their text and context (v6 reads them from the document's text chunks). */
+export interface PassageRecordV5 extends Omit<PassageRecord, 'contextStart'> {
+  text: string;
+  context: string;
+}
+
+/**
+ * This text (contentHash) has a vector for this model — so no passage with it is embedded again — and the
+ * passage's sentence codes. The int8 row itself is in the vector block of every passage with this text.
+ */
 export interface VectorRecord {
+  /**
+   * The passage's sentence codes (core/sentence-codes.ts: sign bits of each sentence's late-pooled vector), read
+   * for the hits shown to pick the sentence to highlight without a model call. Absent for vectors stored before
+   * schema 5 and for vectors brought by a library file.
+   */
+  sentences?: Uint8Array;
+}
+
+/** v1–v5 vector records held their key (keyPath [modelId, contentHash]) and the int8 row too. */
+export interface VectorRecordV5 extends VectorRecord {
   modelId: string;
   contentHash: string;
   q: Int8Array;
   scale: number;
-  /**
-   * The passage's sentence codes (core/sentence-codes.ts: sign bits of each sentence's late-pooled vector), read
-   * for the hits shown to pick the sentence to highlight without a model call. Absent for vectors stored before.
-   */
-  sentences?: Uint8Array;
 }
 
 /**
  * Rows of one document's passages for the search index, in the order they were embedded: `ordinals[i]` is the
  * passage (`${docId}:${ordinal}`) whose int8 vector is `q[i·dims … (i+1)·dims)` with scale `scales[i]`.
- * A copy of what `vectors` holds per content hash, laid out so start-up reads it in a few large reads.
+ * The only copy of the rows (schema 6), laid out so start-up reads them in a few large reads.
  */
 export interface VectorBlock {
   modelId: string;
@@ -114,12 +156,16 @@ export const META_KEY = 'library';
 
 export interface PassageDB extends DBSchema {
   documents: { key: string; value: DocumentRecord; indexes: { 'by-sha256': string } };
+  /** v4–v5 only. */
   texts: { key: string; value: TextRecord };
+  textChunks: { key: [docId: string, chunk: number]; value: TextChunkRecord };
   passages: {
     key: string;
     value: PassageRecord;
+    /** 'by-doc' until v5: v6 reads a document's passages by id range (`${docId}:` …) instead. */
     indexes: { 'by-doc': string; 'by-hash': string; 'by-position': [docId: string, ordinal: number] };
   };
+  /** Keyed out of line from v6 (the key is not repeated in the value); v1–v5 had keyPath [modelId, contentHash]. */
   vectors: { key: [modelId: string, contentHash: string]; value: VectorRecord };
   vectorBlocks: { key: [modelId: string, docId: string, block: number]; value: VectorBlock };
   wordIndex: { key: 'snapshot' | 'stamp'; value: WordIndexRecord };
@@ -158,7 +204,8 @@ const MIGRATIONS: readonly Migration[] = [
   async function v2ToV3(_db, tx) {
     let cursor = await tx.objectStore('passages').openCursor();
     while (cursor) {
-      if (typeof cursor.value.context !== 'string') await cursor.update({ ...cursor.value, context: '' });
+      const passage = cursor.value as unknown as PassageRecordV5;
+      if (typeof passage.context !== 'string') await cursor.update({ ...passage, context: '' } as unknown as PassageRecord);
       cursor = await cursor.continue();
     }
   },
@@ -178,14 +225,14 @@ const MIGRATIONS: readonly Migration[] = [
     // Passage ids sort as strings ("doc:10" before "doc:2"); this index walks a document in reading order.
     tx.objectStore('passages').createIndex('by-position', ['docId', 'ordinal']);
     const meta = await tx.objectStore('meta').get(META_KEY);
-    const vectors = new Map<string, VectorRecord>();
+    const vectors = new Map<string, VectorRecordV5>();
     if (meta) {
-      for (const v of await tx.objectStore('vectors').getAll()) if (v.modelId === meta.modelId) vectors.set(v.contentHash, v);
+      for (const v of (await tx.objectStore('vectors').getAll()) as VectorRecordV5[]) if (v.modelId === meta.modelId) vectors.set(v.contentHash, v);
     }
     let cursor = await tx.objectStore('documents').openCursor();
     while (cursor) {
       const document = cursor.value;
-      const rows: { ordinal: number; vector: VectorRecord }[] = [];
+      const rows: { ordinal: number; vector: VectorRecordV5 }[] = [];
       for (const passage of await tx.objectStore('passages').index('by-doc').getAll(document.id)) {
         const vector = vectors.get(passage.contentHash);
         if (vector) rows.push({ ordinal: passage.ordinal, vector });
@@ -201,7 +248,76 @@ const MIGRATIONS: readonly Migration[] = [
       cursor = await cursor.continue();
     }
   },
+  v5ToV6,
 ];
+
+/** Records per request while v5 → v6 rewrites passages and vectors (bounded memory at any library size). */
+const UPGRADE_PAGE = 2000;
+
+/**
+ * v5 → v6 in the upgrade transaction: texts into chunks, passages to offsets, vector records without their rows.
+ * Pages of UPGRADE_PAGE records are read with getAll and written back pipelined (one request round-trip a page,
+ * not one per record). Measured at 100k passages in Chromium at load 18–33: 114 s before the library opens — too
+ * slow; an upgrade in slices after opening is still to do (docs/BENCHMARKS.md).
+ */
+async function v5ToV6(db: Database, tx: UpgradeTransaction): Promise<void> {
+  db.createObjectStore('textChunks', { keyPath: ['docId', 'chunk'] });
+  const chunks = tx.objectStore('textChunks');
+  let documents = await tx.objectStore('texts').openCursor();
+  while (documents) {
+    const { docId, text } = documents.value;
+    const writes = textChunks(docId, text).map((chunk) => chunks.put(chunk));
+    await Promise.all(writes);
+    documents = await documents.continue();
+  }
+  db.deleteObjectStore('texts');
+
+  const passages = tx.objectStore('passages');
+  for (let after: string | null = null; ; ) {
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = (await passages.getAll(range, UPGRADE_PAGE)) as unknown as PassageRecordV5[];
+    if (page.length === 0) break;
+    await Promise.all(page.map((p) => passages.put(passageOffsets(p))));
+    after = page.at(-1)!.id;
+    if (page.length < UPGRADE_PAGE) break;
+  }
+
+  // A document's passages are read by id range from v6: the by-doc index only cost space and writes.
+  passages.deleteIndex('by-doc');
+
+  // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
+  // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside.
+  const kept: { key: [string, string]; value: VectorRecord }[] = [];
+  const old = tx.objectStore('vectors');
+  for (let after: [string, string] | null = null; ; ) {
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = (await old.getAll(range, UPGRADE_PAGE)) as unknown as VectorRecordV5[];
+    for (const { modelId, contentHash, sentences } of page) kept.push({ key: [modelId, contentHash], value: sentences ? { sentences } : {} });
+    if (page.length < UPGRADE_PAGE) break;
+    const last = page.at(-1)!;
+    after = [last.modelId, last.contentHash];
+  }
+  db.deleteObjectStore('vectors');
+  const vectors = db.createObjectStore('vectors');
+  for (let start = 0; start < kept.length; start += UPGRADE_PAGE) {
+    await Promise.all(kept.slice(start, start + UPGRADE_PAGE).map(({ key, value }) => vectors.put(value, key)));
+  }
+}
+
+/** A v5 passage record as v6 stores it: offsets instead of its text and context. */
+function passageOffsets(passage: PassageRecordV5): PassageRecord {
+  const { id, docId, ordinal, start, end, context, contentHash } = passage;
+  return { id, docId, ordinal, start, end, contextStart: start - context.length, contentHash };
+}
+
+/** A document's text as chunk records (an empty text is one empty chunk, so the document still has its text). */
+export function textChunks(docId: string, text: string): TextChunkRecord[] {
+  const out: TextChunkRecord[] = [];
+  for (let chunk = 0, at = 0; at < text.length || chunk === 0; chunk++, at += TEXT_CHUNK_CHARS) {
+    out.push({ docId, chunk, text: text.slice(at, at + TEXT_CHUNK_CHARS) });
+  }
+  return out;
+}
 
 /** A block record from rows (ordinal, int8 codes, scale). */
 export function packBlock(

@@ -23,14 +23,18 @@ async function indexedLibrary(): Promise<Library> {
 async function snapshot(library: Library) {
   const documents = (await library.db.getAll('documents')).sort((a, b) => a.title.localeCompare(b.title));
   const passages = (await library.db.getAll('passages')).sort((a, b) => a.id.localeCompare(b.id));
-  const vectors = (await library.db.getAll('vectors')).sort((a, b) => a.contentHash.localeCompare(b.contentHash));
-  const texts = (await library.db.getAll('texts')).sort((a, b) => a.text.localeCompare(b.text));
-  return { documents, passages, vectors, texts };
+  const [vectorKeys, vectorValues] = await Promise.all([library.db.getAllKeys('vectors'), library.db.getAll('vectors')]);
+  const vectors = vectorKeys.map((key, i) => [key, vectorValues[i]]); // in key order
+  const texts = (await library.db.getAll('textChunks')).sort((a, b) => a.text.localeCompare(b.text));
+  // Search rows by passage (a block keeps them in the order they were embedded, which an import need not repeat).
+  const rows = await library.blockRows(passages.map((p) => p.id));
+  const blocks = [...rows].sort(([a], [b]) => a.localeCompare(b)).map(([id, row]) => [id, [...row.q], row.scale]);
+  return { documents, passages, vectors, texts, blocks };
 }
 
 async function storedCounts(library: Library) {
   const [documents, texts, passages, vectors] = await Promise.all(
-    (['documents', 'texts', 'passages', 'vectors'] as const).map((store) => library.db.count(store)),
+    (['documents', 'textChunks', 'passages', 'vectors'] as const).map((store) => library.db.count(store)),
   );
   return { documents, texts, passages, vectors };
 }
@@ -43,30 +47,32 @@ function named(blob: Blob, name = 'lib.passage'): File {
 
 /** What the app exported before format 2 (schema 4): one JSON document. */
 async function formatOneFile(library: Library): Promise<Record<string, unknown>> {
-  const [documents, texts, passages, vectors] = await Promise.all([
+  const [documents, passages, vectorKeys] = await Promise.all([
     library.db.getAll('documents'),
-    library.db.getAll('texts'),
     library.db.getAll('passages'),
-    library.db.getAll('vectors'),
+    library.db.getAllKeys('vectors'),
   ]);
-  const textOf = new Map(texts.map((t) => [t.docId, t.text]));
+  const textOf = new Map(await Promise.all(documents.map(async (d) => [d.id, (await library.getText(d.id)) ?? ''] as const)));
+  // Schema 6 keeps each row only in its document's block: a vector's row is that of a passage with its text.
+  const rows = await library.blockRows(passages.map((p) => p.id));
+  const rowOf = new Map(passages.flatMap((p) => (rows.has(p.id) ? [[p.contentHash, rows.get(p.id)!] as const] : [])));
   return {
     format: 'passage-library',
     schemaVersion: 4,
     modelId: library.model.id,
     dims: library.model.dimensions,
     exported: new Date().toISOString(),
-    counts: { documents: documents.length, passages: passages.length, vectors: vectors.length },
+    counts: { documents: documents.length, passages: passages.length, vectors: vectorKeys.length },
     documents: documents.map(({ passageCount: _, ...d }) => ({ ...d, text: textOf.get(d.id) ?? '' })),
-    passages: passages.map(({ docId, ordinal, start, end, context, contentHash }) => ({
+    passages: passages.map(({ docId, ordinal, start, end, contextStart, contentHash }) => ({
       docId,
       ordinal,
       start,
       end,
-      contextStart: start - context.length,
+      contextStart,
       contentHash,
     })),
-    vectors: vectors.map((v) => ({ contentHash: v.contentHash, scale: v.scale, q: encodeInt8(v.q) })),
+    vectors: vectorKeys.map(([, hash]) => ({ contentHash: hash, scale: rowOf.get(hash)!.scale, q: encodeInt8(rowOf.get(hash)!.q) })),
   };
 }
 
@@ -78,7 +84,7 @@ describe('export and import', () => {
     const lines = (await file.text()).trim().split('\n');
     assert.equal(lines.length, 1 + 2 + 4 + 1, 'header, 2 documents, 4 passages, end line');
     assert.deepEqual((JSON.parse(lines[0]!) as { counts: unknown }).counts, { documents: 2, passages: 4 });
-    assert.ok(before.passages.some((p) => p.context !== ''), 'the round trip includes passage context');
+    assert.ok(before.passages.some((p) => p.contextStart !== p.start), 'the round trip includes passage context');
 
     await library.clear();
     assert.deepEqual(await importLibrary(library, file), { documents: 2, passages: 4 });
@@ -166,12 +172,13 @@ describe('export and import', () => {
       copy[n - 1] = JSON.stringify(value);
       return copy.join('\n');
     };
+    // A and B are often added in the same millisecond: either may be exported second (its passages on line 7).
     const cases: [string, string, RegExp][] = [
       ['truncated', lines.slice(0, -1).join('\n'), /line 7: the file ends after 2 documents and 4 passages without its end line/],
       ['a bad line', [...lines.slice(0, 6), '{"p":', ...lines.slice(6)].join('\n'), /line 7: is not valid JSON/],
-      ['a tampered hash', edit(7, (v) => (v.p[4] = '0'.repeat(64))), /line 7: passage 1 of "B" does not match its hash/],
+      ['a tampered hash', edit(7, (v) => (v.p[4] = '0'.repeat(64))), /line 7: passage 1 of "[AB]" does not match its hash/],
       ['tampered base64', edit(7, (v) => (v.p[6] = 'AAAA')), /line 7: .*not base64 of exactly 4 bytes/],
-      ['out-of-order ordinals', edit(7, (v) => (v.p[0] = 0)), /line 7: passage 0 of "B" is out of order/],
+      ['out-of-order ordinals', edit(7, (v) => (v.p[0] = 0)), /line 7: passage 0 of "[AB]" is out of order/],
     ];
     for (const [what, damaged, reason] of cases) {
       const target = await openFresh();
@@ -186,18 +193,16 @@ describe('export and import', () => {
     }
   });
 
-  it('reports progress: a checking pass, then a storing pass that counts what it stored', async () => {
+  it('reports progress in one pass that checks and stores, counting what it stored', async () => {
     const library = await indexedLibrary();
     const file = named(await exportLibrary(library));
     await library.clear();
     const seen: ImportProgress[] = [];
     await importLibraryFile(library, file, { onProgress: (p) => seen.push({ ...p }) });
-    const checking = seen.filter((p) => p.phase === 'checking');
-    const storing = seen.filter((p) => p.phase === 'storing');
-    assert.ok(checking.length > 0 && storing.length > 0);
-    assert.ok(seen.indexOf(storing[0]!) > seen.indexOf(checking.at(-1)!), 'checking comes first');
-    assert.deepEqual(checking.at(-1), { phase: 'checking', bytesRead: file.size, totalBytes: file.size, documents: 0, passages: 0 });
-    assert.equal(storing.at(-1)!.bytesRead, file.size);
+    assert.ok(seen.length > 0 && seen.every((p) => p.phase === 'storing'));
+    assert.ok(seen.every((p, i) => i === 0 || p.bytesRead >= seen[i - 1]!.bytesRead), 'bytes read only grow');
+    assert.equal(seen.at(-1)!.bytesRead, file.size);
+    assert.equal(seen.at(-1)!.totalBytes, file.size);
     library.close();
   });
 
@@ -298,7 +303,7 @@ describe('format 1 files (one JSON document) still import', () => {
     const target = await openFresh();
     const v2File = new Blob([JSON.stringify({ ...exported, schemaVersion: 2 })]);
     assert.deepEqual(await importLibrary(target, v2File), { documents: 1, passages: 2 });
-    assert.deepEqual((await target.db.getAll('passages')).map((p) => p.context), ['', '']);
+    assert.deepEqual((await target.db.getAll('passages')).map((p) => p.start - p.contextStart), [0, 0]);
     assert.equal(await indexPending(target, countingEmbedder()), 0, 'its vectors still match');
     target.close();
   });

@@ -90,19 +90,13 @@ export function parseEnvelope(data: unknown): LibraryChange {
  */
 export async function readIndexedPassages(library: Library, passageIds: readonly string[]): Promise<IndexedPassage[]> {
   const out: IndexedPassage[] = [];
-  const modelId = library.model.id;
   for (let start = 0; start < passageIds.length; start += ROWS_PER_READ) {
-    const ids = passageIds.slice(start, start + ROWS_PER_READ);
-    const tx = library.db.transaction(['passages', 'vectors'], 'readonly');
-    const passages = await Promise.all(ids.map((id) => tx.objectStore('passages').get(id)));
-    const vectors = await Promise.all(
-      passages.map((p) => (p ? tx.objectStore('vectors').get([modelId, p.contentHash]) : Promise.resolve(undefined))),
-    );
-    await tx.done;
-    passages.forEach((passage, i) => {
-      const vector = vectors[i];
-      if (passage && vector) out.push({ passage, vector });
-    });
+    const passages = (await library.getPassagesById(passageIds.slice(start, start + ROWS_PER_READ))).filter((p) => p !== undefined);
+    const rows = await library.blockRows(passages.map((p) => p.id));
+    for (const passage of passages) {
+      const vector = rows.get(passage.id);
+      if (vector) out.push({ passage, vector });
+    }
   }
   return out;
 }

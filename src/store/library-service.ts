@@ -105,7 +105,11 @@ export class LibraryService {
       onBlocked: () => options.onBlocked?.(),
     };
     this._changes = new LibraryChanges(options.dbName ?? DEFAULT_DB_NAME, (change) => this._applyRemote(change));
-    this._library = Library.open(this.model, open).catch((error: unknown) => {
+    const openFrom = performance.now();
+    this._library = Library.open(this.model, open).then((library) => {
+      performance.measure('passage:library:open', { start: openFrom, end: performance.now() });
+      return library;
+    }).catch((error: unknown) => {
       if (error instanceof DOMException && error.name === 'VersionError') {
         options.onVersionChange?.();
         throw new Error('Passage: your library was saved by a newer version of Passage. Reload the page to get it.');
@@ -288,7 +292,9 @@ export class LibraryService {
     const [library] = await Promise.all([this._library, this._index]);
     const outcome = await importLibrary(library, file, onProgress ? { onProgress } : {});
     this._changes.post({ kind: 'reload' });
+    const reloadFrom = performance.now();
     await this._reload(library);
+    performance.measure('passage:import:reload', { start: reloadFrom, end: performance.now() });
     return outcome;
   }
 
@@ -359,6 +365,7 @@ export class LibraryService {
    */
   private _buildLexical(library: Library, index: SearchIndex<string>): void {
     const generation = ++this._lexicalGeneration;
+    const lexicalFrom = performance.now();
     void (async () => {
       const saved = await library.savedWordIndex();
       let restored = false;
@@ -386,6 +393,7 @@ export class LibraryService {
         });
         this._lexicalDirty = true;
       }
+      performance.measure('passage:lexical:build', { start: lexicalFrom, end: performance.now() });
       if (generation !== this._lexicalGeneration) return; // superseded by a later build (after an import)
       this._lexicalReady = true;
       this._options.onLexicalReady?.();

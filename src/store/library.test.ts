@@ -5,6 +5,7 @@ import { addText, countingEmbedder, doc, MODEL, openFresh, paragraphs } from './
 import { sha256Hex } from '../core/hash.ts';
 import { vectorKey } from '../core/split.ts';
 import { indexPending } from './indexer.ts';
+import { TEXT_CHUNK_CHARS } from './db.ts';
 
 const THREE_PARAGRAPHS = 'First paragraph about rivers.\n\nSecond paragraph about mountains.\n\nThird about the sea.';
 
@@ -47,7 +48,7 @@ describe('Library', () => {
     await assert.rejects(library.addDocument(doc('Broken', THREE_PARAGRAPHS), spans), { name: 'ConstraintError' });
     assert.deepEqual(await library.listDocuments(), []);
     assert.equal((await library.db.count('passages')), 0);
-    assert.equal((await library.db.count('texts')), 0);
+    assert.equal((await library.db.count('textChunks')), 0);
     library.close();
   });
 
@@ -63,7 +64,7 @@ describe('Library', () => {
     assert.deepEqual((await library.listDocuments()).map((d) => d.id), [keep.documentId]);
     assert.equal(await library.db.count('passages'), 2);
     assert.equal(await library.getText(drop.documentId), undefined);
-    assert.equal(await library.db.count('texts'), 1);
+    assert.equal(await library.db.count('textChunks'), 1);
     assert.equal(await library.db.count('vectors'), 2, 'the shared vector stays, the dropped one goes');
     const [summary] = await library.listDocuments();
     assert.equal(summary?.indexedCount, 2);
@@ -75,7 +76,9 @@ describe('Library', () => {
     const first = await addText(library, 'First', 'Shared paragraph.\n\nOnly in first.');
     assert.deepEqual(first.indexed, []);
     await indexPending(library, countingEmbedder());
-    const stored = await library.db.get('vectors', [MODEL.id, (await library.getPassage(`${first.documentId}:0`))!.contentHash]);
+    // The row is stored once, in the first document's block; the second borrows it.
+    const stored = (await library.blockRows([`${first.documentId}:0`])).get(`${first.documentId}:0`);
+    assert.ok(stored);
 
     const second = await addText(library, 'Second', 'Only in second.\n\nShared paragraph.\n\nShared paragraph.');
     assert.deepEqual(
@@ -163,12 +166,53 @@ describe('Library', () => {
     library.close();
   });
 
+  it('stores each passage text once: records keep offsets, the text sits in chunks, and every reader gets whole texts and contexts, across chunk boundaries too', async () => {
+    const library = await openFresh();
+    // Paragraphs of ~1,000 characters: 20 of them span three chunks, and some straddle a chunk boundary.
+    const text = Array.from({ length: 20 }, (_, i) => `Paragraph ${i} begins. ${'Rivers run to the sea. '.repeat(42)}Ends ${i}.`).join('\n\n');
+    const spans = paragraphs(text, { withContext: true });
+    const { documentId } = await library.addDocument(doc('Long', text), spans);
+    assert.equal(await library.db.count('textChunks'), Math.ceil(text.length / TEXT_CHUNK_CHARS));
+    const records = await library.db.getAll('passages');
+    assert.ok(records.every((r) => !('text' in r) && !('context' in r)), 'no passage record holds its text');
+    const straddling = spans.filter((s) => Math.floor((s.start - s.context.length) / TEXT_CHUNK_CHARS) !== Math.floor((s.end - 1) / TEXT_CHUNK_CHARS));
+    assert.ok(straddling.length > 0, 'some passage (with its context) crosses a chunk boundary');
+
+    assert.equal(await library.getText(documentId), text);
+    const read = await library.getPassages(documentId);
+    assert.deepEqual(read.map((p) => [p.text, p.context]), spans.map((s) => [s.text, s.context]));
+    const hits = await library.readHits(spans.map((s) => `${documentId}:${s.ordinal}`).reverse());
+    assert.deepEqual(hits.map((h) => h.passage?.text), spans.map((s) => s.text).reverse());
+    const pending = await library.pendingTexts();
+    assert.deepEqual(pending.map((p) => [p.context, p.text]), spans.map((s) => [s.context, s.text]));
+    const around = await library.neighbours(`${documentId}:${straddling[0]!.ordinal}`, 1);
+    assert.deepEqual(around.map((n) => n.passage.text), spans.slice(Math.max(0, straddling[0]!.ordinal - 1), straddling[0]!.ordinal + 2).map((s) => s.text));
+    const chunks: string[] = [];
+    await library.forEachPassageChunk((passages) => void chunks.push(...passages.map((p) => p.text)), 7);
+    assert.deepEqual(chunks, spans.map((s) => s.text));
+    library.close();
+  });
+
+  it('keeps each int8 row once, in its block: a vector record holds only the sentence codes, which are read with the hit', async () => {
+    const library = await openFresh();
+    const { documentId } = await addText(library, 'A', 'First paragraph.\n\nSecond paragraph.');
+    await library.storeVectors(MODEL.id, (await library.pendingTexts()).map((p, i) => ({ contentHash: p.contentHash, q: new Int8Array([i + 1, 2, 3, 4]), scale: 0.5, sentences: new Uint8Array([7, i]) })));
+    const values = await library.db.getAll('vectors');
+    assert.deepEqual(values.map((v) => [...v.sentences!]).sort(), [[7, 0], [7, 1]]);
+    for (const value of await library.db.getAll('vectors')) assert.deepEqual(Object.keys(value), ['sentences']);
+    const rows = await library.blockRows([`${documentId}:0`, `${documentId}:1`]);
+    assert.deepEqual([...rows.values()].map((r) => r.q[0]).sort(), [1, 2]);
+    const [hit] = await library.readHits([`${documentId}:1`]);
+    assert.ok(hit?.codes && hit.codes[0] === 7, 'the highlight codes are read with the hit');
+    library.close();
+  });
+
   it('clears documents, passages and vectors', async () => {
     const library = await openFresh();
     await addText(library, 'A', THREE_PARAGRAPHS);
     await indexPending(library, countingEmbedder());
     await library.clear();
-    for (const store of ['documents', 'texts', 'passages', 'vectors'] as const) assert.equal(await library.db.count(store), 0);
+    for (const store of ['documents', 'textChunks', 'passages', 'vectors', 'vectorBlocks'] as const) assert.equal(await library.db.count(store), 0);
     assert.equal(library.model.id, MODEL.id);
     library.close();
   });

@@ -3,6 +3,10 @@
  * not be seen half-done (a document with only some passages, a deletion that leaves orphans) is one transaction.
  * Vectors are keyed by (model, passage content hash), so identical passages share one vector and a passage is
  * never embedded twice for the same model.
+ *
+ * Schema 6 stores each text and each int8 row once: a passage record holds offsets into its document's text
+ * chunks (read back by `withTexts`), and its row lives only in its document's vector block (a text shared with
+ * another document borrows that document's row: `_sharedRows`).
  */
 import type { IDBPTransaction } from 'idb';
 import type { DocumentSummary, ImportedText } from '../app/api.ts';
@@ -13,15 +17,30 @@ import {
   META_KEY,
   openDatabase,
   packBlock,
+  TEXT_CHUNK_CHARS,
+  textChunks,
   type Database,
   type DocumentRecord,
   type OpenOptions,
   type PassageDB,
   type PassageRecord,
+  type TextChunkRecord,
   type VectorBlock,
   type VectorRecord,
 } from './db.ts';
 import { storedBlockModels, storedVectorModels, useModel } from './model-vectors.ts';
+
+/** A stored passage with its text and context, read from its document's text chunks. */
+export interface Passage extends PassageRecord {
+  text: string;
+  context: string;
+}
+
+/** An int8 row of the search index. */
+export interface Row {
+  q: Int8Array;
+  scale: number;
+}
 
 export interface LibraryModel {
   id: string;
@@ -52,20 +71,20 @@ export interface NewVector {
   sentences?: Uint8Array;
 }
 
-/** A document as a library file brings it: metadata, text, and passages with their vectors when indexed. */
+/** A document as a library file brings it: metadata, text, and passages (offsets) with their vectors when indexed. */
 export interface ImportedDocument {
   document: Omit<DocumentRecord, 'passageCount' | 'indexedCount'> & { text: string };
-  passages: readonly (Omit<PassageRecord, 'id' | 'docId'> & { vector: { q: Int8Array; scale: number } | null })[];
+  passages: readonly (Omit<PassageRecord, 'id' | 'docId'> & { vector: Row | null })[];
 }
 
 /** A passage together with its vector, ready for the in-memory search index. */
 export interface IndexedPassage {
-  passage: PassageRecord;
-  vector: VectorRecord;
+  passage: Passage;
+  vector: Row;
 }
 
 export interface NeighbourPassage {
-  passage: PassageRecord;
+  passage: Passage;
   isCentre: boolean;
 }
 
@@ -79,8 +98,8 @@ function contentHashes(spans: readonly PassageSpan[]): Promise<string[]> {
 }
 
 function passageRecord(docId: string, span: PassageSpan, contentHash: string): PassageRecord {
-  const { ordinal, start, end, text, context } = span;
-  return { id: passageId(docId, ordinal), docId, ordinal, start, end, text, context, contentHash };
+  const { ordinal, start, end, context } = span;
+  return { id: passageId(docId, ordinal), docId, ordinal, start, end, contextStart: start - context.length, contentHash };
 }
 
 /** Content hashes checked per transaction when a deleted document's unused vectors are swept. */
@@ -147,7 +166,7 @@ export class Library {
     const hashes = await contentHashes(spans);
     const id = crypto.randomUUID();
 
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'textChunks', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const existing = await tx.objectStore('documents').index('by-sha256').get(sha256);
     if (existing) {
       await tx.done;
@@ -167,21 +186,22 @@ export class Library {
     const writes = requestGroup(tx);
     const vectors = tx.objectStore('vectors');
     const distinct = [...new Set(hashes)];
-    const reads = distinct.map((hash) => vectors.get([this._model.id, hash]));
-    writes.issue(tx.objectStore('texts').add({ docId: id, text: input.text }));
-    const passages = spans.map((span, i) => passageRecord(id, span, hashes[i]!));
-    for (const passage of passages) writes.issue(tx.objectStore('passages').add(passage));
+    const reads = distinct.map((hash) => vectors.getKey([this._model.id, hash]));
+    for (const chunk of textChunks(id, input.text)) writes.issue(tx.objectStore('textChunks').add(chunk));
+    const passages = spans.map((span, i) => ({ ...passageRecord(id, span, hashes[i]!), text: span.text, context: span.context }));
+    for (const { text: _text, context: _context, ...record } of passages) writes.issue(tx.objectStore('passages').add(record));
     writes.issue(tx.objectStore('documents').add(document));
     const found = await Promise.allSettled(reads);
     await writes.done(); // a failed write (a read fails only then) throws its own cause here
-    const known = new Map<string, VectorRecord>();
-    found.forEach((r, i) => r.status === 'fulfilled' && r.value && known.set(distinct[i]!, r.value));
+    const knownHashes = distinct.filter((_hash, i) => found[i]!.status === 'fulfilled' && (found[i] as PromiseFulfilledResult<unknown>).value !== undefined);
+    // Texts embedded already (for another document): their rows are borrowed from that document's block.
+    const known = await this._sharedRows(tx, knownHashes, (passage) => docIdOf(passage) !== id);
     const indexed: IndexedPassage[] = passages.flatMap((passage) => {
       const vector = known.get(passage.contentHash);
       return vector ? [{ passage, vector }] : [];
     });
     // Passages whose text already had a vector get their search rows (and count) now, in the same transaction.
-    await this._appendRows(tx, indexed);
+    await this._appendRows(tx, indexed.map(({ passage, vector }) => ({ docId: id, ordinal: passage.ordinal, ...vector })));
     await tx.done;
     return { documentId: id, duplicate: false, passageCount: spans.length, indexed };
   }
@@ -193,15 +213,15 @@ export class Library {
    */
   async deleteDocument(id: string): Promise<string[]> {
     // Read what goes first, in a read-only transaction that does not hold up searches reading passages.
-    const doomed = await this._db.getAllFromIndex('passages', 'by-doc', id);
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectorBlocks'], 'readwrite');
+    const doomed = await this._db.getAll('passages', documentPassages(id));
+    const tx = this._db.transaction(['documents', 'textChunks', 'passages', 'vectorBlocks'], 'readwrite');
     // Every model's search rows of the document go (other models' too: their ids would point at nothing).
     const models = await storedBlockModels(tx);
     await Promise.all([
       tx.objectStore('passages').delete(documentPassages(id)),
       ...models.map((modelId) => tx.objectStore('vectorBlocks').delete(documentBlocks(modelId, id))),
       tx.objectStore('documents').delete(id),
-      tx.objectStore('texts').delete(id),
+      tx.objectStore('textChunks').delete(documentChunks(id)),
       tx.done,
     ]);
     this._pendingFrom.delete(id);
@@ -241,7 +261,7 @@ export class Library {
     const stamp = (await tx.objectStore('wordIndex').get('stamp'))?.stamp ?? 0;
     await tx.objectStore('wordIndex').put({ stamp: stamp + 1 }, 'stamp');
     const passages = tx.objectStore('passages');
-    const old = await passages.index('by-doc').getAll(docId);
+    const old = await passages.getAll(documentPassages(docId));
     await passages.delete(documentPassages(docId));
     const removed = new Set(old.map((p) => p.id));
     // Every model's vectors of these texts go, not only the current one's: each model keeps rows and vectors in
@@ -293,11 +313,11 @@ export class Library {
 
   /** Removes every document, text, passage and vector; the model record stays. */
   async clear(): Promise<void> {
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks', 'wordIndex'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'textChunks', 'passages', 'vectors', 'vectorBlocks', 'wordIndex'], 'readwrite');
     await Promise.all([
       tx.objectStore('wordIndex').delete('snapshot'),
       tx.objectStore('documents').clear(),
-      tx.objectStore('texts').clear(),
+      tx.objectStore('textChunks').clear(),
       tx.objectStore('passages').clear(),
       tx.objectStore('vectors').clear(),
       tx.objectStore('vectorBlocks').clear(),
@@ -327,19 +347,22 @@ export class Library {
 
   /** The document's extracted text (what its passages are slices of). */
   async getText(id: string): Promise<string | undefined> {
-    return (await this._db.get('texts', id))?.text;
+    const chunks = await this._db.getAll('textChunks', documentChunks(id));
+    return chunks.length === 0 ? undefined : chunks.map((c) => c.text).join('');
   }
 
-  getPassage(id: string): Promise<PassageRecord | undefined> {
-    return this._db.get('passages', id);
+  async getPassage(id: string): Promise<Passage | undefined> {
+    return (await this.getPassagesById([id]))[0];
   }
 
   /** The passages with these ids, in the same order (undefined for one that is gone), in one transaction. */
-  async getPassagesById(ids: readonly string[]): Promise<(PassageRecord | undefined)[]> {
-    const tx = this._db.transaction('passages', 'readonly');
-    const passages = await Promise.all(ids.map((id) => tx.store.get(id)));
+  async getPassagesById(ids: readonly string[]): Promise<(Passage | undefined)[]> {
+    const tx = this._db.transaction(['passages', 'textChunks'], 'readonly');
+    const records = await Promise.all(ids.map((id) => tx.objectStore('passages').get(id)));
+    const found = records.filter((p): p is PassageRecord => p !== undefined);
+    const withText = new Map((await withTexts(tx.objectStore('textChunks'), found)).map((p) => [p.id, p]));
     await tx.done;
-    return passages;
+    return records.map((p) => (p ? withText.get(p.id) : undefined));
   }
 
   /** The saved word index, or null when there is none or it no longer fits the stored texts. */
@@ -364,14 +387,17 @@ export class Library {
    * in one transaction: each passage's vector is asked for as soon as its record arrives (measured: two
    * transactions one after the other made "read" the largest part of a query at 100k passages).
    */
-  async readHits(ids: readonly string[]): Promise<{ passage: PassageRecord | undefined; codes: Uint8Array | null }[]> {
-    const tx = this._db.transaction(['passages', 'vectors'], 'readonly');
+  async readHits(ids: readonly string[]): Promise<{ passage: Passage | undefined; codes: Uint8Array | null }[]> {
+    const tx = this._db.transaction(['passages', 'vectors', 'textChunks'], 'readonly');
     const passages = tx.objectStore('passages');
     const vectors = tx.objectStore('vectors');
+    const chunks = tx.objectStore('textChunks');
     const hits = await Promise.all(
       ids.map(async (id) => {
-        const passage = await passages.get(id);
-        const vector = passage ? await vectors.get([this._model.id, passage.contentHash]) : undefined;
+        const record = await passages.get(id);
+        if (!record) return { passage: undefined, codes: null };
+        // The codes and the text chunk (one, or two across a boundary) are asked for together.
+        const [vector, [passage]] = await Promise.all([vectors.get([this._model.id, record.contentHash]), withTexts(chunks, [record], false)]);
         return { passage, codes: vector?.sentences ?? null };
       }),
     );
@@ -379,22 +405,25 @@ export class Library {
     return hits;
   }
 
-  getPassages(docId: string): Promise<PassageRecord[]> {
-    return this._db.getAllFromIndex('passages', 'by-doc', docId).then((ps) => ps.sort((a, b) => a.ordinal - b.ordinal));
+  /** A document's passages in reading order, with their texts. */
+  async getPassages(docId: string): Promise<Passage[]> {
+    const tx = this._db.transaction(['passages', 'textChunks'], 'readonly');
+    const records = await tx.objectStore('passages').index('by-position').getAll(documentPositions(docId));
+    const passages = await withTexts(tx.objectStore('textChunks'), records);
+    await tx.done;
+    return passages;
   }
 
   /** The passage and up to `radius` passages either side of it in its document, in reading order. */
   async neighbours(id: string, radius: number): Promise<NeighbourPassage[]> {
-    const centre = await this.getPassage(id);
-    if (!centre) return [];
-    const tx = this._db.transaction('passages', 'readonly');
-    const ordinals: number[] = [];
-    for (let o = Math.max(0, centre.ordinal - radius); o <= centre.ordinal + radius; o++) ordinals.push(o);
-    const found = await Promise.all(ordinals.map((o) => tx.store.get(passageId(centre.docId, o))));
+    const docId = docIdOf(id);
+    const ordinal = ordinalOf(id);
+    const tx = this._db.transaction(['passages', 'textChunks'], 'readonly');
+    const range = IDBKeyRange.bound([docId, Math.max(0, ordinal - radius)], [docId, ordinal + radius]);
+    const records = await tx.objectStore('passages').index('by-position').getAll(range);
+    const found = records.some((p) => p.id === id) ? await withTexts(tx.objectStore('textChunks'), records, false) : [];
     await tx.done;
-    return found
-      .filter((p): p is PassageRecord => p !== undefined)
-      .map((passage) => ({ passage, isCentre: passage.id === id }));
+    return found.map((passage) => ({ passage, isCentre: passage.id === id }));
   }
 
   /** How many passages still need a vector for the current model (from the documents' counts: no passage read). */
@@ -420,21 +449,27 @@ export class Library {
       let wrapped = from === undefined;
       while (pending.size < limit) {
         const range = IDBKeyRange.bound([document.id, from ?? -1], [document.id, Infinity], true, true);
-        const tx = this._db.transaction(['passages', 'vectors'], 'readonly');
+        const tx = this._db.transaction(['passages', 'vectors', 'textChunks'], 'readonly');
         const chunk = await tx.objectStore('passages').index('by-position').getAll(range, PENDING_CHUNK);
         const vectorKeys = await Promise.all(
           chunk.map((p) => tx.objectStore('vectors').getKey([this._model.id, p.contentHash])),
         );
-        await tx.done;
         let last: PassageRecord | undefined;
+        const wanted: PassageRecord[] = [];
+        const hashes = new Set(pending.keys());
         for (const [i, passage] of chunk.entries()) {
-          if (pending.size >= limit) break;
+          if (hashes.size >= limit) break;
           last = passage;
-          if (vectorKeys[i] === undefined && !pending.has(passage.contentHash)) {
-            const { contentHash, context, text } = passage;
-            pending.set(contentHash, { contentHash, context, text });
+          if (vectorKeys[i] === undefined && !hashes.has(passage.contentHash)) {
+            hashes.add(passage.contentHash);
+            wanted.push(passage);
           }
         }
+        // Their texts: one read of the chunks these neighbouring passages span.
+        for (const { contentHash, context, text } of await withTexts(tx.objectStore('textChunks'), wanted)) {
+          pending.set(contentHash, { contentHash, context, text });
+        }
+        await tx.done;
         if (!last) {
           this._pendingFrom.delete(document.id);
           if (wrapped) break;
@@ -457,7 +492,7 @@ export class Library {
    */
   async storeVectors(modelId: string, batch: readonly NewVector[]): Promise<IndexedPassage[]> {
     if (modelId !== this._model.id) throw new Error(`Passage: vectors of ${modelId} offered to a ${this._model.id} library`);
-    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks', 'meta'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'passages', 'vectors', 'vectorBlocks', 'textChunks', 'meta'], 'readwrite');
     // Another tab switched the library to another model (it restarts too, model-manager.ts): documents now count
     // that model's rows, so a batch of this model's is not stored (it is embedded again when this model returns).
     const meta = await tx.objectStore('meta').get(META_KEY);
@@ -468,26 +503,25 @@ export class Library {
     }
     const byHash = tx.objectStore('passages').index('by-hash');
     const vectors = tx.objectStore('vectors');
-    const indexed: IndexedPassage[] = [];
     const found = await Promise.all(batch.map((item) => Promise.all([byHash.getAll(item.contentHash), vectors.getKey([modelId, item.contentHash])])));
+    const rows: { passage: PassageRecord; vector: Row }[] = [];
     batch.forEach((item, i) => {
       const [passages, existing] = found[i]!;
       // Gone while it was being embedded (no orphan vector), or stored already by an earlier run.
       if (passages.length === 0 || existing !== undefined) return;
-      const vector: VectorRecord = {
-        modelId,
-        contentHash: item.contentHash,
-        q: item.q,
-        scale: item.scale,
-        ...(item.sentences ? { sentences: item.sentences } : {}),
-      };
-      void vectors.put(vector);
-      for (const passage of passages) indexed.push({ passage, vector });
+      const vector: VectorRecord = item.sentences ? { sentences: item.sentences } : {};
+      void vectors.put(vector, [modelId, item.contentHash]);
+      for (const passage of passages) rows.push({ passage, vector: { q: item.q, scale: item.scale } });
     });
     // The transaction also spans `meta` (the check above); _appendRows uses only the stores its type names.
-    await this._appendRows(tx as unknown as ReadWriteTransaction, indexed);
+    await this._appendRows(
+      tx as unknown as ReadWriteTransaction,
+      rows.map(({ passage, vector }) => ({ docId: passage.docId, ordinal: passage.ordinal, ...vector })),
+    );
+    // The search index needs their texts: the batch is neighbouring passages, so this is a read or two.
+    const texts = new Map((await withTexts(tx.objectStore('textChunks'), rows.map((r) => r.passage))).map((p) => [p.id, p]));
     await tx.done;
-    return indexed;
+    return rows.map(({ passage, vector }) => ({ passage: texts.get(passage.id)!, vector }));
   }
 
   /**
@@ -498,93 +532,187 @@ export class Library {
    */
   async addImported(group: readonly ImportedDocument[]): Promise<{ id: string; passages: number }[]> {
     const modelId = this._model.id;
-    const tx = this._db.transaction(['documents', 'texts', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    const tx = this._db.transaction(['documents', 'textChunks', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
     const documents = tx.objectStore('documents');
     const vectors = tx.objectStore('vectors');
     const writes = requestGroup(tx);
     const issue = writes.issue;
-    const stored: { id: string; passages: PassageRecord[]; vectors: Map<string, NewVector> }[] = [];
+    // Which documents are here already, and which ids are taken: asked for all at once (one round-trip).
+    const [present, taken, waiting] = await Promise.all([
+      Promise.all(group.map(({ document }) => documents.index('by-sha256').count(document.sha256))),
+      Promise.all(group.map(({ document }) => documents.count(document.id))),
+      documents.getAll(),
+    ]);
+    const stored: { id: string; passages: ImportedDocument['passages'] }[] = [];
     // Vectors of documents already here: stored only where one of their passages still waits for it.
-    const forSkipped = new Map<string, NewVector>();
-    for (const { document, passages } of group) {
-      if (await documents.index('by-sha256').count(document.sha256)) {
-        for (const p of passages) if (p.vector) forSkipped.set(p.contentHash, { contentHash: p.contentHash, ...p.vector });
-        continue;
+    const forSkipped = new Map<string, Row>();
+    group.forEach(({ document, passages }, g) => {
+      if (present[g]) {
+        for (const p of passages) if (p.vector) forSkipped.set(p.contentHash, p.vector);
+        return;
       }
       // A random id collision is unlikely, but must not overwrite another document.
-      const id = (await documents.count(document.id)) ? crypto.randomUUID() : document.id;
+      const id = taken[g] ? crypto.randomUUID() : document.id;
       const { text, ...metadata } = document;
-      issue(tx.objectStore('texts').add({ docId: id, text }));
-      const records = passages.map(({ vector: _vector, ...p }) => ({ ...p, id: passageId(id, p.ordinal), docId: id }));
-      for (const record of records) issue(tx.objectStore('passages').add(record));
-      const fileVectors = new Map<string, NewVector>();
-      for (const p of passages) if (p.vector) fileVectors.set(p.contentHash, { contentHash: p.contentHash, ...p.vector });
-      stored.push({ id, passages: records, vectors: fileVectors });
+      for (const chunk of textChunks(id, text)) issue(tx.objectStore('textChunks').add(chunk));
+      for (const { vector: _vector, ...p } of passages) issue(tx.objectStore('passages').add({ ...p, id: passageId(id, p.ordinal), docId: id }));
+      stored.push({ id, passages });
       issue(documents.add({ ...metadata, id, passageCount: passages.length, indexedCount: 0 }));
-    }
-    // Which texts have a vector already, and which get one from the file.
+    });
+    // Which texts have a vector already (keys only), and which get one from the file.
     const hashes = [...new Set([...stored.flatMap((d) => d.passages.map((p) => p.contentHash)), ...forSkipped.keys()])];
-    const existing = await Promise.all(hashes.map((h) => vectors.get([modelId, h])));
-    const known = new Map<string, VectorRecord>();
-    existing.forEach((v, i) => v && known.set(hashes[i]!, v));
-    const fresh = new Map<string, VectorRecord>();
-    for (const { vectors: fileVectors } of stored) {
-      for (const [hash, v] of fileVectors) {
-        if (known.has(hash) || fresh.has(hash)) continue;
-        const record: VectorRecord = { modelId, contentHash: hash, q: v.q, scale: v.scale, ...(v.sentences ? { sentences: v.sentences } : {}) };
-        fresh.set(hash, record);
-        issue(vectors.add(record));
+    const existing = await Promise.all(hashes.map((h) => vectors.getKey([modelId, h])));
+    const known = new Set(hashes.filter((_h, i) => existing[i] !== undefined));
+    const fresh = new Map<string, Row>();
+    for (const { passages } of stored) {
+      for (const p of passages) {
+        if (!p.vector || known.has(p.contentHash) || fresh.has(p.contentHash)) continue;
+        fresh.set(p.contentHash, p.vector);
+        issue(vectors.add({}, [modelId, p.contentHash]));
       }
     }
+    // Stored passages wait for a vector only in documents not fully indexed: with none (the usual import into an
+    // indexed library) no text of the file can be waiting, and no sharer is looked up per vector.
+    const someWait = waiting.some((d) => d.indexedCount < d.passageCount);
     const byHash = tx.objectStore('passages').index('by-hash');
-    for (const [hash, v] of forSkipped) {
-      if (known.has(hash) || fresh.has(hash) || (await byHash.count(hash)) === 0) continue;
-      const record: VectorRecord = { modelId, contentHash: hash, q: v.q, scale: v.scale };
-      fresh.set(hash, record);
-      issue(vectors.add(record));
+    if (someWait) {
+      for (const [hash, v] of forSkipped) {
+        if (known.has(hash) || fresh.has(hash) || (await byHash.count(hash)) === 0) continue;
+        fresh.set(hash, v);
+        issue(vectors.add({}, [modelId, hash]));
+      }
     }
     await writes.done();
-    const ownIds = new Set(stored.flatMap((d) => d.passages.map((p) => p.id)));
-    const rows: IndexedPassage[] = [];
-    for (const { passages } of stored) {
-      for (const passage of passages) {
-        const vector = known.get(passage.contentHash) ?? fresh.get(passage.contentHash);
-        if (vector) rows.push({ passage, vector });
+    const ownIds = new Set(stored.map((d) => d.id));
+    // A passage whose text the library had embedded already: its row from the file, else from the sharer's block.
+    const missing = stored.flatMap((d) => d.passages.filter((p) => !p.vector && known.has(p.contentHash)).map((p) => p.contentHash));
+    const borrowed = await this._sharedRows(tx, [...new Set(missing)], (id) => !ownIds.has(docIdOf(id)));
+    const rows: BlockRow[] = [];
+    for (const { id, passages } of stored) {
+      for (const p of passages) {
+        const vector = known.has(p.contentHash) ? (p.vector ?? borrowed.get(p.contentHash)) : fresh.get(p.contentHash);
+        if (vector) rows.push({ docId: id, ordinal: p.ordinal, q: vector.q, scale: vector.scale });
       }
     }
-    // Keys first: nearly always every sharer is one of this group's own passages, and reading keys alone spares
-    // deserialising a passage record (text and all) per new vector.
-    const sharerIds = await Promise.all([...fresh.keys()].map((hash) => byHash.getAllKeys(hash)));
-    const passagesStore = tx.objectStore('passages');
-    const others = await Promise.all(sharerIds.flat().filter((id) => !ownIds.has(id)).map((id) => passagesStore.get(id)));
-    for (const passage of others) if (passage) rows.push({ passage, vector: fresh.get(passage.contentHash)! });
+    if (someWait) {
+      // Keys only: a sharer's id says its document and ordinal, all a block row needs.
+      const sharers = await Promise.all([...fresh.keys()].map((hash) => byHash.getAllKeys(hash)));
+      [...fresh.values()].forEach((vector, i) => {
+        for (const id of sharers[i]!) {
+          const docId = docIdOf(id);
+          if (!ownIds.has(docId)) rows.push({ docId, ordinal: ordinalOf(id), ...vector });
+        }
+      });
+    }
     await this._appendRows(tx, rows);
     await tx.done;
     return stored.map((d) => ({ id: d.id, passages: d.passages.length }));
   }
 
   /** Appends search rows to their documents' last vector blocks (new blocks when full) and raises their counts. */
-  private async _appendRows(tx: ReadWriteTransaction, items: readonly IndexedPassage[]): Promise<void> {
-    const byDoc = new Map<string, IndexedPassage[]>();
-    for (const item of items) byDoc.set(item.passage.docId, [...(byDoc.get(item.passage.docId) ?? []), item]);
+  private async _appendRows(tx: ReadWriteTransaction, items: readonly BlockRow[]): Promise<void> {
+    const byDoc = new Map<string, BlockRow[]>();
+    for (const item of items) {
+      const rows = byDoc.get(item.docId);
+      if (rows) rows.push(item);
+      else byDoc.set(item.docId, [item]);
+    }
     const blocks = tx.objectStore('vectorBlocks');
     const dims = this._model.dimensions;
-    for (const [docId, added] of byDoc) {
-      const cursor = await blocks.openCursor(documentBlocks(this._model.id, docId), 'prev');
-      const last = cursor?.value;
-      let rows = last ? blockRows(last, dims) : [];
-      let block = last?.block ?? 0;
-      for (const { passage, vector } of added) {
-        if (rows.length === BLOCK_ROWS) {
-          void blocks.put(packBlock(this._model.id, docId, block++, dims, rows));
-          rows = [];
+    await Promise.all(
+      [...byDoc].map(async ([docId, added]) => {
+        const [cursor, document] = await Promise.all([
+          blocks.openCursor(documentBlocks(this._model.id, docId), 'prev'),
+          tx.objectStore('documents').get(docId),
+        ]);
+        const last = cursor?.value;
+        let rows = last ? blockRows(last, dims) : [];
+        let block = last?.block ?? 0;
+        for (const row of added) {
+          if (rows.length === BLOCK_ROWS) {
+            void blocks.put(packBlock(this._model.id, docId, block++, dims, rows));
+            rows = [];
+          }
+          rows.push(row);
         }
-        rows.push({ ordinal: passage.ordinal, q: vector.q, scale: vector.scale });
+        void blocks.put(packBlock(this._model.id, docId, block, dims, rows));
+        if (document) await tx.objectStore('documents').put({ ...document, indexedCount: document.indexedCount + added.length });
+      }),
+    );
+  }
+
+  /**
+   * The int8 rows of texts that have a vector already, from the block of a passage with the same text that
+   * `usable` accepts (passages of the documents being written have no row yet). A text whose row cannot be found
+   * — the store broke its rule that every passage of an embedded text has a row — loses its vector record, so it
+   * is embedded again instead of waiting forever.
+   */
+  private async _sharedRows(tx: ReadWriteTransaction, hashes: readonly string[], usable: (passageId: string) => boolean): Promise<Map<string, Row>> {
+    const out = new Map<string, Row>();
+    if (hashes.length === 0) return out;
+    const byHash = tx.objectStore('passages').index('by-hash');
+    const sharers = await Promise.all(hashes.map((hash) => byHash.getAllKeys(hash)));
+    const wanted = new Map<string, Map<number, string>>(); // docId → ordinal → hash
+    hashes.forEach((hash, i) => {
+      const id = sharers[i]!.find(usable);
+      if (id === undefined) return;
+      const ordinals = wanted.get(docIdOf(id)) ?? new Map<number, string>();
+      ordinals.set(ordinalOf(id), hash);
+      wanted.set(docIdOf(id), ordinals);
+    });
+    const dims = this._model.dimensions;
+    for (const [docId, ordinals] of wanted) {
+      // Newest blocks first: a text embedded lately is near the end.
+      let cursor = await tx.objectStore('vectorBlocks').openCursor(documentBlocks(this._model.id, docId), 'prev');
+      let left = ordinals.size;
+      while (cursor && left > 0) {
+        const block = cursor.value;
+        block.ordinals.forEach((ordinal, i) => {
+          const hash = ordinals.get(ordinal);
+          if (hash === undefined || out.has(hash)) return;
+          out.set(hash, { q: block.q.slice(i * dims, (i + 1) * dims), scale: block.scales[i]! });
+          left--;
+        });
+        cursor = left > 0 ? await cursor.continue() : null;
       }
-      void blocks.put(packBlock(this._model.id, docId, block, dims, rows));
-      const document = await tx.objectStore('documents').get(docId);
-      if (document) await tx.objectStore('documents').put({ ...document, indexedCount: document.indexedCount + added.length });
     }
+    const lost = hashes.filter((hash) => !out.has(hash));
+    await Promise.all(lost.map((hash) => tx.objectStore('vectors').delete([this._model.id, hash])));
+    return out;
+  }
+
+  /**
+   * The search rows of these passages (those that have one), from their documents' blocks, newest block first:
+   * rows just stored by another tab are in the last blocks, so a notice of one batch reads one or two blocks.
+   */
+  async blockRows(passageIds: readonly string[]): Promise<Map<string, Row>> {
+    const out = new Map<string, Row>();
+    const wanted = new Map<string, Set<number>>();
+    for (const id of passageIds) {
+      const ordinals = wanted.get(docIdOf(id)) ?? new Set<number>();
+      ordinals.add(ordinalOf(id));
+      wanted.set(docIdOf(id), ordinals);
+    }
+    const dims = this._model.dimensions;
+    const tx = this._db.transaction('vectorBlocks', 'readonly');
+    await Promise.all(
+      [...wanted].map(async ([docId, ordinals]) => {
+        let cursor = await tx.store.openCursor(documentBlocks(this._model.id, docId), 'prev');
+        let left = ordinals.size;
+        while (cursor && left > 0) {
+          const block = cursor.value;
+          block.ordinals.forEach((ordinal, i) => {
+            if (!ordinals.has(ordinal)) return;
+            out.set(passageId(docId, ordinal), { q: block.q.slice(i * dims, (i + 1) * dims), scale: block.scales[i]! });
+            ordinals.delete(ordinal);
+            left--;
+          });
+          cursor = left > 0 ? await cursor.continue() : null;
+        }
+      }),
+    );
+    await tx.done;
+    return out;
   }
 
   /**
@@ -609,21 +737,76 @@ export class Library {
   }
 
   /**
-   * Passage texts a chunk at a time (for building the word index in the background), in key order, each chunk
-   * in its own short transaction so writes are never held up behind a long read.
+   * Passage texts a chunk at a time (for building the word index in the background): document by document, in
+   * reading order, each chunk of passages with the text chunks they span read in its own short transaction, so
+   * writes are never held up behind a long read.
    */
-  async forEachPassageChunk(visit: (passages: PassageRecord[]) => void | Promise<void>, perRead = PASSAGES_PER_READ): Promise<void> {
-    let after: string | null = null;
-    for (;;) {
-      const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-      const chunk: PassageRecord[] = await this._db.getAll('passages', range, perRead);
-      if (chunk.length > 0) await visit(chunk);
-      const last: PassageRecord | undefined = chunk.at(-1);
-      if (!last || chunk.length < perRead) return;
-      after = last.id;
+  async forEachPassageChunk(visit: (passages: Passage[]) => void | Promise<void>, perRead = PASSAGES_PER_READ): Promise<void> {
+    const documents = await this._db.getAllKeys('documents');
+    for (const docId of documents) {
+      for (let from = -1; ; ) {
+        const tx = this._db.transaction(['passages', 'textChunks'], 'readonly');
+        const range = IDBKeyRange.bound([docId, from], [docId, Infinity], true, true);
+        const records = await tx.objectStore('passages').index('by-position').getAll(range, perRead);
+        const chunk = await withTexts(tx.objectStore('textChunks'), records, false);
+        await tx.done;
+        if (chunk.length > 0) await visit(chunk);
+        if (records.length < perRead) break;
+        from = records.at(-1)!.ordinal;
+      }
     }
   }
+}
 
+/** Where a row goes: a document's block, under the passage's ordinal. */
+interface BlockRow extends Row {
+  docId: string;
+  ordinal: number;
+}
+
+/** The text chunks store as withTexts reads it (in any transaction that includes it). */
+interface ChunkReader {
+  getAll(query: IDBKeyRange): Promise<TextChunkRecord[]>;
+}
+
+/**
+ * The passages with their texts (and contexts, unless `context` is false: an empty string then), in the same
+ * order. Passages of one document whose spans share or touch a chunk are read together: one getAll of the chunks
+ * they span, so a run of neighbouring passages costs one read, and a single hit one or two chunks.
+ */
+export async function withTexts(chunks: ChunkReader, passages: readonly PassageRecord[], context = true): Promise<Passage[]> {
+  const spans = passages.map((p) => {
+    const from = context ? p.contextStart : p.start;
+    return { p, first: Math.floor(from / TEXT_CHUNK_CHARS), last: Math.floor(Math.max(from, p.end - 1) / TEXT_CHUNK_CHARS) };
+  });
+  const byDoc = new Map<string, typeof spans>();
+  for (const span of spans) byDoc.set(span.p.docId, [...(byDoc.get(span.p.docId) ?? []), span]);
+  const reads: { docId: string; first: number; last: number; members: typeof spans }[] = [];
+  for (const [docId, list] of byDoc) {
+    list.sort((a, b) => a.first - b.first);
+    for (const span of list) {
+      const open = reads.at(-1);
+      if (open && open.docId === docId && span.first <= open.last + 1) {
+        open.last = Math.max(open.last, span.last);
+        open.members.push(span);
+      } else {
+        reads.push({ docId, first: span.first, last: span.last, members: [span] });
+      }
+    }
+  }
+  const texts = new Map<PassageRecord, Passage>();
+  await Promise.all(
+    reads.map(async ({ docId, first, last, members }) => {
+      const found = await chunks.getAll(IDBKeyRange.bound([docId, first], [docId, last]));
+      const joined = found.map((c) => c.text).join('');
+      const base = first * TEXT_CHUNK_CHARS;
+      for (const { p } of members) {
+        const text = joined.slice(p.start - base, p.end - base);
+        texts.set(p, { ...p, text, context: context ? joined.slice(p.contextStart - base, p.start - base) : '' });
+      }
+    }),
+  );
+  return passages.map((p) => texts.get(p)!);
 }
 
 /** All vector keys of one model: [modelId, ''] … [modelId, '\uffff'] (content hashes are hex). */
@@ -658,6 +841,16 @@ function documentBlocks(modelId: string, docId: string): IDBKeyRange {
   return IDBKeyRange.bound([modelId, docId, 0], [modelId, docId, Infinity]);
 }
 
+/** One document's text chunks. */
+function documentChunks(docId: string): IDBKeyRange {
+  return IDBKeyRange.bound([docId, 0], [docId, Infinity]);
+}
+
+/** One document's passages in the by-position index. */
+function documentPositions(docId: string): IDBKeyRange {
+  return IDBKeyRange.bound([docId, -1], [docId, Infinity]);
+}
+
 /** One document's passages: their ids are `${docId}:${ordinal}`, and ';' is the character after ':'. */
 function documentPassages(docId: string): IDBKeyRange {
   return IDBKeyRange.bound(`${docId}:`, `${docId};`, false, true);
@@ -681,8 +874,8 @@ export function docIdOf(id: string): string {
   return id.slice(0, id.lastIndexOf(':'));
 }
 
-function ordinalOf(id: string): number {
+export function ordinalOf(id: string): number {
   return Number(id.slice(id.lastIndexOf(':') + 1));
 }
 
-type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks' | 'texts' | 'wordIndex')[], 'readwrite'>;
+type ReadWriteTransaction = IDBPTransaction<PassageDB, ('documents' | 'passages' | 'vectors' | 'vectorBlocks' | 'textChunks' | 'wordIndex')[], 'readwrite'>;

@@ -57,14 +57,13 @@ export async function useModel(db: Database, model: VectorModel): Promise<boolea
   if (!same) {
     await tx.objectStore('meta').put({ modelId: model.id, dims: model.dimensions, schemaVersion: DB_VERSION }, META_KEY);
     const own = IDBKeyRange.bound([model.id, ''], [model.id, '\uffff']);
-    // A model's vectors all have one size: the first one tells whether they fit (no read of the others).
-    const firstVector = await tx.objectStore('vectors').openCursor(own);
-    if (firstVector && firstVector.value.q.length !== model.dimensions) await tx.objectStore('vectors').delete(own);
-    // Rows per document, from the blocks this model left (when they fit its dimensions).
+    // Rows per document, from the blocks this model left. A model's rows all have one size: its first block tells
+    // whether they fit. Rows live only in blocks (schema 6), so a misfit also drops the model's vector records —
+    // the marks that a text is embedded — and its texts are embedded again.
     const rows = new Map<string, number>();
     let blocks = await tx.objectStore('vectorBlocks').openCursor(own);
     if (blocks && blocks.value.q.length !== blocks.value.ordinals.length * model.dimensions) {
-      await tx.objectStore('vectorBlocks').delete(own);
+      await Promise.all([tx.objectStore('vectorBlocks').delete(own), tx.objectStore('vectors').delete(own)]);
       blocks = null;
     }
     while (blocks) {

@@ -1,29 +1,29 @@
 /**
- * The library file against the database (schema v5; the writes themselves are Library.addImported, which keeps
+ * The library file against the database (schema v6; the writes themselves are Library.addImported, which keeps
  * the vector blocks and counts). Kept apart from the pure reader and writer.
  *
- * Import is all-or-nothing per file, in two streaming passes over the Blob:
- * 1. check: read and check every line and hash, writing nothing (a refused file stores nothing);
- * 2. store: read again (hashes unchecked: a Blob cannot change, and Chromium fails the read of a File changed on
- *    disk since it was picked) and store each document with its passages and vectors in one transaction.
+ * Import is all-or-nothing per file, in one streaming pass over the Blob: every line and hash is checked as it is
+ * read (read.ts checks a batch's hashes before yielding its documents), and each group of whole documents is
+ * stored in one transaction while the reader parses and checks the next group. Nothing is ever seen
+ * half-written (one transaction per group); if the file turns out damaged or refused further on (a bad line or
+ * hash, a truncated file, counts that do not match its end line), or the import is aborted, the documents it
+ * stored are deleted again, so a refused file leaves the library as it was. Only a crash in the middle leaves some
+ * whole documents of the file, and importing the file again completes it (documents already present are
+ * skipped). A file refused at its header (another model) writes nothing at all.
  * Why not write documents marked `importing` and reveal them at the end: every reader of the store (listing,
- * search, indexing) would have to learn to skip them, and a crash would leave hidden half-imports to clean up on
- * the next start. Here a document is never visible half-written (one transaction each); if pass 2 fails or is
- * aborted, the documents it stored are deleted again; only a crash in the middle of pass 2 leaves some whole
- * documents of the file, and importing the file again completes it (documents already present are skipped).
- * The cost is reading the file twice; pass 2 skips the hashes, which are most of pass 1 (100k passages in headless
- * Chromium: 21 s checked, 5.4 s unchecked; bench/library-file.bench.ts measures the same in Node).
- * Whole import, headless Chromium on the loaded 2-core VM, interleaved medians of 3 at 10k passages: 29.8 s against
- * 54.4 s for the format 1 importer of 2f97dd0. At 100k: 21 s checking + 259 s storing — the store pass is bound by
- * IndexedDB writing one record per passage and one per vector (schema v4), not by the file.
+ * search, indexing) would have to learn to skip them, and a crash would leave hidden half-imports to clean up.
+ * Why one pass, not a checking pass and then a storing pass (until 2026-12-03): the second reading of the file
+ * cost ~20 % of the import, and the checking can overlap IndexedDB's writing; at 10k passages in headless
+ * Chromium the import went from 39.9 s to 21.7 s with schema 6 (bench/import-profile.ts; docs/BENCHMARKS.md).
  */
 import { readLibraryFile } from './read.ts';
 import { writeLibraryFile, type WriteOptions } from './write.ts';
-import type { ExportedDocumentWithPassages, LibraryFilePassage } from './format.ts';
+import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVector } from './format.ts';
 import type { Library } from '../library.ts';
 
 export interface ImportProgress {
-  phase: 'checking' | 'storing';
+  /** One pass reads, checks and stores (see above). */
+  phase: 'storing';
   /** Bytes of the file read in this phase (compressed bytes for a gzipped file). */
   bytesRead: number;
   totalBytes: number;
@@ -57,28 +57,41 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     dims: library.model.dimensions,
   };
   const outcome: ImportOutcome = { documents: 0, passages: 0 };
-  const report = (phase: ImportProgress['phase']) => (bytesRead: number) =>
+  let lastRead = 0;
+  const report = (phase: ImportProgress['phase']) => (bytesRead: number) => {
+    lastRead = bytesRead;
     onProgress?.({ phase, bytesRead, totalBytes: file.size, ...outcome });
+  };
 
   signal?.throwIfAborted();
-  for await (const _record of readLibraryFile(file, { ...reading, onProgress: report('checking') })) {
-    signal?.throwIfAborted();
-  }
-
+  const started = performance.now();
+  let writing = 0;
   const stored: string[] = [];
   let group: DocumentToStore[] = [];
   let groupPassages = 0;
+  // One group is written while the reader parses and checks the next: IndexedDB's work and the reader's overlap.
+  let writingGroup: Promise<void> = Promise.resolve();
   const storeGroup = async () => {
-    for (const { id, passages } of await storeDocuments(library, group)) {
-      stored.push(id);
-      outcome.documents++;
-      outcome.passages += passages;
-    }
+    const documents = group;
     group = [];
     groupPassages = 0;
+    await writingGroup;
+    if (documents.length === 0) return;
+    writingGroup = (async () => {
+      const writeFrom = performance.now();
+      const written = await storeDocuments(library, documents);
+      writing += performance.now() - writeFrom;
+      for (const { id, passages } of written) {
+        stored.push(id);
+        outcome.documents++;
+        outcome.passages += passages;
+      }
+      onProgress?.({ phase: 'storing', bytesRead: lastRead, totalBytes: file.size, ...outcome });
+    })();
+    writingGroup.catch(() => undefined); // awaited by the next group or at the end
   };
   try {
-    for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing'), checkHashes: false })) {
+    for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing') })) {
       signal?.throwIfAborted();
       if (record.kind !== 'document') continue;
       group.push(record);
@@ -87,7 +100,12 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     }
     signal?.throwIfAborted();
     await storeGroup();
+    await writingGroup;
+    signal?.throwIfAborted();
+    performance.measure('passage:import:store', { start: started, end: performance.now() });
+    performance.measure('passage:import:store-writes', { start: started, duration: writing });
   } catch (error) {
+    await writingGroup.catch(() => undefined); // a group still being written is rolled back too
     for (const id of stored.reverse()) await library.deleteDocument(id);
     throw error;
   }
@@ -114,8 +132,7 @@ function storeDocuments(library: Library, group: readonly DocumentToStore[]): Pr
         ordinal: p.ordinal,
         start: p.start,
         end: p.end,
-        text: p.text,
-        context: p.context,
+        contextStart: p.contextStart,
         contentHash: p.contentHash,
         vector: p.vector,
       })),
@@ -141,31 +158,34 @@ export async function exportLibraryFile(library: Library, options: WriteOptions 
 }
 
 async function* exportedDocuments(library: Library, ids: readonly string[]): AsyncGenerator<ExportedDocumentWithPassages> {
-  const modelId = library.model.id;
   for (const id of ids) {
-    const tx = library.db.transaction(['documents', 'texts', 'passages', 'vectors'], 'readonly');
-    const [document, text, passages] = await Promise.all([
+    // One transaction per document: its record, text chunks, passages and vector blocks (the rows are only there).
+    const tx = library.db.transaction(['documents', 'textChunks', 'passages', 'vectorBlocks'], 'readonly');
+    const [document, chunks, passages, blocks] = await Promise.all([
       tx.objectStore('documents').get(id),
-      tx.objectStore('texts').get(id),
-      tx.objectStore('passages').index('by-doc').getAll(id),
+      tx.objectStore('textChunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity])),
+      tx.objectStore('passages').getAll(IDBKeyRange.bound(`${id}:`, `${id};`, false, true)),
+      tx.objectStore('vectorBlocks').getAll(IDBKeyRange.bound([library.model.id, id, 0], [library.model.id, id, Infinity])),
     ]);
-    const hashes = [...new Set(passages.map((p) => p.contentHash))];
-    const found = await Promise.all(hashes.map((h) => tx.objectStore('vectors').get([modelId, h])));
     await tx.done;
-    if (!document || !text) continue; // deleted meanwhile: the writer's counts then refuse to finish the file
-    const vectors = new Map(found.flatMap((v) => (v ? [[v.contentHash, { scale: v.scale, q: v.q }] as const] : [])));
+    if (!document || chunks.length === 0) continue; // deleted meanwhile: the writer's counts then refuse to finish the file
+    const dims = library.model.dimensions;
+    const vectors = new Map<number, LibraryFileVector>();
+    for (const block of blocks) {
+      block.ordinals.forEach((ordinal, i) => vectors.set(ordinal, { scale: block.scales[i]!, q: block.q.subarray(i * dims, (i + 1) * dims) }));
+    }
     const { passageCount: _count, indexedCount: _indexed, ...metadata } = document;
     yield {
-      document: { ...metadata, text: text.text },
+      document: { ...metadata, text: chunks.map((c) => c.text).join('') },
       passages: passages
         .sort((a, b) => a.ordinal - b.ordinal)
         .map((p) => ({
           ordinal: p.ordinal,
           start: p.start,
           end: p.end,
-          contextStart: p.start - p.context.length,
+          contextStart: p.contextStart,
           contentHash: p.contentHash,
-          vector: vectors.get(p.contentHash) ?? null,
+          vector: vectors.get(p.ordinal) ?? null,
         })),
     };
   }
