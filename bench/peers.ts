@@ -10,8 +10,8 @@
  * Without --docs/--queries: the "combined" set (../shared/corpus + .cache/sotu-docs, both question files).
  * With --distractors sotu it also builds the big set (every SOTU address added) and reports quality, median query
  * latency, build time and index memory there. --only-passage runs Passage's own rows only (no peer is built).
- * "Passage hybrid" is the app's ranking (library-service.ts search): document titles as a word field, and the
- * dense weight and document prior by library size.
+ * "Passage hybrid" is the app's ranking (library-service.ts search): document titles as a word field and the
+ * dense weight by library size (it passes documentOf, but no document prior weight: off, as in the app).
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';

@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentPriorFor, LARGE_LIBRARY_DOCUMENT_PRIOR, withDocumentPrior } from './document-prior.ts';
-import { LARGE_LIBRARY_ROWS, SMALL_LIBRARY_ROWS } from './library-size.ts';
+import { withDocumentPrior } from './document-prior.ts';
 import { searchPassages } from './rank.ts';
 import { SearchIndex } from './search-index.ts';
 import { quantize } from './vector-index.ts';
@@ -43,17 +42,6 @@ describe('withDocumentPrior', () => {
   });
 });
 
-describe('documentPriorFor', () => {
-  it('is off in small libraries and reaches its measured weight in large ones', () => {
-    assert.equal(documentPriorFor(0), 0);
-    assert.equal(documentPriorFor(200), 0);
-    assert.equal(documentPriorFor(SMALL_LIBRARY_ROWS), 0);
-    assert.equal(documentPriorFor(LARGE_LIBRARY_ROWS), LARGE_LIBRARY_DOCUMENT_PRIOR);
-    assert.equal(documentPriorFor(1_000_000), LARGE_LIBRARY_DOCUMENT_PRIOR);
-    close(documentPriorFor(Math.sqrt(SMALL_LIBRARY_ROWS * LARGE_LIBRARY_ROWS)), LARGE_LIBRARY_DOCUMENT_PRIOR / 2);
-  });
-});
-
 describe('searchPassages with a document prior', () => {
   // Cosines with the query [1, 0]: lone:0 1.0, pair:0 0.95, pair:1 0.9, far:0 0. No passage shares a query word.
   const build = () => {
@@ -84,7 +72,7 @@ describe('searchPassages with a document prior', () => {
     assert.equal(hits[2]!.dense, plain[0]!.dense);
   });
 
-  it('uses no prior by default in a small library, and none without documentOf', () => {
+  it('uses no prior unless a weight is given, and none without documentOf', () => {
     const index = build();
     const plain = searchPassages(index, query, 'question', { k: 4, denseWeight: 1 });
     assert.deepEqual(searchPassages(index, query, 'question', { k: 4, denseWeight: 1, documentOf }), plain);

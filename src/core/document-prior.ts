@@ -5,16 +5,10 @@
  * itself, and a document with one candidate gains nothing. In a library of a few documents nearly every document
  * has several candidates, so the prior tells nothing there; with every SOTU address as a distractor (10,473
  * passages) weight 0.2 put 3 more answers first and 4 more in the top 3 (docs/BENCHMARKS.md, "Many documents").
+ * Not on by default: the gain held at 0.2 only (0.15–0.4 gave 1 instead of 3), and in a 4,000-passage library
+ * (e2e/large-library.spec.ts) it pushed the source of a quoted sentence out of the top 8 behind long documents
+ * with several similar passages. `npm run eval -- --document-prior 0.2` measures it.
  */
-import { largeLibraryShare } from './library-size.ts';
-
-/** The prior's weight from LARGE_LIBRARY_ROWS passages on (0 up to SMALL_LIBRARY_ROWS, log-linear between). */
-export const LARGE_LIBRARY_DOCUMENT_PRIOR = 0.2;
-
-export function documentPriorFor(rows: number): number {
-  return LARGE_LIBRARY_DOCUMENT_PRIOR * largeLibraryShare(rows);
-}
-
 export interface ScoredRow {
   row: number;
   score: number;

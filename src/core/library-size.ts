@@ -1,6 +1,5 @@
 /**
- * How "large" a library is, for the ranking settings that change with size (core/rank.ts `denseWeightFor`,
- * core/document-prior.ts `documentPriorFor`): 0 up to SMALL_LIBRARY_ROWS passages, 1 from LARGE_LIBRARY_ROWS,
+ * How "large" a library is, for the ranking settings that change with size (core/rank.ts `denseWeightFor`): 0 up to SMALL_LIBRARY_ROWS passages, 1 from LARGE_LIBRARY_ROWS,
  * log-linear between. Measured at ≤ 200 and 10,473 passages only (docs/BENCHMARKS.md, "Many documents"); the
  * ramp between is a guess.
  */

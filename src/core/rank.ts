@@ -3,7 +3,7 @@
  * union of each method's top candidates — and mixed as `w·dense + (1 − w)·bm25`. Min-max keeps the two scales
  * comparable without training; taking the union lets a passage that only one method finds still win.
  */
-import { documentPriorFor, withDocumentPrior } from './document-prior.ts';
+import { withDocumentPrior } from './document-prior.ts';
 import { largeLibraryShare } from './library-size.ts';
 import { inFilter, type RowFilter } from './row-filter.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -125,7 +125,7 @@ export interface SearchOptions<Id = unknown, DocId = unknown> {
    * a candidate gains `documentPrior` × its document's second-best fused score among the candidates.
    */
   documentOf?: (id: Id) => DocId;
-  /** Defaults to documentPriorFor(index.size) (0 up to 1,000 passages); needs `documentOf`. */
+  /** The document prior's weight (core/document-prior.ts); 0 (off) unless given; needs `documentOf`. */
   documentPrior?: number;
 }
 
@@ -192,7 +192,7 @@ export function searchPassages<Id, DocId = unknown>(
   const denseByRow = new Map(dense.map((d) => [d.row, d.score]));
   const lexical = candidateRows.map((row) => ({ row, score: wordScore ? wordScore(row) : (lexicalScores[row] ?? 0) }));
   const weight = options.denseWeight ?? denseWeightFor(index.size);
-  const prior = options.documentOf ? (options.documentPrior ?? documentPriorFor(index.size)) : 0;
+  const prior = options.documentOf ? (options.documentPrior ?? 0) : 0;
   const documentOf = options.documentOf;
   const fused =
     prior > 0 && documentOf
