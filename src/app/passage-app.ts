@@ -44,6 +44,7 @@ import { createIndexingLock, type IndexingLock } from './indexing-lock.ts';
 import { Listeners } from './listeners.ts';
 import { supervisedProxy } from './supervised-proxy.ts';
 import { Supervisor, type Supervised } from './supervisor.ts';
+import { startupMark } from '../worker/startup-trace.ts';
 
 /**
  * What the app asks of the library: the library worker's service (through Comlink in the browser), or the same
@@ -181,6 +182,7 @@ export class PassageApp implements PassageApi {
   }
 
   async start(): Promise<void> {
+    startupMark('page:start');
     // The index loads while the model does; an upgrade this tab waited for is done once it is ready.
     void this._openLibrary()
       .ready()

@@ -103,3 +103,65 @@ describe('LibraryService.search with document titles', () => {
     }
   });
 });
+
+describe('LibraryService start-up: the word index\'s text pass waits for the first answer', () => {
+  async function storedLibrary(dbName: string): Promise<void> {
+    const service = new LibraryService(MODEL, { dbName });
+    try {
+      const text = Array.from({ length: 8 }, (_, i) => `The harbour of the river town, part ${i}.`).join('\n\n');
+      await service.addDocument(doc('Harbour', text), toOffsets(paragraphs(text)));
+      const pending = await service.pendingTexts(100);
+      await service.storeVectors(MODEL.id, pending.map((p) => ({ contentHash: p.contentHash, q: Int8Array.from([127, 0, 0, 0]), scale: 1 / 127 })));
+    } finally {
+      await service.close();
+    }
+  }
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  const ask = (service: LibraryService) => service.search({ queryVector: Float32Array.from([1, 0, 0, 0]), text: 'harbour', k: 3, hybrid: true });
+
+  it('answers by meaning first, then by meaning and words once the first search has answered', async () => {
+    const dbName = freshDbName();
+    await storedLibrary(dbName);
+    const service = new LibraryService(MODEL, { dbName, textPassDelayMs: 60_000, textPassDeferAt: 1 });
+    try {
+      assert.equal((await service.ready()).lexicalReady, false);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await service.status()).lexicalReady, false, 'the text pass waits (no search yet)');
+      const first = await ask(service);
+      assert.equal(first.byMeaningOnly, true);
+      assert.equal(first.hits.length, 3);
+      await until(async () => (await service.status()).lexicalReady);
+      assert.equal((await ask(service)).byMeaningOnly, false, 'after the first answer the word index completes');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('starts the text pass after the delay when nobody searches', async () => {
+    const dbName = freshDbName();
+    await storedLibrary(dbName);
+    const service = new LibraryService(MODEL, { dbName, textPassDelayMs: 30, textPassDeferAt: 1 });
+    try {
+      await service.ready();
+      await until(async () => (await service.status()).lexicalReady);
+      assert.equal((await service.status()).lexicalReady, true);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('keeps a small text pass immediate', async () => {
+    const dbName = freshDbName();
+    await storedLibrary(dbName);
+    const service = new LibraryService(MODEL, { dbName, textPassDelayMs: 60_000 });
+    try {
+      await service.ready();
+      await until(async () => (await service.status()).lexicalReady);
+      assert.equal((await service.status()).lexicalReady, true, '8 passages are below TEXT_PASS_DEFER_AT');
+    } finally {
+      await service.close();
+    }
+  });
+});

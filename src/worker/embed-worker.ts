@@ -5,6 +5,7 @@
 /// <reference lib="webworker" />
 // First: the lifeline's lock is taken before the heavy modules below are evaluated.
 import './lifeline-hold.ts';
+import { startupMark } from './startup-trace.ts';
 import { env } from '@huggingface/transformers';
 import { createDispatcher } from './dispatch.ts';
 import { loadEngine } from './engine.ts';
@@ -28,7 +29,12 @@ env.localModelPath = '/models/';
 // only double the disk space the app takes.
 env.useBrowserCache = false;
 // One network request per model file, however often Transformers.js asks for it (see shared-fetch.ts).
-const sharedFetch = createSharedFetch((input, init) => fetch(input, init));
+const sharedFetch = createSharedFetch(async (input, init) => {
+  startupMark('embed:fetch', { url: String(input) });
+  const response = await fetch(input, init);
+  startupMark('embed:fetched', { url: String(input) });
+  return response;
+});
 env.fetch = sharedFetch.fetch;
 
 // Transformers.js would re-load ORT's glue as a blob: URL, which the Content-Security-Policy refuses; the service
@@ -53,9 +59,15 @@ if (wasm) {
 
 // ORT starts its pthread workers from this same script; replacing their message handler hangs session creation.
 if (!self.name.startsWith('em-pthread')) {
+  startupMark('embed:script');
   const handlers = createHandlers({
-    loadEngine: (spec, device, onProgress) =>
-      loadEngine(spec, { device, onProgress }).finally(() => sharedFetch.forget()),
+    loadEngine: (spec, device, onProgress) => {
+      startupMark('embed:load');
+      return loadEngine(spec, { device, onProgress }).finally(() => {
+        startupMark('embed:loaded');
+        sharedFetch.forget();
+      });
+    },
     // Headless Chromium has navigator.gpu but no adapter: only an adapter means WebGPU can run.
     selectRuntime: ortBuild ? (preferred, webGpuAvailable) => ortBuild.select(preferred, webGpuAvailable) : undefined,
     detectWebGpu: async () => 'gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null,
