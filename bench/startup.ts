@@ -178,7 +178,7 @@ async function measureBuild(name: string, root: string, outDir: string | undefin
         .evaluate(async () => {
           const measureMemory = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: { bytes: number; types: string[]; attribution: { url: string; scope: string }[] }[] }> }).measureUserAgentSpecificMemory;
           if (!measureMemory) return null;
-          const result = await Promise.race([measureMemory.call(performance), new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+          const result = await Promise.race([measureMemory.call(performance), new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
           if (!result) return null;
           const by: Record<string, number> = {};
           for (const part of result.breakdown) {
