@@ -154,9 +154,18 @@ async function measureBuild(name: string, root: string, outDir: string | undefin
   const samples: Sample[] = [];
   try {
     const { context, page } = await open(profileCopy);
-    // Warm-up: the build's service worker takes over (a new build replaces the previous one's precache).
+    // Warm-up: the build's service worker takes over (a new build replaces the previous one's precache). Until it
+    // has, the previous build's precached page is what loads: reload until the page runs this build's script.
+    const entry = /src="\/(assets\/index-[^"]+\.js)"/.exec(readFileSync(path.join(outDir ?? path.join(root, 'dist'), 'index.html'), 'utf8'))?.[1];
     await page.goto('/');
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
+    for (let attempt = 0; ; attempt++) {
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
+      const running = await page.evaluate(() => [...document.scripts].map((script) => script.src).join(' '));
+      if (!entry || running.includes(entry)) break;
+      if (attempt === 10) throw new Error(`${name}: the page still runs another build (${running})`);
+      await page.waitForTimeout(3000);
+      await page.reload();
+    }
     await modelReady(page, 300_000);
     await firstAnswer(page, values.query!, 300_000);
     await page.waitForTimeout(Number(values.settle));
