@@ -162,7 +162,7 @@ async function measureBuild(name: string, root: string, outDir: string | undefin
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
       const running = await page.evaluate(() => [...document.scripts].map((script) => script.src).join(' '));
       if (!entry || running.includes(entry)) break;
-      if (attempt === 10) throw new Error(`${name}: the page still runs another build (${running})`);
+      if (attempt === 40) throw new Error(`${name}: the page still runs another build (${running})`);
       await page.waitForTimeout(3000);
       await page.reload();
     }

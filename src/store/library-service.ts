@@ -80,6 +80,18 @@ export const TEXT_PASS_DEFER_AT = 2000;
 /** Partial word-index saves during a long text pass, at most this often. */
 const PROGRESS_SAVE_MS = 30_000;
 
+/** Bytes of vector blocks per IndexedDB read at start-up. */
+const BYTES_PER_READ = 16 << 20;
+
+/**
+ * Blocks per read so that one read carries ~BYTES_PER_READ: a library of many short documents has many small
+ * blocks (1M passages in ~20k documents: ~50 rows a block), and a fixed 64 blocks a read made 300+ small reads.
+ */
+export function blocksPerRead(rows: number, documents: number, dims: number): number {
+  const rowsPerBlock = Math.max(1, Math.min(1024, rows / Math.max(1, documents)));
+  return Math.max(16, Math.min(4096, Math.floor(BYTES_PER_READ / (rowsPerBlock * (dims + 8)))));
+}
+
 /** Opens once; `wait(ms)` resolves when it is open or after `ms`. */
 class Gate {
   private _open!: () => void;
@@ -377,7 +389,8 @@ export class LibraryService {
     const index = new SearchIndex<string>(this.model.dimensions, { groupOf: docIdOf });
     this._titleIndex.clear();
     let rows = 0;
-    for (const doc of await library.listDocuments()) {
+    const documents = await library.listDocuments();
+    for (const doc of documents) {
       this._titleIndex.set(doc.id, doc.title);
       rows += doc.indexedCount;
     }
@@ -391,7 +404,7 @@ export class LibraryService {
       // Texts come later, from the word index build.
       index.loadBlock(Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)), block.q, block.scales, block.docId);
       indexing += performance.now() - t0;
-    });
+    }, blocksPerRead(rows, documents.length, this.model.dimensions));
     startupMark('library:vectors', { rows: index.size, indexingMs: Math.round(indexing) });
     this._buildLexical(library, index);
     return index;
