@@ -45,6 +45,7 @@ import { Listeners } from './listeners.ts';
 import { supervisedProxy } from './supervised-proxy.ts';
 import { QueryVectors } from './query-vectors.ts';
 import { Supervisor, type Supervised } from './supervisor.ts';
+import { startupMark } from '../worker/startup-trace.ts';
 
 /**
  * What the app asks of the library: the library worker's service (through Comlink in the browser), or the same
@@ -187,6 +188,7 @@ export class PassageApp implements PassageApi {
   }
 
   async start(): Promise<void> {
+    startupMark('page:start');
     // The index loads while the model does; an upgrade this tab waited for is done once it is ready.
     void this._openLibrary()
       .ready()

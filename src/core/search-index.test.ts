@@ -74,3 +74,92 @@ describe('SearchIndex.addBlock', () => {
     assert.throws(() => index.addBlock(['a'], null, two.codes, two.scales), /block of 1 ids has 2 scales/);
   });
 });
+
+describe('SearchIndex.addBlock with the block\'s group given once', () => {
+  it('filters by group exactly as when each row\'s group is looked up', () => {
+    const items = passages(120, 9);
+    const groupOf = (id: string) => `g${Number(id.slice(4)) % 3}`;
+    const perRow = new SearchIndex<string>(DIMS, { groupOf });
+    const perBlock = new SearchIndex<string>(DIMS, { groupOf });
+    for (const group of ['g0', 'g1', 'g2']) {
+      const part = items.filter((p) => groupOf(p.id) === group);
+      const { codes, scales } = block(part);
+      perRow.addBlock(part.map((p) => p.id), null, codes, scales);
+      perBlock.addBlock(part.map((p) => p.id), null, codes, scales, group);
+    }
+    for (const groups of [['g0'], ['g1', 'g2'], ['g2'], ['none']]) {
+      assert.deepEqual([...perBlock.rowFilter(groups).rows], [...perRow.rowFilter(groups).rows], groups.join());
+    }
+    assert.ok(perBlock.rowFilter(['g1']).rows.length > 0);
+  });
+});
+
+describe('SearchIndex.restoreLexical', () => {
+  const items = passages(200, 11);
+  const build = (order: readonly Passage[]) => {
+    const index = new SearchIndex<string>(DIMS);
+    const { codes, scales } = block(order);
+    index.addBlock(order.map((p) => p.id), order.map((p) => p.text), codes, scales);
+    return index;
+  };
+  const bare = (order: readonly Passage[]) => {
+    const index = new SearchIndex<string>(DIMS);
+    const { codes, scales } = block(order);
+    index.addBlock(order.map((p) => p.id), null, codes, scales);
+    return index;
+  };
+
+  it('gives the same word scores per passage whether the rows come back in the saved order or another', () => {
+    const saved = build(items).lexicalSnapshot();
+    const reference = build(items);
+    for (const order of [items, [...items].reverse()]) {
+      const index = bare(order);
+      assert.deepEqual(index.restoreLexical(saved), []);
+      for (const query of ['treaty navy', 'debt', 'harbor mint passage 7']) {
+        const expected = reference.lexical.scores(query);
+        const scores = index.lexical.scores(query);
+        for (const p of items) assert.equal(scores[index.rowOf(p.id)!], expected[reference.rowOf(p.id)!], `${query} ${p.id}`);
+      }
+    }
+  });
+
+  it('leaves passages the snapshot does not know without text, and says which', () => {
+    const saved = build(items.slice(0, 150)).lexicalSnapshot();
+    const index = bare(items);
+    assert.deepEqual(index.restoreLexical(saved).sort(), items.slice(150).map((p) => p.id).sort());
+  });
+});
+
+describe('SearchIndex.loadBlock', () => {
+  it('searches, filters, finds and removes exactly as an index built by addBlock', () => {
+    const items = passages(240, 21);
+    const groupOf = (id: string) => `g${Number(id.slice(4)) % 4}`;
+    const added = new SearchIndex<string>(DIMS, { groupOf });
+    const loaded = new SearchIndex<string>(DIMS, { groupOf });
+    for (const group of ['g0', 'g1', 'g2', 'g3']) {
+      const part = items.filter((p) => groupOf(p.id) === group);
+      const { codes, scales } = block(part);
+      added.addBlock(part.map((p) => p.id), null, codes, scales);
+      loaded.loadBlock(part.map((p) => p.id), codes, scales, group);
+    }
+    assert.equal(loaded.size, added.size);
+    const query = randomUnitVector(seededRandom(5), DIMS);
+    const same = () =>
+      assert.deepEqual(
+        searchPassages(loaded, query, '', { k: 10, mode: 'dense' }).map((h) => h.id),
+        searchPassages(added, query, '', { k: 10, mode: 'dense' }).map((h) => h.id),
+      );
+    same();
+    assert.deepEqual([...loaded.rowFilter(['g2']).rows], [...added.rowFilter(['g2']).rows]);
+    for (const p of items) assert.equal(loaded.rowOf(p.id), added.rowOf(p.id));
+    // The map built on demand serves later changes: removing a third of the rows compacts both alike.
+    for (const p of items.filter((_, i) => i % 3 === 0)) assert.equal(loaded.remove(p.id), added.remove(p.id));
+    assert.equal(loaded.size, added.size);
+    same();
+    // After the map exists, a stored block with an id already present replaces it (addBlock's rules).
+    const again = items.slice(1, 3);
+    const { codes, scales } = block(again);
+    loaded.loadBlock(again.map((p) => p.id), codes, scales, 'g9');
+    assert.equal(loaded.size, added.size);
+  });
+});

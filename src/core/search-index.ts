@@ -23,7 +23,10 @@ export class SearchIndex<Id = string> {
   readonly vectors: VectorIndex;
   private _lexical: Bm25Index;
   private _ids: (Id | undefined)[] = [];
-  private readonly _rows = new Map<Id, number>();
+  /** id → row, built from `_ids` on first need after `loadBlock`s (see `_rows`). */
+  private _rowMap: Map<Id, number> | null = new Map<Id, number>();
+  /** Rows added by `loadBlock` (counted while the map is not built). */
+  private _loadedRows = 0;
   private readonly _groupOf: ((id: Id) => string) | undefined;
   /** Group number of each row (-1: none); group names are numbered in `_groupNumbers` in order of appearance. */
   private _rowGroups = new Int32Array(0);
@@ -58,15 +61,22 @@ export class SearchIndex<Id = string> {
   /** Records the group of `row` (when the index has groups). */
   private _setGroup(row: number, id: Id): void {
     if (!this._groupOf) return;
+    this._growGroups(row);
+    this._rowGroups[row] = this._groupNumber(this._groupOf(id));
+  }
+
+  private _growGroups(row: number): void {
     if (row >= this._rowGroups.length) {
       const grown = new Int32Array(Math.max(row + 1, this.vectors.capacity)).fill(-1);
       grown.set(this._rowGroups);
       this._rowGroups = grown;
     }
-    const group = this._groupOf(id);
+  }
+
+  private _groupNumber(group: string): number {
     let number = this._groupNumbers.get(group);
     if (number === undefined) this._groupNumbers.set(group, (number = this._groupNumbers.size));
-    this._rowGroups[row] = number;
+    return number;
   }
 
   get lexical(): Bm25Index {
@@ -88,10 +98,15 @@ export class SearchIndex<Id = string> {
    */
   restoreLexical(saved: { ids: readonly (Id | '')[]; bytes: Uint8Array }, options: Bm25Options = {}): Id[] {
     const restored = Bm25Index.fromSnapshot(saved.bytes, options);
-    restored.remap(Int32Array.from(saved.ids, (id) => (id === '' ? -1 : (this._rows.get(id as Id) ?? -1))));
+    // Usually the index loads its rows in the order they were saved: then renumbering (which decodes and re-codes
+    // every posting, ~seconds at 1M passages) would change nothing, and no id needs looking up.
+    const sameRows = saved.ids.length <= this._ids.length && saved.ids.every((id, row) => id !== '' && id === this._ids[row]);
+    if (!sameRows) restored.remap(Int32Array.from(saved.ids, (id) => (id === '' ? -1 : (this._rows.get(id as Id) ?? -1))));
     this._lexical = restored;
     const missing: Id[] = [];
-    for (const [id, row] of this._rows) if (!restored.has(row)) missing.push(id);
+    this._ids.forEach((id, row) => {
+      if (id !== undefined && !restored.has(row)) missing.push(id);
+    });
     return missing;
   }
 
@@ -100,7 +115,7 @@ export class SearchIndex<Id = string> {
   }
 
   get size(): number {
-    return this._rows.size;
+    return this._rowMap ? this._rowMap.size : this._loadedRows;
   }
 
   /** The ids of every passage in the index. */
@@ -131,26 +146,67 @@ export class SearchIndex<Id = string> {
   }
 
   /**
+   * Appends a stored block at start-up, cheaper than `addBlock`: for an index that holds none of these ids (a
+   * stored library's blocks never share a passage), so nothing is checked or replaced, and the id → row map is not
+   * touched — it is built once, on its first use (a search needs only row → id). At 1M rows the per-row map and
+   * checks cost more than everything else in loading the vectors (bench/startup.ts, docs/BENCHMARKS.md).
+   * Falls back to `addBlock` once the map exists. Every id belongs to `group` (when the index has groups).
+   */
+  loadBlock(ids: readonly Id[], codes: Int8Array, scales: Float32Array, group?: string): number {
+    if (this._rowMap !== null && this._rowMap.size > 0) return this.addBlock(ids, null, codes, scales, group);
+    if (scales.length !== ids.length) throw new Error(`Passage: block of ${ids.length} ids has ${scales.length} scales`);
+    this._rowMap = null;
+    const first = this.vectors.addBlock(codes, scales);
+    for (let i = 0; i < ids.length; i++) this._ids[first + i] = ids[i]!;
+    this._loadedRows += ids.length;
+    if (this._groupOf) {
+      this._growGroups(first + ids.length - 1);
+      if (group !== undefined) this._rowGroups.fill(this._groupNumber(group), first, first + ids.length);
+      else for (let i = 0; i < ids.length; i++) this._rowGroups[first + i] = this._groupNumber(this._groupOf(ids[i]!));
+    }
+    return first;
+  }
+
+  /** The id → row map, built from `_ids` the first time it is needed after `loadBlock`. */
+  private get _rows(): Map<Id, number> {
+    if (this._rowMap === null) {
+      const map = new Map<Id, number>();
+      this._ids.forEach((id, row) => {
+        if (id !== undefined) map.set(id, row);
+      });
+      this._rowMap = map;
+      this._loadedRows = 0;
+    }
+    return this._rowMap;
+  }
+
+  /**
    * Adds a block of passages at once, as read from a stored block of the library: passage `ids[i]` gets vector i
    * of `codes` (`ids.length × dims`) and `scales`, and text `texts[i]` for BM25. With `texts` null BM25 is left
    * to the caller (e.g. filled later through `lexical.add(rowOf(id), text)` so the first dense answer does not
    * wait for it). Ids already present are replaced; an id twice in one block is a caller bug and throws.
-   * Returns the first new row; the block's rows are consecutive.
+   * `group`, when given, is `groupOf` of every id of the block (a stored block holds one document's passages),
+   * so it is looked up once per block instead of once per row. Returns the first new row; the rows are consecutive.
    */
-  addBlock(ids: readonly Id[], texts: readonly string[] | null, codes: Int8Array, scales: Float32Array): number {
+  addBlock(ids: readonly Id[], texts: readonly string[] | null, codes: Int8Array, scales: Float32Array, group?: string): number {
     if (scales.length !== ids.length || (texts !== null && texts.length !== ids.length)) {
       throw new Error(`Passage: block of ${ids.length} ids has ${scales.length} scales and ${texts?.length ?? 'no'} texts`);
     }
     if (new Set(ids).size !== ids.length) throw new Error('Passage: the same passage id twice in one block');
-    for (const id of ids) if (this._rows.has(id)) this.remove(id);
+    if (this._rows.size > 0) for (const id of ids) if (this._rows.has(id)) this.remove(id);
     const first = this.vectors.addBlock(codes, scales);
-    ids.forEach((id, i) => {
+    // One group for the whole block (a stored block is one document's): looked up once, not once per row.
+    const groupNumber = group !== undefined && this._groupOf ? this._groupNumber(group) : undefined;
+    if (groupNumber !== undefined) this._growGroups(first + ids.length - 1);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       const row = first + i;
       if (texts !== null) this._lexical.add(row, texts[i]!);
       this._ids[row] = id;
       this._rows.set(id, row);
-      this._setGroup(row, id);
-    });
+      if (groupNumber === undefined) this._setGroup(row, id);
+    }
+    if (groupNumber !== undefined) this._rowGroups.fill(groupNumber, first, first + ids.length);
     return first;
   }
 

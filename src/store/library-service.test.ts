@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { toOffsets } from '../core/split.ts';
 import { quantize } from '../core/vector-index.ts';
 import { doc, freshDbName, MODEL, paragraphs } from './fixtures.test-support.ts';
-import { LibraryService } from './library-service.ts';
+import { blocksPerRead, LibraryService } from './library-service.ts';
 
 describe('LibraryService.findByText', () => {
   it('finds the stored document with the same text (hashed in the service), and nothing for other text', async () => {
@@ -101,5 +101,80 @@ describe('LibraryService.search with document titles', () => {
     } finally {
       await first.service.close();
     }
+  });
+});
+
+describe('LibraryService start-up: the word index\'s text pass waits for the first answer', () => {
+  async function storedLibrary(dbName: string): Promise<void> {
+    const service = new LibraryService(MODEL, { dbName });
+    try {
+      const text = Array.from({ length: 8 }, (_, i) => `The harbour of the river town, part ${i}.`).join('\n\n');
+      await service.addDocument(doc('Harbour', text), toOffsets(paragraphs(text)));
+      const pending = await service.pendingTexts(100);
+      await service.storeVectors(MODEL.id, pending.map((p) => ({ contentHash: p.contentHash, q: Int8Array.from([127, 0, 0, 0]), scale: 1 / 127 })));
+    } finally {
+      await service.close();
+    }
+  }
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  const ask = (service: LibraryService) => service.search({ queryVector: Float32Array.from([1, 0, 0, 0]), text: 'harbour', k: 3, hybrid: true });
+
+  it('answers by meaning first, then by meaning and words once the first search has answered', async () => {
+    const dbName = freshDbName();
+    await storedLibrary(dbName);
+    const service = new LibraryService(MODEL, { dbName, textPassDelayMs: 60_000, textPassDeferAt: 1 });
+    try {
+      assert.equal((await service.ready()).lexicalReady, false);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await service.status()).lexicalReady, false, 'the text pass waits (no search yet)');
+      const first = await ask(service);
+      assert.equal(first.byMeaningOnly, true);
+      assert.equal(first.hits.length, 3);
+      await until(async () => (await service.status()).lexicalReady);
+      assert.equal((await ask(service)).byMeaningOnly, false, 'after the first answer the word index completes');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('starts the text pass after the delay when nobody searches', async () => {
+    const dbName = freshDbName();
+    await storedLibrary(dbName);
+    const service = new LibraryService(MODEL, { dbName, textPassDelayMs: 30, textPassDeferAt: 1 });
+    try {
+      await service.ready();
+      await until(async () => (await service.status()).lexicalReady);
+      assert.equal((await service.status()).lexicalReady, true);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('keeps a small text pass immediate', async () => {
+    const dbName = freshDbName();
+    await storedLibrary(dbName);
+    const service = new LibraryService(MODEL, { dbName, textPassDelayMs: 60_000 });
+    try {
+      await service.ready();
+      await until(async () => (await service.status()).lexicalReady);
+      assert.equal((await service.status()).lexicalReady, true, '8 passages are below TEXT_PASS_DEFER_AT');
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('blocksPerRead', () => {
+  it('reads about 16 MB of vector blocks at a time whatever the blocks\' size, within bounds', () => {
+    // 1M passages in 20k documents: ~50-row blocks of ~19.6 KB → ~850 blocks a read.
+    const small = blocksPerRead(1_000_000, 20_000, 384);
+    assert.ok(small > 600 && small < 1000, String(small));
+    // Full 1024-row blocks (~400 KB): few blocks a read, never fewer than 16.
+    assert.equal(blocksPerRead(1_000_000, 100, 384), 41);
+    assert.equal(blocksPerRead(10_000_000, 100, 4096), 16);
+    // An empty library or one-row documents: at most 4096 blocks a read.
+    assert.equal(blocksPerRead(0, 0, 384), 4096);
   });
 });

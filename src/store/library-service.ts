@@ -24,6 +24,7 @@ import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
 import { applyChange, describeChange, LibraryChanges, type LibraryChange, type RemoteChange } from './library-changes.ts';
 import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+import { startupMark } from '../worker/startup-trace.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -66,6 +67,60 @@ export interface LibraryServiceOptions {
   onRemoteChange?: (change: RemoteChange) => void;
   /** The word index finished building (search is hybrid from now on). */
   onLexicalReady?: () => void;
+  /**
+   * A word-index text pass over at least `textPassDeferAt` passages (default TEXT_PASS_DEFER_AT) waits until the
+   * first search has answered, or `textPassDelayMs` after the vectors are in, whichever comes first (default 0:
+   * no wait). At start it would otherwise take the CPU the model load and the first query need (2 cores).
+   */
+  textPassDelayMs?: number;
+  textPassDeferAt?: number;
+}
+
+/** Below this many passages to read, the word index's text pass starts at once (it takes well under a second). */
+export const TEXT_PASS_DEFER_AT = 2000;
+/** Partial word-index saves during a long text pass, at most this often. */
+const PROGRESS_SAVE_MS = 30_000;
+
+/** Bytes of vector blocks per IndexedDB read at start-up. */
+const BYTES_PER_READ = 16 << 20;
+
+/**
+ * Blocks per read so that one read carries ~BYTES_PER_READ: a library of many short documents has many small
+ * blocks (1M passages in ~20k documents: ~50 rows a block), and a fixed 64 blocks a read made 300+ small reads.
+ */
+export function blocksPerRead(rows: number, documents: number, dims: number): number {
+  const rowsPerBlock = Math.max(1, Math.min(1024, rows / Math.max(1, documents)));
+  return Math.max(16, Math.min(4096, Math.floor(BYTES_PER_READ / (rowsPerBlock * (dims + 8)))));
+}
+
+/** Opens once; `wait(ms)` resolves when it is open or after `ms`. */
+class Gate {
+  private _open!: () => void;
+  private readonly _opened = new Promise<void>((resolve) => (this._open = resolve));
+  open(): void {
+    this._open();
+  }
+  wait(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    return Promise.race([this._opened, elapsed]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** Saves a partial word index every PROGRESS_SAVE_MS of a long text pass (and yields to queued searches). */
+class WordIndexProgress {
+  private _lastSave = performance.now();
+  /** Texts added since the last save. */
+  count = 0;
+  constructor(private readonly _save: () => false | Promise<void>) {}
+  async added(count: number): Promise<void> {
+    this.count += count;
+    if (performance.now() - this._lastSave < PROGRESS_SAVE_MS) return;
+    this.count = 0;
+    await this._save();
+    this._lastSave = performance.now();
+  }
 }
 
 /** Hits ranked beyond `k`, to stand in for passages deleted between ranking and reading. */
@@ -92,10 +147,16 @@ export class LibraryService {
   private readonly _changes: LibraryChanges;
   /** Searches run before the word index build (query-priority.ts). */
   private readonly _queries = new QueryPriority();
+  /** Opens once a search has answered: a long word-index text pass waits for it (see `textPassDelayMs`). */
+  private readonly _firstAnswer = new Gate();
+  private readonly _textPassDeferAt: number;
+  private readonly _textPassDelayMs: number;
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
     this.model = { id: model.id, dimensions: model.dimensions };
     this._options = options;
+    this._textPassDeferAt = options.textPassDeferAt ?? TEXT_PASS_DEFER_AT;
+    this._textPassDelayMs = options.textPassDelayMs ?? 0;
     const open: OpenOptions = {
       ...(options.dbName ? { name: options.dbName } : {}),
       onVersionChange: () => {
@@ -106,6 +167,7 @@ export class LibraryService {
     };
     this._changes = new LibraryChanges(options.dbName ?? DEFAULT_DB_NAME, (change) => this._applyRemote(change));
     const openFrom = performance.now();
+    startupMark('library:open');
     this._library = Library.open(this.model, open).then((library) => {
       performance.measure('passage:library:open', { start: openFrom, end: performance.now() });
       return library;
@@ -271,6 +333,7 @@ export class LibraryService {
     });
     const done = performance.now();
     const closeMatch = hasCloseMatch(hits.map((hit) => hit.relevance), closeMatchThreshold(index.size));
+    this._firstAnswer.open();
     return { hits, byMeaningOnly, closeMatch, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
   }
 
@@ -344,17 +407,27 @@ export class LibraryService {
   }
 
   private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
+    startupMark('library:opened');
     const index = new SearchIndex<string>(this.model.dimensions, { groupOf: docIdOf });
     this._titleIndex.clear();
-    for (const doc of await library.listDocuments()) this._titleIndex.set(doc.id, doc.title);
+    let rows = 0;
+    const documents = await library.listDocuments();
+    for (const doc of documents) {
+      this._titleIndex.set(doc.id, doc.title);
+      rows += doc.indexedCount;
+    }
+    // Room for every stored row at once: growing by doubling copied the arrays ~10 times at 1M rows and left up to
+    // half of their capacity unused.
+    index.vectors.reserve(rows);
+    startupMark('library:titles');
+    let indexing = 0;
     await library.forEachBlock((block) => {
-      index.addBlock(
-        Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)),
-        null, // texts come later, from the word index build
-        block.q,
-        block.scales,
-      );
-    });
+      const t0 = performance.now();
+      // Texts come later, from the word index build.
+      index.loadBlock(Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)), block.q, block.scales, block.docId);
+      indexing += performance.now() - t0;
+    }, blocksPerRead(rows, documents.length, this.model.dimensions));
+    startupMark('library:vectors', { rows: index.size, indexingMs: Math.round(indexing) });
     this._buildLexical(library, index);
     return index;
   }
@@ -368,34 +441,45 @@ export class LibraryService {
     const lexicalFrom = performance.now();
     void (async () => {
       const saved = await library.savedWordIndex();
+      startupMark('library:words-read', { bytes: saved?.bytes.byteLength ?? 0 });
       let restored = false;
+      const progress = new WordIndexProgress(() => generation === this._lexicalGeneration && this._saveWordIndexNow(index, library));
       if (saved) {
         try {
           const missing = index.restoreLexical(saved);
+          startupMark('library:words-restored', { missing: missing.length });
+          if (missing.length >= this._textPassDeferAt) await this._firstAnswer.wait(this._textPassDelayMs);
           for (let start = 0; start < missing.length; start += TEXTS_PER_READ) {
+            if (generation !== this._lexicalGeneration) return;
             const passages = await library.getPassagesById(missing.slice(start, start + TEXTS_PER_READ));
             await this._queries.turn();
             for (const passage of passages) if (passage) index.addText(passage.id, passage.text);
+            await progress.added(passages.length);
           }
           restored = true;
-          this._lexicalDirty = missing.length > 0;
         } catch (error) {
           console.warn('Passage: the saved word index could not be used; building it again', error);
         }
       }
       if (!restored) {
+        if (index.size >= this._textPassDeferAt) await this._firstAnswer.wait(this._textPassDelayMs);
+        progress.count = index.size; // a fresh build is due for saving even if the library has no text
         await library.forEachPassageChunk(async (passages) => {
+          if (generation !== this._lexicalGeneration) return;
           // A search waits for one slice at most (~50 passages tokenized), not for the whole chunk.
           for (let start = 0; start < passages.length; start += TEXTS_PER_TURN) {
             await this._queries.turn();
             for (const passage of passages.slice(start, start + TEXTS_PER_TURN)) index.addText(passage.id, passage.text);
           }
+          await progress.added(passages.length);
         });
-        this._lexicalDirty = true;
       }
       performance.measure('passage:lexical:build', { start: lexicalFrom, end: performance.now() });
       if (generation !== this._lexicalGeneration) return; // superseded by a later build (after an import)
+      // Texts added since the last (partial) save make the final save due.
+      if (progress.count > 0) this._lexicalDirty = true;
       this._lexicalReady = true;
+      startupMark('library:words', { restored: String(restored) });
       this._options.onLexicalReady?.();
       await this.saveWordIndex();
     })().catch((error: unknown) => console.error('Passage: the word index could not be built', error));
@@ -405,6 +489,14 @@ export class LibraryService {
   async saveWordIndex(): Promise<void> {
     if (!this._lexicalReady || !this._lexicalDirty) return;
     const [library, index] = await Promise.all([this._library, this._index]);
+    await this._saveWordIndexNow(index, library);
+  }
+
+  /**
+   * Also while the word index is still incomplete: a saved partial index is restored at the next start and only
+   * the passages it lacks are read (restoreLexical), so a reload during a long build does not start it over.
+   */
+  private async _saveWordIndexNow(index: SearchIndex<string>, library: Library): Promise<void> {
     this._lexicalDirty = false;
     const { ids, bytes } = index.lexicalSnapshot();
     await library.saveWordIndex(ids, bytes);

@@ -6,10 +6,14 @@
 /// <reference lib="webworker" />
 // First: the lifeline's lock (the page notices at once if this worker ends).
 import '../worker/lifeline-hold.ts';
+import { startupMark } from '../worker/startup-trace.ts';
 import { expose, proxy } from 'comlink';
 import type { RemoteChange } from './library-changes.ts';
 import type { LibraryModel } from './library.ts';
 import { LibraryService } from './library-service.ts';
+
+/** Long enough for the model to load and a first query to be answered on a slow 2-core machine (bench/startup.ts). */
+const TEXT_PASS_DELAY_MS = 8000;
 
 export interface LibraryEvents {
   onVersionChange(): void;
@@ -27,6 +31,8 @@ const factory = {
         onBlocked: () => void events.onBlocked(),
         onLexicalReady: () => void events.onLexicalReady(),
         onRemoteChange: (change) => void events.onRemoteChange(change),
+        // At start the model load and the first query come first; a long word-index pass waits for them.
+        textPassDelayMs: TEXT_PASS_DELAY_MS,
       }),
     );
   },
@@ -34,4 +40,5 @@ const factory = {
 
 export type LibraryWorkerFactory = typeof factory;
 
+startupMark('library:script');
 expose(factory);

@@ -5,6 +5,7 @@
 /// <reference lib="webworker" />
 // First: the lifeline's lock is taken before the heavy modules below are evaluated.
 import './lifeline-hold.ts';
+import { startupMark } from './startup-trace.ts';
 import { env } from '@huggingface/transformers';
 import { createDispatcher } from './dispatch.ts';
 import { loadEngine } from './engine.ts';
@@ -30,7 +31,12 @@ env.localModelPath = '/models/';
 env.useBrowserCache = false;
 // One network request per model file, however often Transformers.js asks for it (see shared-fetch.ts).
 // Models added in Settings come from Cache Storage (user-model-fetch.ts), built-in ones from the origin.
-const modelFetch = withUserModels((input, init) => fetch(input, init), userModelCache);
+const modelFetch = withUserModels(async (input, init) => {
+  startupMark('embed:fetch', { url: String(input) });
+  const response = await fetch(input, init);
+  startupMark('embed:fetched', { url: String(input) });
+  return response;
+}, userModelCache);
 const sharedFetch = createSharedFetch(modelFetch);
 env.fetch = sharedFetch.fetch;
 
@@ -56,9 +62,15 @@ if (wasm) {
 
 // ORT starts its pthread workers from this same script; replacing their message handler hangs session creation.
 if (!self.name.startsWith('em-pthread')) {
+  startupMark('embed:script');
   const handlers = createHandlers({
-    loadEngine: (spec, device, onProgress) =>
-      loadEngine(spec, { device, onProgress }).finally(() => sharedFetch.forget()),
+    loadEngine: (spec, device, onProgress) => {
+      startupMark('embed:load');
+      return loadEngine(spec, { device, onProgress }).finally(() => {
+        startupMark('embed:loaded');
+        sharedFetch.forget();
+      });
+    },
     // Headless Chromium has navigator.gpu but no adapter: only an adapter means WebGPU can run.
     selectRuntime: ortBuild ? (preferred, webGpuAvailable) => ortBuild.select(preferred, webGpuAvailable) : undefined,
     detectWebGpu: async () => 'gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null,
