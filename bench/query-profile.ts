@@ -17,6 +17,7 @@ import { chromium } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { REPO_ROOT } from './node-engine.ts';
+import { SCALE_QUERIES } from './scale/queries.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,19 +34,7 @@ const { values } = parseArgs({
 const size = Number(values.size!.replace(/k$/i, '000').replace(/m$/i, '000000'));
 const port = Number(values.port);
 const profileDir = values['profile-dir'] ?? path.join(os.tmpdir(), `passage-qp-${port}-${size}`);
-const QUERIES = [
-  'What did the president say about the national debt?',
-  'How should the tariff on imported goods be reformed?',
-  'relations with Great Britain and the fisheries dispute',
-  'What is being done about inflation and the cost of living?',
-  'veterans pensions for soldiers of the war',
-  'How will the government improve public schools?',
-  'treaties with the Indian tribes on the frontier',
-  'Why should Congress fund the navy and new ships?',
-  'energy independence and dependence on foreign oil',
-  'civil service reform and appointments to office',
-  'What progress has been made on the Panama canal?',
-].slice(0, Number(values.queries) + 1);
+const QUERIES = SCALE_QUERIES.slice(0, Number(values.queries) + 1);
 
 const cache = path.join(REPO_ROOT, '.cache', 'scale');
 const file = readdirSync(cache).find((f) => f.startsWith(`sotu-${size}-`) && f.endsWith('.passage'));

@@ -20,6 +20,7 @@ import { scanSigns, signStride, signTables } from '../src/core/sign-codes.ts';
 import { createPoolScratch, signPool } from '../src/core/sign-pool.ts';
 import { TopK } from '../src/core/top-k.ts';
 import { loadNodeEngine, readModelSpec, REPO_ROOT } from './node-engine.ts';
+import { SCALE_QUERIES } from './scale/queries.ts';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, repeats: { type: 'string', default: '5' } } });
 const size = Number(values.size);
@@ -28,19 +29,7 @@ const dir = path.join(REPO_ROOT, '.cache', 'scale');
 const file = readdirSync(dir).find((f) => f.startsWith(`sotu-${size}-`) && f.endsWith('.passage'));
 if (!file) throw new Error(`no library file of ${size} passages in ${dir}`);
 
-const QUERIES = [
-  'What did the president say about the national debt?',
-  'How should the tariff on imported goods be reformed?',
-  'relations with Great Britain and the fisheries dispute',
-  'What is being done about inflation and the cost of living?',
-  'veterans pensions for soldiers of the war',
-  'How will the government improve public schools?',
-  'treaties with the Indian tribes on the frontier',
-  'Why should Congress fund the navy and new ships?',
-  'energy independence and dependence on foreign oil',
-  'civil service reform and appointments to office',
-  'What progress has been made on the Panama canal?',
-];
+const QUERIES = SCALE_QUERIES;
 
 const spec = readModelSpec();
 const dims = spec.dimensions;

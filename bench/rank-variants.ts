@@ -105,13 +105,7 @@ function docPrior(lexicalOf: (ctx: Ctx) => ArrayLike<number>, weight: number, ga
       k: rows.length,
       weight,
     });
-    const byDoc = new Map<number, number[]>();
-    for (const r of fused) {
-      const d = ctx.lib.docOfRow[r.row]!;
-      const list = byDoc.get(d) ?? [];
-      list.push(r.score);
-      byDoc.set(d, list);
-    }
+    const byDoc = scoresByDocument(fused, ctx.lib.docOfRow);
     const docScore = new Map<number, number>();
     for (const [d, list] of byDoc) {
       docScore.set(d, agg === 'max' ? list[0]! : list.slice(0, 3).reduce((a, b) => a + b, 0) / 3);
@@ -211,13 +205,7 @@ function docPriorApp(gammaOrRamp: number | 'ramp0.2' | 'ramp0.3', agg: 'max' | '
         ? {}
         : { titles: { index: ctx.lib.titleField, documentOf: (id: string) => ctx.lib.docOfId.get(id)!, weight: titleWeight } }),
     });
-    const byDoc = new Map<number, number[]>();
-    for (const r of fused) {
-      const d = ctx.lib.docOfRow[r.row]!;
-      const list = byDoc.get(d) ?? [];
-      list.push(r.score);
-      byDoc.set(d, list);
-    }
+    const byDoc = scoresByDocument(fused, ctx.lib.docOfRow);
     const docScore = new Map<number, number>();
     for (const [d, list] of byDoc) {
       const v =
@@ -458,3 +446,15 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
+
+/** Each document's fused scores among the candidates, best first (`fused` is sorted best first). */
+function scoresByDocument(fused: readonly { row: number; score: number }[], docOfRow: ArrayLike<number>): Map<number, number[]> {
+  const byDoc = new Map<number, number[]>();
+  for (const r of fused) {
+    const d = docOfRow[r.row]!;
+    const list = byDoc.get(d) ?? [];
+    list.push(r.score);
+    byDoc.set(d, list);
+  }
+  return byDoc;
+}

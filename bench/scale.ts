@@ -26,6 +26,7 @@ import { SOTU_DATA_DIR } from './documents.ts';
 import { cachedLibraryFiles, copyAs, SCALE_CACHE_DIR } from './scale/library-file.ts';
 import { chromiumVersion, measureIndexing, measureScale, startPreview, stopPreview, type ScaleRun } from './scale/browser.ts';
 import { renderSection, replaceSection, renderChart, type ScaleResults, type Skipped } from './scale/report.ts';
+import { SCALE_QUERIES } from './scale/queries.ts';
 
 const OLD_COMMIT = '2f97dd0';
 /** v1 files are one JSON string in the app: past ~400k passages they exceed V8's maximum string length. */
@@ -33,20 +34,7 @@ const V1_MAX = 300_000;
 const ALL_SIZES = [10_000, 100_000, 300_000, 1_000_000];
 /** Two addresses (~70 passages) indexed from scratch for passages/s. */
 const INDEXING_FILES = ['1962_john_f_kennedy_d.txt', '1963_john_f_kennedy_d.txt'];
-/** The first is asked right after the reload (first answer); the rest are timed queries. */
-const QUERIES = [
-  'What did the president say about the national debt?',
-  'How should the tariff on imported goods be reformed?',
-  'relations with Great Britain and the fisheries dispute',
-  'What is being done about inflation and the cost of living?',
-  'veterans pensions for soldiers of the war',
-  'How will the government improve public schools?',
-  'treaties with the Indian tribes on the frontier',
-  'Why should Congress fund the navy and new ships?',
-  'energy independence and dependence on foreign oil',
-  'civil service reform and appointments to office',
-  'What progress has been made on the Panama canal?',
-];
+const QUERIES = SCALE_QUERIES;
 
 function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());

@@ -4,7 +4,7 @@ import type { ModelChoices } from '../core/model-catalogue.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { ModelManager, type ModelList } from '../app/model-manager.ts';
 import { formatBytes } from './format.ts';
-import { base, field } from './theme.ts';
+import { bareList, base, field } from './theme.ts';
 
 type Busy = { kind: 'hub'; loaded: number; total: number; controller: AbortController } | { kind: 'files' } | { kind: 'switching' } | null;
 
@@ -19,17 +19,11 @@ export class ModelSettingsElement extends LitElement {
   static override styles = [
     base,
     field,
+    bareList,
     css`
       :host {
         display: grid;
         gap: 0.55rem;
-      }
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 0.4rem;
       }
       li {
         display: flex;

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { base } from './theme.ts';
+import { bareList, base } from './theme.ts';
 
 export interface Notice {
   id: number;
@@ -19,16 +19,10 @@ export interface Notice {
 export class NoticeListElement extends LitElement {
   static override styles = [
     base,
+    bareList,
     css`
       :host {
         display: block;
-      }
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 0.4rem;
       }
       /* Empty lists take no space, so the panel above keeps its usual distance to the next one. */
       ul:not(:empty) {

@@ -179,3 +179,14 @@ export const field = css`
     color: var(--p-text);
   }
 `;
+
+/** A list without bullets or indent, its items a column with a small gap (notices, the model list). */
+export const bareList = css`
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.4rem;
+  }
+`;
