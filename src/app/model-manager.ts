@@ -11,8 +11,11 @@ import manifest from '../../models/manifest.json';
 import { activeModel, catalogue, isUserModel, ONNX_FILES, parseStoredSpec, type ModelChoices } from '../core/model-catalogue.ts';
 import type { ModelManifest, ModelSpec } from '../core/model-spec.ts';
 import { downloadFromHub, type HubProgress } from './hub-download.ts';
-import { pickedFromBytes, pickedFromFiles, pickedFromZip, prepareModel, type PickedFile } from './model-import.ts';
+import type { PickedFile } from './model-import.ts';
 import { UserModels } from './user-models.ts';
+
+/** Reading model folders and zips (JSZip) loads when a model is added, not with the app's first chunk. */
+const modelImport = () => import('./model-import.ts');
 
 const ACTIVE_KEY = 'passage:model';
 /** The spec of the user model in use, so the app starts without waiting for Cache Storage. */
@@ -79,10 +82,12 @@ export class ModelManager {
   }
 
   async addFromFiles(files: Iterable<File>, choices: ModelChoices): Promise<ModelSpec> {
+    const { pickedFromFiles } = await modelImport();
     return this._add(pickedFromFiles(files), choices, { kind: 'folder' });
   }
 
   async addFromZip(zip: File, choices: ModelChoices): Promise<ModelSpec> {
+    const { pickedFromZip } = await modelImport();
     return this._add(await pickedFromZip(zip, zip.name), choices, { kind: 'zip', name: zip.name });
   }
 
@@ -91,11 +96,12 @@ export class ModelManager {
     choices: ModelChoices,
     options: { signal?: AbortSignal; onProgress?: (p: HubProgress) => void } = {},
   ): Promise<ModelSpec> {
-    const download = await downloadFromHub({ ...hub, ...options });
+    const [download, { pickedFromBytes }] = await Promise.all([downloadFromHub({ ...hub, ...options }), modelImport()]);
     return this._add(pickedFromBytes(download.files), choices, download.source);
   }
 
   private async _add(picked: PickedFile[], choices: ModelChoices, source: ModelSpec['source']): Promise<ModelSpec> {
+    const { prepareModel } = await modelImport();
     const { spec, files } = await prepareModel(picked, choices, source);
     const builtIn = this._manifest.models.some((m) => m.name.toLowerCase() === spec.name.toLowerCase());
     if (builtIn) throw new Error(`“${spec.name}” is the name of a built-in model; choose another name.`);
