@@ -1,7 +1,7 @@
 /** A new version waits until the user accepts it; then it takes over and the page reloads once. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, repoRoot, test, waitForServiceWorker } from './support/app.ts';
+import { expect, repoRoot, test, waitForModel, waitForServiceWorker } from './support/app.ts';
 
 // Service-worker script fetches can't be routed by Playwright, so the "new version" is made on the server's disk:
 // the same worker with different bytes, put back afterwards. Tests run one at a time (workers: 1).
@@ -10,6 +10,10 @@ const swFile = path.join(repoRoot, 'dist/sw.js');
 test('offers a waiting new version and activates it only when asked', async ({ page }) => {
   await page.goto('/');
   await waitForServiceWorker(page);
+  // The first visit's model load is over before the new version arrives: the update is what is tested here. Once,
+  // in a clean-clone CI run, an update accepted while that load still ran did not reload within 2 minutes (the page
+  // stayed at "Loading the language model 22.9 MB of 22.9 MB"); not reproduced in 9 runs since, not understood yet.
+  await waitForModel(page);
   const prompt = page.locator('update-prompt');
   await expect(prompt).toContainText('Ready to work offline');
 
