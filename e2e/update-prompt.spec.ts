@@ -12,7 +12,7 @@ test('offers a waiting new version and activates it only when asked', async ({ p
   await waitForServiceWorker(page);
   // The first visit's model load is over before the new version arrives: the update is what is tested here. Once,
   // in a clean-clone CI run, an update accepted while that load still ran did not reload within 2 minutes (the page
-  // stayed at "Loading the language model 22.9 MB of 22.9 MB"); not reproduced in 9 runs since, not understood yet.
+  // stayed at "Loading the language model 22.9 MB of 22.9 MB"); not reproduced in 5 runs since, not understood yet.
   await waitForModel(page);
   const prompt = page.locator('update-prompt');
   await expect(prompt).toContainText('Ready to work offline');
