@@ -5,7 +5,8 @@ import type { ThroughputSnapshot } from '../worker/throughput.ts';
 import { addText, countingEmbedder, freshDbName, MODEL } from './fixtures.test-support.ts';
 import { DB_VERSION } from './db.ts';
 import { indexPending } from './indexer.ts';
-import { Library, modelRange } from './library.ts';
+import { modelRange } from './key-ranges.ts';
+import { Library } from './library.ts';
 
 /** n distinct one-line paragraphs. */
 const paragraphsText = (n: number, tag: string) =>

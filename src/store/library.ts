@@ -28,6 +28,7 @@ import {
   type VectorBlock,
   type VectorRecord,
 } from './db.ts';
+import { documentBlocks, documentChunks, documentPassages, documentPositions, modelRange } from './key-ranges.ts';
 import { storedBlockModels, storedVectorModels, useModel } from './model-vectors.ts';
 
 /** A stored passage with its text and context, read from its document's text chunks. */
@@ -724,7 +725,7 @@ export class Library {
     let after: IDBValidKey | null = null;
     for (;;) {
       const range: IDBKeyRange =
-        after === null ? modelBlocks(this._model.id) : IDBKeyRange.bound(after, [this._model.id, '\uffff'], true, false);
+        after === null ? modelRange(this._model.id) : IDBKeyRange.bound(after, [this._model.id, '\uffff'], true, false);
       const chunk = await this._db.getAll('vectorBlocks', range, blocksPerRead);
       for (const block of chunk) {
         visit(block);
@@ -809,11 +810,6 @@ export async function withTexts(chunks: ChunkReader, passages: readonly PassageR
   return passages.map((p) => texts.get(p)!);
 }
 
-/** All vector keys of one model: [modelId, ''] … [modelId, '\uffff'] (content hashes are hex). */
-export function modelRange(modelId: string): IDBKeyRange {
-  return IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
-}
-
 /**
  * Requests issued together in one transaction and awaited once: every promise is observed — the requests' and the
  * transaction's own (a failed request aborts the rest, which then fail too) — and `done()` throws the first
@@ -829,31 +825,6 @@ function requestGroup(tx: { done: Promise<void> }): { issue: (request: Promise<u
     },
     done: () => Promise.all(requests),
   };
-}
-
-/** All vector blocks of one model. */
-export function modelBlocks(modelId: string): IDBKeyRange {
-  return IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
-}
-
-/** One document's vector blocks. */
-function documentBlocks(modelId: string, docId: string): IDBKeyRange {
-  return IDBKeyRange.bound([modelId, docId, 0], [modelId, docId, Infinity]);
-}
-
-/** One document's text chunks. */
-function documentChunks(docId: string): IDBKeyRange {
-  return IDBKeyRange.bound([docId, 0], [docId, Infinity]);
-}
-
-/** One document's passages in the by-position index. */
-function documentPositions(docId: string): IDBKeyRange {
-  return IDBKeyRange.bound([docId, -1], [docId, Infinity]);
-}
-
-/** One document's passages: their ids are `${docId}:${ordinal}`, and ';' is the character after ':'. */
-function documentPassages(docId: string): IDBKeyRange {
-  return IDBKeyRange.bound(`${docId}:`, `${docId};`, false, true);
 }
 
 /** A block's rows as (ordinal, codes, scale), the codes as views into the block. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addText, countingEmbedder, freshDbName, MODEL, paragraphs } from './fixtures.test-support.ts';
 import { indexPending } from './indexer.ts';
-import { Library, modelBlocks, modelRange } from './library.ts';
+import { modelRange } from './key-ranges.ts';
+import { Library } from './library.ts';
 import { deleteModelVectors, modelsWithVectors } from './model-vectors.ts';
 
 const OTHER = { id: 'user/tiny-model', dimensions: 6 };
@@ -84,7 +85,7 @@ describe('Vectors of several models in one library', () => {
   it('re-indexing a document drops its rows of the other models too, so each re-embeds it once', async () => {
     const { name, library, documentId } = await switched(OTHER, { index: true });
     await library.replacePassages(documentId, paragraphs(TEXT));
-    assert.equal(await library.db.count('vectorBlocks', modelBlocks(MODEL.id)), 0);
+    assert.equal(await library.db.count('vectorBlocks', modelRange(MODEL.id)), 0);
     assert.equal(await library.db.count('vectors', modelRange(MODEL.id)), 0);
     library.close();
     const back = await Library.open(MODEL, { name });

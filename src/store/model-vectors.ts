@@ -7,6 +7,7 @@
  */
 import type { IDBPTransaction, StoreNames } from 'idb';
 import { DB_VERSION, META_KEY, type Database, type PassageDB } from './db.ts';
+import { modelRange } from './key-ranges.ts';
 
 export interface VectorModel {
   id: string;
@@ -56,7 +57,7 @@ export async function useModel(db: Database, model: VectorModel): Promise<boolea
   const same = meta?.modelId === model.id && meta.dims === model.dimensions && meta.schemaVersion === DB_VERSION;
   if (!same) {
     await tx.objectStore('meta').put({ modelId: model.id, dims: model.dimensions, schemaVersion: DB_VERSION }, META_KEY);
-    const own = IDBKeyRange.bound([model.id, ''], [model.id, '\uffff']);
+    const own = modelRange(model.id);
     // Rows per document, from the blocks this model left. A model's rows all have one size: its first block tells
     // whether they fit. Rows live only in blocks (schema 6), so a misfit also drops the model's vector records —
     // the marks that a text is embedded — and its texts are embedded again.
@@ -94,6 +95,6 @@ export async function deleteModelVectors(db: Database, modelId: string): Promise
   const meta = await db.get('meta', META_KEY);
   if (meta?.modelId === modelId) throw new Error(`Passage: ${modelId} is the model in use; switch to another model first`);
   const tx = db.transaction(['vectors', 'vectorBlocks'], 'readwrite');
-  const range = IDBKeyRange.bound([modelId, ''], [modelId, '\uffff']);
+  const range = modelRange(modelId);
   await Promise.all([tx.objectStore('vectors').delete(range), tx.objectStore('vectorBlocks').delete(range), tx.done]);
 }

@@ -20,6 +20,7 @@ import { readLibraryFile } from './read.ts';
 import { writeLibraryFile, type WriteOptions } from './write.ts';
 import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVector } from './format.ts';
 import type { Library } from '../library.ts';
+import { documentBlocks, documentChunks, documentPassages } from '../key-ranges.ts';
 
 export interface ImportProgress {
   /** One pass reads, checks and stores (see above). */
@@ -163,9 +164,9 @@ async function* exportedDocuments(library: Library, ids: readonly string[]): Asy
     const tx = library.db.transaction(['documents', 'textChunks', 'passages', 'vectorBlocks'], 'readonly');
     const [document, chunks, passages, blocks] = await Promise.all([
       tx.objectStore('documents').get(id),
-      tx.objectStore('textChunks').getAll(IDBKeyRange.bound([id, 0], [id, Infinity])),
-      tx.objectStore('passages').getAll(IDBKeyRange.bound(`${id}:`, `${id};`, false, true)),
-      tx.objectStore('vectorBlocks').getAll(IDBKeyRange.bound([library.model.id, id, 0], [library.model.id, id, Infinity])),
+      tx.objectStore('textChunks').getAll(documentChunks(id)),
+      tx.objectStore('passages').getAll(documentPassages(id)),
+      tx.objectStore('vectorBlocks').getAll(documentBlocks(library.model.id, id)),
     ]);
     await tx.done;
     if (!document || chunks.length === 0) continue; // deleted meanwhile: the writer's counts then refuse to finish the file
