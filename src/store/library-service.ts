@@ -465,7 +465,7 @@ export class LibraryService {
         if (index.size >= this._textPassDeferAt) await this._firstAnswer.wait(this._textPassDelayMs);
         progress.count = index.size; // a fresh build is due for saving even if the library has no text
         await library.forEachPassageChunk(async (passages) => {
-          if (generation !== this._lexicalGeneration) return;
+          if (generation !== this._lexicalGeneration) return 'stop'; // superseded: no more reads for it
           // A search waits for one slice at most (~50 passages tokenized), not for the whole chunk.
           for (let start = 0; start < passages.length; start += TEXTS_PER_TURN) {
             await this._queries.turn();

@@ -190,6 +190,11 @@ describe('Library', () => {
     const chunks: string[] = [];
     await library.forEachPassageChunk((passages) => void chunks.push(...passages.map((p) => p.text)), 7);
     assert.deepEqual(chunks, spans.map((s) => s.text));
+    // A visitor that says 'stop' gets no further chunk.
+    let visits = 0;
+    await library.forEachPassageChunk(() => (++visits === 2 ? 'stop' : undefined), 7);
+    assert.ok(spans.length > 14, 'three chunks or more to stop in');
+    assert.equal(visits, 2);
     library.close();
   });
 

@@ -742,7 +742,7 @@ export class Library {
    * reading order, each chunk of passages with the text chunks they span read in its own short transaction, so
    * writes are never held up behind a long read.
    */
-  async forEachPassageChunk(visit: (passages: Passage[]) => void | Promise<void>, perRead = PASSAGES_PER_READ): Promise<void> {
+  async forEachPassageChunk(visit: (passages: Passage[]) => PassageChunkVisit | Promise<PassageChunkVisit>, perRead = PASSAGES_PER_READ): Promise<void> {
     const documents = await this._db.getAllKeys('documents');
     for (const docId of documents) {
       for (let from = -1; ; ) {
@@ -751,13 +751,16 @@ export class Library {
         const records = await tx.objectStore('passages').index('by-position').getAll(range, perRead);
         const chunk = await withTexts(tx.objectStore('textChunks'), records, false);
         await tx.done;
-        if (chunk.length > 0) await visit(chunk);
+        if (chunk.length > 0 && (await visit(chunk)) === 'stop') return;
         if (records.length < perRead) break;
         from = records.at(-1)!.ordinal;
       }
     }
   }
 }
+
+/** What a visitor of forEachPassageChunk says: 'stop' ends the walk (no more reads), anything else goes on. */
+export type PassageChunkVisit = void | 'stop';
 
 /** Where a row goes: a document's block, under the passage's ordinal. */
 interface BlockRow extends Row {
