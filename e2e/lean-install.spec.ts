@@ -25,8 +25,9 @@ test('the WebGPU build is cached by the service worker on first use and then ser
   const read = (u: string) => page.evaluate(async (u) => (await (await fetch(u)).arrayBuffer()).byteLength, u);
   const size = await read(url);
   expect(size).toBeGreaterThan(20_000_000);
-  const cached = await page.evaluate(async () => (await (await caches.open('passage-webgpu-runtime')).keys()).map((r) => new URL(r.url).pathname));
-  expect(cached).toEqual([url]);
+  // Workbox stores the response after answering with it (in the fetch event's waitUntil): wait for that put.
+  const cached = () => page.evaluate(async () => (await (await caches.open('passage-webgpu-runtime')).keys()).map((r) => new URL(r.url).pathname));
+  await expect.poll(cached, { timeout: 30_000 }).toEqual([url]);
 
   await context.setOffline(true);
   requests.offline = true;
