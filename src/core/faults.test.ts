@@ -24,6 +24,16 @@ describe('classifyError', () => {
     );
     assert.equal(classifyError(new Error('“notes.txt” has no text to index.')), 'other');
   });
+
+  it('tells a chosen file that vanished from disk (the DOMExceptions a File read rejects with) from IndexedDB’s NotFoundError', () => {
+    const gone = crossed('NotFoundError', 'A requested file or directory could not be found at the time an operation was processed.');
+    assert.equal(classifyError(gone), 'file-gone');
+    assert.equal(classifyError(crossed('NotReadableError', 'The requested file could not be read.')), 'file-gone');
+    assert.equal(classifyError(crossed('NotFoundError', 'One of the specified object stores was not found.')), 'other');
+    const message = describeError(gone, { action: '“a.txt” was not added' });
+    assert.doesNotMatch(message, /requested file or directory/);
+    assert.equal(message, '“a.txt” was not added: the file could not be read — it was moved, deleted or changed after it was chosen. Choose it again.');
+  });
 });
 
 describe('describeError', () => {

@@ -24,6 +24,8 @@ export type FaultKind =
   | 'model-damaged'
   /** A model file could not be fetched at all (not cached, and the network is off or refused). */
   | 'model-missing'
+  /** A file the person chose can no longer be read: moved, deleted or changed on disk after it was picked. */
+  | 'file-gone'
   | 'other';
 
 export interface ErrorLike {
@@ -43,6 +45,8 @@ export function classifyError(error: unknown): FaultKind {
   const { name, message } = parts(error);
   if (name === 'QuotaExceededError' || /quota|disk (?:is )?full|full disk|no space left/i.test(message)) return 'storage-full';
   if (name === 'WorkerDiedError' || name === 'WorkerFailedError') return 'worker';
+  // File reads reject with these DOMExceptions (their messages speak of "a requested file or directory").
+  if (name === 'NotReadableError' || (name === 'NotFoundError' && /file or directory/i.test(message))) return 'file-gone';
   if (/protobuf parsing failed|can't create a session|invalid (?:model|protobuf)|unexpected token .* json|is not valid json|failed to load model/i.test(message)) {
     return 'model-damaged';
   }
@@ -109,6 +113,8 @@ export function reasonFor(error: unknown, context: ReasonContext = {}): string {
       return context.online === false
         ? 'the language model is not on this device and you are offline. Connect to the internet, then press “Repair”.'
         : 'the language model could not be fetched. Press “Repair” to fetch it again.';
+    case 'file-gone':
+      return 'the file could not be read — it was moved, deleted or changed after it was chosen. Choose it again.';
     case 'other':
       return readableReason(error) || 'something unexpected went wrong. Press “Try again”.';
   }

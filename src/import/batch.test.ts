@@ -81,4 +81,16 @@ describe('importBatch', () => {
     });
     assert.deepEqual(outcome.outcomes, [{ name: 'a.txt', status: 'failed', message: '“a.txt” could not be added: the storage is full' }]);
   });
+
+  test('a file deleted from disk after it was chosen gets a sentence, not the browser’s DOMException text', async () => {
+    const outcome = await importBatch([{ name: 'a.txt', text: 'x' }], {
+      read: async () => {
+        throw new DOMException('A requested file or directory could not be found at the time an operation was processed.', 'NotFoundError');
+      },
+      add: fakeLibrary().add,
+    });
+    assert.deepEqual(outcome.outcomes, [
+      { name: 'a.txt', status: 'failed', message: '“a.txt” could not be added: the file could not be read — it was moved, deleted or changed after it was chosen. Choose it again.' },
+    ]);
+  });
 });

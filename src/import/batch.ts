@@ -5,6 +5,7 @@
  * library), the one being read is dropped, nothing is half-stored. DOM-free; unit-tested with fakes.
  */
 import type { AddResult, ImportedText } from '../app/api.ts';
+import { classifyError, reasonFor } from '../core/faults.ts';
 import { ImportError } from './errors.ts';
 
 export type FileOutcome =
@@ -42,6 +43,7 @@ function isAbortError(error: unknown): boolean {
 
 function messageOf(name: string, error: unknown): string {
   if (error instanceof ImportError) return error.message;
+  if (classifyError(error) === 'file-gone') return `“${name}” could not be added: ${reasonFor(error)}`;
   const text = (error instanceof Error ? error.message : String(error)).replace(/^Passage:\s*/, '');
   // Errors from the library are already sentences about the document; anything else gets the file's name.
   return text.includes(name) ? text : `“${name}” could not be added: ${text}`;

@@ -24,7 +24,7 @@ import { searchAdvice } from './answer-state.ts';
 import { focusWasLost } from './focus.ts';
 import './settings-panel.ts';
 import { base, tokens } from './theme.ts';
-import { describeError, modelFaultMessage, readableReason } from '../core/faults.ts';
+import { classifyError, describeError, modelFaultMessage, readableReason, reasonFor } from '../core/faults.ts';
 import type { UpdateState } from './update-prompt.ts';
 import './update-prompt.ts';
 
@@ -34,6 +34,7 @@ const NOTICE_LIMIT = 6;
 
 /** An error's message for the user, without the "Passage: " prefix the modules put on their errors. */
 function messageOf(error: unknown): string {
+  if (classifyError(error) === 'file-gone') return reasonFor(error);
   return (error instanceof Error ? error.message : String(error)).replace(/^Passage:\s*/, '');
 }
 
