@@ -135,10 +135,13 @@ export class SearchIndex<Id = string> {
     return true;
   }
 
-  /** Adds a passage (its text for BM25, its quantised vector); an id already present is replaced. */
-  add(id: Id, text: string, q: Int8Array, scale: number): void {
+  /**
+   * Adds a passage (its text for BM25, its quantised vector and, when it has one, its residual code — see
+   * VectorIndex.add); an id already present is replaced.
+   */
+  add(id: Id, text: string, q: Int8Array, scale: number, residual?: Uint8Array | null): void {
     if (this._rows.has(id)) this.remove(id);
-    const row = this.vectors.add(q, scale);
+    const row = this.vectors.add(q, scale, residual);
     this._lexical.add(row, text);
     this._ids[row] = id;
     this._rows.set(id, row);
@@ -151,12 +154,13 @@ export class SearchIndex<Id = string> {
    * touched — it is built once, on its first use (a search needs only row → id). At 1M rows the per-row map and
    * checks cost more than everything else in loading the vectors (bench/startup.ts, docs/BENCHMARKS.md).
    * Falls back to `addBlock` once the map exists. Every id belongs to `group` (when the index has groups).
+   * `residuals`: the rows' residual codes, when the block has them (VectorIndex.addBlock).
    */
-  loadBlock(ids: readonly Id[], codes: Int8Array, scales: Float32Array, group?: string): number {
-    if (this._rowMap !== null && this._rowMap.size > 0) return this.addBlock(ids, null, codes, scales, group);
+  loadBlock(ids: readonly Id[], codes: Int8Array, scales: Float32Array, group?: string, residuals?: Uint8Array | null): number {
+    if (this._rowMap !== null && this._rowMap.size > 0) return this.addBlock(ids, null, codes, scales, group, residuals);
     if (scales.length !== ids.length) throw new Error(`Passage: block of ${ids.length} ids has ${scales.length} scales`);
     this._rowMap = null;
-    const first = this.vectors.addBlock(codes, scales);
+    const first = this.vectors.addBlock(codes, scales, residuals);
     for (let i = 0; i < ids.length; i++) this._ids[first + i] = ids[i]!;
     this._loadedRows += ids.length;
     if (this._groupOf) {
@@ -186,15 +190,23 @@ export class SearchIndex<Id = string> {
    * to the caller (e.g. filled later through `lexical.add(rowOf(id), text)` so the first dense answer does not
    * wait for it). Ids already present are replaced; an id twice in one block is a caller bug and throws.
    * `group`, when given, is `groupOf` of every id of the block (a stored block holds one document's passages),
-   * so it is looked up once per block instead of once per row. Returns the first new row; the rows are consecutive.
+   * so it is looked up once per block instead of once per row. `residuals`: the rows' residual codes, when the
+   * block has them. Returns the first new row; the rows are consecutive.
    */
-  addBlock(ids: readonly Id[], texts: readonly string[] | null, codes: Int8Array, scales: Float32Array, group?: string): number {
+  addBlock(
+    ids: readonly Id[],
+    texts: readonly string[] | null,
+    codes: Int8Array,
+    scales: Float32Array,
+    group?: string,
+    residuals?: Uint8Array | null,
+  ): number {
     if (scales.length !== ids.length || (texts !== null && texts.length !== ids.length)) {
       throw new Error(`Passage: block of ${ids.length} ids has ${scales.length} scales and ${texts?.length ?? 'no'} texts`);
     }
     if (new Set(ids).size !== ids.length) throw new Error('Passage: the same passage id twice in one block');
     if (this._rows.size > 0) for (const id of ids) if (this._rows.has(id)) this.remove(id);
-    const first = this.vectors.addBlock(codes, scales);
+    const first = this.vectors.addBlock(codes, scales, residuals);
     // One group for the whole block (a stored block is one document's): looked up once, not once per row.
     const groupNumber = group !== undefined && this._groupOf ? this._groupNumber(group) : undefined;
     if (groupNumber !== undefined) this._growGroups(first + ids.length - 1);

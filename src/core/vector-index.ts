@@ -2,13 +2,16 @@
  * Int8 vectors in one contiguous, growable array, plus a 1-bit sign code per row for the coarse pass. Each vector
  * is quantised symmetrically with its own scale (maxabs / 127). Search scores every live row by its sign code
  * against the float query (core/sign-codes.ts: dims/8 table reads per row instead of dims multiply-adds), keeps a
- * pool of the best, and re-scores the pool exactly (float query × dequantised int8 row). A row costs
- * `dims + signStride(dims) + 4 + 1` bytes: 437 at 384 dims, 437 MB per million rows.
+ * pool of the best, re-scores the pool exactly (float query × dequantised int8 row), and ranks the best
+ * `refineCount(k)` of those again with each row's 2-bit residual code when it has one (core/residual-codes.ts),
+ * which settles the near-ties int8 rounding gets wrong. A row costs `dims + signStride(dims) + 4 + 1` bytes (437 at
+ * 384 dims, 437 MB per million rows), plus `residualStride(dims) + 1` (97) once any row has a residual code.
  */
 import type { RowFilter } from './row-filter.ts';
+import { packResidual, residualAt, residualDot, residualStride } from './residual-codes.ts';
 import { packSigns, signStride, signTables } from './sign-codes.ts';
 import { createPoolScratch, signPool } from './sign-pool.ts';
-import { TopK, type Hit } from './top-k.ts';
+import { compareHits, TopK, type Hit } from './top-k.ts';
 
 export type { Hit } from './top-k.ts';
 
@@ -33,6 +36,28 @@ export function candidateCount(k: number): number {
 }
 
 /**
+ * Re-scored candidates ranked again with residual codes: the float top 10 was inside the int8 top 20 for every
+ * query at 100k / 300k / 1M rows (bench/dense-search.bench.ts), so twice the hits asked for, at least 20.
+ */
+export const REFINE_MIN = 20;
+
+export function refineCount(k: number): number {
+  return Math.max(2 * k, REFINE_MIN);
+}
+
+/** A quantised vector with the residual code of what rounding lost (see core/residual-codes.ts). */
+export interface RefinedQuantized extends Quantized {
+  residual: Uint8Array;
+}
+
+export function quantizeRefined(vec: Float32Array): RefinedQuantized {
+  const { q, scale } = quantize(vec);
+  const residual = new Uint8Array(residualStride(vec.length));
+  packResidual(vec, q, 0, Math.fround(scale), residual, 0);
+  return { q, scale, residual };
+}
+
+/**
  * Rows kept from the sign-code pass for exact re-scoring: the larger of POOL_MIN, POOL_PER_HIT per requested hit
  * (the fusion asks for 50: recall@50 was 0.987 with a pool of 1,000 at 100k rows) and POOL_FRACTION of the live rows. The coarse score's error is per row, so the number
  * of rows that wrongly outscore a true top-10 row grows with the index: on real MiniLM vectors grown with noise
@@ -54,8 +79,14 @@ export class VectorIndex {
   private _signs: Uint8Array;
   private _scales: Float32Array;
   private _alive: Uint8Array;
+  /** Residual codes and which rows have one; allocated when the first row with a code arrives. */
+  private readonly _residualStride: number;
+  private _residuals: Uint8Array | null = null;
+  private _refined: Uint8Array | null = null;
   private _rows = 0;
   private _removed = 0;
+  /** False only inside `searchInt8` (the benchmark's comparison). */
+  private _refining = true;
   /** Buffers of the coarse pass, reused by every search (sign-pool.ts). */
   private readonly _scratch = createPoolScratch();
 
@@ -65,6 +96,7 @@ export class VectorIndex {
   ) {
     if (!Number.isInteger(dims) || dims <= 0) throw new Error(`Passage: vector dimensions must be positive, got ${dims}`);
     this._stride = signStride(dims);
+    this._residualStride = residualStride(dims);
     const capacity = Math.max(1, initialCapacity);
     this._codes = new Int8Array(capacity * dims);
     this._signs = new Uint8Array(capacity * this._stride);
@@ -91,9 +123,14 @@ export class VectorIndex {
     return this._scales.length;
   }
 
-  /** Bytes held per row of capacity: int8 codes, sign code, scale, alive flag. */
+  /** Bytes held per row of capacity: int8 codes, sign code, scale, alive flag (+ residual code and its flag). */
   get bytesPerRow(): number {
-    return this.dims + this._stride + 4 + 1;
+    return this.dims + this._stride + 4 + 1 + (this._residuals ? this._residualStride + 1 : 0);
+  }
+
+  /** Whether `row` has a residual code (rows stored before residual codes existed don't). */
+  isRefined(row: number): boolean {
+    return this._refined !== null && row >= 0 && row < this._rows && this._refined[row] === 1;
   }
 
   isAlive(row: number): boolean {
@@ -109,27 +146,32 @@ export class VectorIndex {
     if (rows > this.capacity) this._resize(rows);
   }
 
-  add(q: Int8Array, scale: number): number {
+  /** Appends one row; `residual` (`residualStride(dims)` bytes, from `quantizeRefined`) lets search refine it. */
+  add(q: Int8Array, scale: number, residual?: Uint8Array | null): number {
     if (q.length !== this.dims) throw new Error(`Passage: vector has ${q.length} dimensions, index has ${this.dims}`);
+    this._checkResiduals(residual, 1);
     if (this._rows === this.capacity) this._resize(this.capacity * 2);
     const row = this._rows++;
     this._codes.set(q, row * this.dims);
     this._scales[row] = scale;
     this._alive[row] = 1;
     packSigns(this._codes, row * this.dims, this.dims, this._signs, row * this._stride);
+    this._setResiduals(row, 1, residual);
     return row;
   }
 
   /**
    * Appends `scales.length` rows at once from row-major int8 `codes` (`scales.length × dims`), as stored in a
    * block of the library; returns the first new row. No per-row allocation: the block is copied in with
-   * `TypedArray.set` and its sign codes are packed in place.
+   * `TypedArray.set` and its sign codes are packed in place. `residuals` (`count × residualStride(dims)`), when
+   * given, are the rows' residual codes; without them the rows are ranked by their int8 codes alone.
    */
-  addBlock(codes: Int8Array, scales: Float32Array): number {
+  addBlock(codes: Int8Array, scales: Float32Array, residuals?: Uint8Array | null): number {
     const count = scales.length;
     if (codes.length !== count * this.dims) {
       throw new Error(`Passage: block of ${count} rows needs ${count * this.dims} codes, got ${codes.length}`);
     }
+    this._checkResiduals(residuals, count);
     const first = this._rows;
     if (first + count > this.capacity) this._resize(Math.max(first + count, this.capacity * 2));
     this._codes.set(codes, first * this.dims);
@@ -139,12 +181,34 @@ export class VectorIndex {
       packSigns(this._codes, row * this.dims, this.dims, this._signs, row * this._stride);
     }
     this._rows += count;
+    this._setResiduals(first, count, residuals);
     return first;
   }
 
+  /** Quantises and appends a float vector, with its residual code. */
   addVector(vec: Float32Array): number {
-    const { q, scale } = quantize(vec);
-    return this.add(q, scale);
+    const { q, scale, residual } = quantizeRefined(vec);
+    return this.add(q, scale, residual);
+  }
+
+  private _checkResiduals(residuals: Uint8Array | null | undefined, count: number): void {
+    if (residuals && residuals.length !== count * this._residualStride) {
+      throw new Error(`Passage: ${count} rows need ${count * this._residualStride} residual bytes, got ${residuals.length}`);
+    }
+  }
+
+  /** Stores (or, without `residuals`, clears) the residual codes of rows `first … first+count-1`. */
+  private _setResiduals(first: number, count: number, residuals: Uint8Array | null | undefined): void {
+    if (!residuals) {
+      this._refined?.fill(0, first, first + count);
+      return;
+    }
+    if (!this._residuals || !this._refined) {
+      this._residuals = new Uint8Array(this.capacity * this._residualStride);
+      this._refined = new Uint8Array(this.capacity);
+    }
+    this._residuals.set(residuals, first * this._residualStride);
+    this._refined.fill(1, first, first + count);
   }
 
   /** Leaves a hole that search skips; `compact()` reclaims it. */
@@ -170,21 +234,30 @@ export class VectorIndex {
         this._signs.copyWithin(next * stride, row * stride, (row + 1) * stride);
         this._scales[next] = this._scales[row]!;
         this._alive[next] = 1;
+        if (this._residuals && this._refined) {
+          const rs = this._residualStride;
+          this._residuals.copyWithin(next * rs, row * rs, (row + 1) * rs);
+          this._refined[next] = this._refined[row]!;
+        }
       }
       remap[row] = next++;
     }
     this._alive.fill(0, next, this._rows);
+    this._refined?.fill(0, next, this._rows);
     this._rows = next;
     this._removed = 0;
     return remap;
   }
 
-  /** The stored vector, dequantised. */
+  /** The stored vector, dequantised (with its residual code when it has one). */
   vector(row: number): Float32Array {
     const out = new Float32Array(this.dims);
     const scale = this._scales[row]!;
     const offset = row * this.dims;
     for (let d = 0; d < this.dims; d++) out[d] = this._codes[offset + d]! * scale;
+    if (this.isRefined(row)) {
+      for (let d = 0; d < this.dims; d++) out[d]! += residualAt(this._residuals!, row * this._residualStride, d) * scale;
+    }
     return out;
   }
 
@@ -223,25 +296,42 @@ export class VectorIndex {
       const score = this._int8Dot(offset, q) * this._scales[row]!;
       if (score > top.threshold) top.push(row, score);
     }
-    return this._rescore(query, top.sorted(), k);
+    return this._rescore(query, top.sorted(), k, false);
   }
 
-  /** Exact (float query × dequantised row) scores for the given rows; removed rows score −Infinity. */
+  /** Exact (float query × dequantised row, residual included) scores for the given rows; removed rows score −Infinity. */
   scoreRows(query: Float32Array, rows: readonly number[]): Float32Array {
     this._checkQuery(query);
     const scores = new Float32Array(rows.length);
     rows.forEach((row, i) => {
-      scores[i] = this.isAlive(row) ? this._exactScore(query, row) : -Infinity;
+      scores[i] = this.isAlive(row) ? this._refinedScore(query, row, this._exactScore(query, row)) : -Infinity;
     });
     return scores;
   }
 
-  /** Float brute force over the dequantised rows: the reference the coarse passes are measured against. */
+  /**
+   * Float brute force over the dequantised rows (residual codes included): what search returns when the index
+   * is no bigger than its pool, and the reference the coarse pass is tested against.
+   */
   searchExact(query: Float32Array, k: number): Hit[] {
     this._checkQuery(query);
     const top = new TopK(Math.min(k, this.size));
-    for (let row = 0; row < this._rows; row++) if (this._alive[row]) top.push(row, this._exactScore(query, row));
+    for (let row = 0; row < this._rows; row++) {
+      if (!this._alive[row]) continue;
+      const score = this._exactScore(query, row);
+      top.push(row, this._refining ? this._refinedScore(query, row, score) : score);
+    }
     return top.sorted();
+  }
+
+  /** Same as `search` without the residual step (int8 re-scoring only): the benchmark's previous path. */
+  searchInt8(query: Float32Array, k: number, pool?: number): Hit[] {
+    this._refining = false;
+    try {
+      return this.search(query, k, pool);
+    } finally {
+      this._refining = true;
+    }
   }
 
   /** Integer dot product of one stored row with the quantised query; four accumulators, int32 arithmetic. */
@@ -264,14 +354,28 @@ export class VectorIndex {
     return a + b + c + d;
   }
 
-  /** The best `k` of `candidates` (hits or bare rows) by exact score. */
-  private _rescore(query: Float32Array, candidates: readonly Hit[] | Int32Array, k: number): Hit[] {
-    const top = new TopK(Math.min(k, candidates.length));
+  /**
+   * The best `k` of `candidates` (hits or bare rows): the best `refineCount(k)` by int8 score, then those ranked
+   * by their residual-refined score (rows without a residual code keep their int8 score).
+   */
+  private _rescore(query: Float32Array, candidates: readonly Hit[] | Int32Array, k: number, refining = this._refining): Hit[] {
+    const refine = refining && this._refined !== null;
+    const top = new TopK(Math.min(refine ? refineCount(k) : k, candidates.length));
     for (const candidate of candidates) {
       const row = typeof candidate === 'number' ? candidate : candidate.row;
-      top.push(row, this._exactScore(query, row));
+      const score = this._exactScore(query, row);
+      if (score > top.threshold) top.push(row, score);
     }
-    return top.sorted();
+    if (!refine) return top.sorted();
+    const finalists = top.sorted();
+    for (const hit of finalists) hit.score = this._refinedScore(query, hit.row, hit.score);
+    return finalists.sort(compareHits).slice(0, k);
+  }
+
+  /** `int8Score` (the row's int8 score) plus its residual's share, when the row has a residual code. */
+  private _refinedScore(query: Float32Array, row: number, int8Score: number): number {
+    if (!this._refined || this._refined[row] !== 1) return int8Score;
+    return int8Score + residualDot(query, this._residuals!, row * this._residualStride) * this._scales[row]!;
   }
 
   private _exactScore(query: Float32Array, row: number): number {
@@ -301,5 +405,13 @@ export class VectorIndex {
     this._signs = signs;
     this._scales = scales;
     this._alive = alive;
+    if (this._residuals && this._refined) {
+      const residuals = new Uint8Array(capacity * this._residualStride);
+      residuals.set(this._residuals.subarray(0, this._rows * this._residualStride));
+      const refined = new Uint8Array(capacity);
+      refined.set(this._refined.subarray(0, this._rows));
+      this._residuals = residuals;
+      this._refined = refined;
+    }
   }
 }
