@@ -29,6 +29,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
+import { residualStride } from '../core/residual-codes.ts';
 
 export interface DocumentRecord {
   id: string;
@@ -128,6 +129,11 @@ export interface VectorBlock {
   ordinals: Uint32Array;
   q: Int8Array;
   scales: Float32Array;
+  /**
+   * The rows' residual codes (core/residual-codes.ts, `residualStride(dims)` bytes each), when every row has one.
+   * Optional, so blocks written before them need no migration: their rows are ranked by the int8 codes alone.
+   */
+  residuals?: Uint8Array;
 }
 
 /** Rows per vector block: ~400 KB at 384 dims — large reads at start-up, cheap rewrites while indexing. */
@@ -319,17 +325,20 @@ export function textChunks(docId: string, text: string): TextChunkRecord[] {
   return out;
 }
 
-/** A block record from rows (ordinal, int8 codes, scale). */
+/**
+ * A block record from rows (ordinal, int8 codes, scale, residual code). The residual codes are kept only when
+ * every row has one: a block that mixes rows from before them with new ones ranks all its rows by int8 alone.
+ */
 export function packBlock(
   modelId: string,
   docId: string,
   block: number,
   dims: number,
-  rows: readonly { ordinal: number; q: Int8Array; scale: number }[],
+  rows: readonly { ordinal: number; q: Int8Array; scale: number; residual?: Uint8Array }[],
 ): VectorBlock {
   const q = new Int8Array(rows.length * dims);
   rows.forEach((row, i) => q.set(row.q, i * dims));
-  return {
+  const packed: VectorBlock = {
     modelId,
     docId,
     block,
@@ -337,6 +346,13 @@ export function packBlock(
     q,
     scales: Float32Array.from(rows, (r) => r.scale),
   };
+  const stride = residualStride(dims);
+  if (rows.length > 0 && rows.every((r) => r.residual?.length === stride)) {
+    const residuals = new Uint8Array(rows.length * stride);
+    rows.forEach((row, i) => residuals.set(row.residual!, i * stride));
+    packed.residuals = residuals;
+  }
+  return packed;
 }
 
 export const DB_VERSION = MIGRATIONS.length;

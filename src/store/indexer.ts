@@ -5,7 +5,7 @@
  * one batch at a time, so a 70k-passage document never sits in memory as one list of pending texts.
  */
 import type { PassageInput } from '../core/split.ts';
-import { quantize } from '../core/vector-index.ts';
+import { quantizeRefined } from '../core/vector-index.ts';
 import { createThroughput, type ThroughputSnapshot } from '../worker/throughput.ts';
 import type { LibraryModel, NewVector, PendingText } from './library.ts';
 
@@ -69,7 +69,7 @@ export async function indexPending(work: PendingWork, embedder: Embedder, option
       const codes = sentenceCodes[i];
       return {
         contentHash: p.contentHash,
-        ...quantize(vectors.subarray(i * dimensions, (i + 1) * dimensions)),
+        ...quantizeRefined(vectors.subarray(i * dimensions, (i + 1) * dimensions)),
         ...(codes && codes.length > 0 ? { sentences: codes } : {}),
       };
     });

@@ -424,7 +424,7 @@ export class LibraryService {
     await library.forEachBlock((block) => {
       const t0 = performance.now();
       // Texts come later, from the word index build.
-      index.loadBlock(Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)), block.q, block.scales, block.docId);
+      index.loadBlock(Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)), block.q, block.scales, block.docId, block.residuals);
       indexing += performance.now() - t0;
     }, blocksPerRead(rows, documents.length, this.model.dimensions));
     startupMark('library:vectors', { rows: index.size, indexingMs: Math.round(indexing) });
@@ -511,5 +511,5 @@ export class LibraryService {
 }
 
 function addToIndex(index: SearchIndex<string>, { passage, vector }: IndexedPassage): void {
-  index.add(passage.id, passage.text, vector.q, vector.scale);
+  index.add(passage.id, passage.text, vector.q, vector.scale, vector.residual);
 }

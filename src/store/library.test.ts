@@ -212,6 +212,28 @@ describe('Library', () => {
     library.close();
   });
 
+  it('keeps the residual codes of rows in their block, lends them with a shared text, and drops them from a block that mixes rows without', async () => {
+    const library = await openFresh();
+    const { documentId } = await addText(library, 'A', 'First paragraph.\n\nSecond paragraph.');
+    const pending = await library.pendingTexts();
+    const vector = (i: number) => ({ contentHash: pending[i]!.contentHash, q: new Int8Array([i + 1, 2, 3, 4]), scale: 0.5 });
+    await library.storeVectors(MODEL.id, [{ ...vector(0), residual: new Uint8Array([0b11100100]) }]);
+    const [block] = await library.db.getAll('vectorBlocks');
+    assert.deepEqual([...block!.residuals!], [0b11100100]);
+    assert.deepEqual([...(await library.blockRows([`${documentId}:0`])).get(`${documentId}:0`)!.residual!], [0b11100100]);
+    const second = await addText(library, 'B', 'First paragraph.');
+    assert.deepEqual([...second.indexed[0]!.vector.residual!], [0b11100100], 'a shared text lends its residual code too');
+
+    // A row from before residual codes joins the block: the block keeps int8 rows only.
+    await library.storeVectors(MODEL.id, [vector(1)]);
+    const blocks = await library.db.getAll('vectorBlocks');
+    const mixed = blocks.find((b) => b.docId === documentId)!;
+    assert.equal(mixed.ordinals.length, 2);
+    assert.equal(mixed.residuals, undefined);
+    assert.equal((await library.blockRows([`${documentId}:0`])).get(`${documentId}:0`)!.residual, undefined);
+    library.close();
+  });
+
   it('clears documents, passages and vectors', async () => {
     const library = await openFresh();
     await addText(library, 'A', THREE_PARAGRAPHS);

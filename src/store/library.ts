@@ -11,6 +11,7 @@
 import type { IDBPTransaction } from 'idb';
 import type { DocumentSummary, ImportedText } from '../app/api.ts';
 import { sha256Hex } from '../core/hash.ts';
+import { residualStride } from '../core/residual-codes.ts';
 import { SPLIT_RECIPE, vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';
 import {
   BLOCK_ROWS,
@@ -37,10 +38,14 @@ export interface Passage extends PassageRecord {
   context: string;
 }
 
-/** An int8 row of the search index. */
+/**
+ * An int8 row of the search index, with the residual code of what rounding lost (core/residual-codes.ts) when it
+ * was embedded since those codes exist; rows without one are ranked by their int8 code alone.
+ */
 export interface Row {
   q: Int8Array;
   scale: number;
+  residual?: Uint8Array;
 }
 
 export interface LibraryModel {
@@ -69,6 +74,7 @@ export interface NewVector {
   contentHash: string;
   q: Int8Array;
   scale: number;
+  residual?: Uint8Array;
   sentences?: Uint8Array;
 }
 
@@ -512,7 +518,8 @@ export class Library {
       if (passages.length === 0 || existing !== undefined) return;
       const vector: VectorRecord = item.sentences ? { sentences: item.sentences } : {};
       void vectors.put(vector, [modelId, item.contentHash]);
-      for (const passage of passages) rows.push({ passage, vector: { q: item.q, scale: item.scale } });
+      const row: Row = item.residual ? { q: item.q, scale: item.scale, residual: item.residual } : { q: item.q, scale: item.scale };
+      for (const passage of passages) rows.push({ passage, vector: row });
     });
     // The transaction also spans `meta` (the check above); _appendRows uses only the stores its type names.
     await this._appendRows(
@@ -592,7 +599,7 @@ export class Library {
     for (const { id, passages } of stored) {
       for (const p of passages) {
         const vector = known.has(p.contentHash) ? (p.vector ?? borrowed.get(p.contentHash)) : fresh.get(p.contentHash);
-        if (vector) rows.push({ docId: id, ordinal: p.ordinal, q: vector.q, scale: vector.scale });
+        if (vector) rows.push({ docId: id, ordinal: p.ordinal, ...rowOf(vector) });
       }
     }
     if (someWait) {
@@ -671,7 +678,7 @@ export class Library {
         block.ordinals.forEach((ordinal, i) => {
           const hash = ordinals.get(ordinal);
           if (hash === undefined || out.has(hash)) return;
-          out.set(hash, { q: block.q.slice(i * dims, (i + 1) * dims), scale: block.scales[i]! });
+          out.set(hash, blockRow(block, i, dims));
           left--;
         });
         cursor = left > 0 ? await cursor.continue() : null;
@@ -704,7 +711,7 @@ export class Library {
           const block = cursor.value;
           block.ordinals.forEach((ordinal, i) => {
             if (!ordinals.has(ordinal)) return;
-            out.set(passageId(docId, ordinal), { q: block.q.slice(i * dims, (i + 1) * dims), scale: block.scales[i]! });
+            out.set(passageId(docId, ordinal), blockRow(block, i, dims));
             ordinals.delete(ordinal);
             left--;
           });
@@ -830,13 +837,28 @@ function requestGroup(tx: { done: Promise<void> }): { issue: (request: Promise<u
   };
 }
 
-/** A block's rows as (ordinal, codes, scale), the codes as views into the block. */
-function blockRows(block: VectorBlock, dims: number): { ordinal: number; q: Int8Array; scale: number }[] {
+/** A block's rows as (ordinal, codes, scale, residual code if any), the codes as views into the block. */
+function blockRows(block: VectorBlock, dims: number): ({ ordinal: number } & Row)[] {
+  const stride = residualStride(dims);
   return Array.from(block.ordinals, (ordinal, i) => ({
     ordinal,
     q: block.q.subarray(i * dims, (i + 1) * dims),
     scale: block.scales[i]!,
+    ...(block.residuals ? { residual: block.residuals.subarray(i * stride, (i + 1) * stride) } : {}),
   }));
+}
+
+/** Row `i` of a block, copied out of it. */
+function blockRow(block: VectorBlock, i: number, dims: number): Row {
+  const stride = residualStride(dims);
+  const q = block.q.slice(i * dims, (i + 1) * dims);
+  const scale = block.scales[i]!;
+  return block.residuals ? { q, scale, residual: block.residuals.slice(i * stride, (i + 1) * stride) } : { q, scale };
+}
+
+/** Only the row's fields (a library file's vector may carry others). */
+function rowOf(vector: Row): Row {
+  return vector.residual ? { q: vector.q, scale: vector.scale, residual: vector.residual } : { q: vector.q, scale: vector.scale };
 }
 
 function summaryOf(document: DocumentRecord): DocumentSummary {
