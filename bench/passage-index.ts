@@ -6,7 +6,7 @@ import { splitDocument, vectorKey, type PassageInput, type SplitOptions } from '
 import { sha256Hex } from '../src/core/hash.ts';
 import { SearchIndex, type SearchIndexOptions } from '../src/core/search-index.ts';
 import { TitleIndex } from '../src/core/title-index.ts';
-import { quantize } from '../src/core/vector-index.ts';
+import { quantizeRefined } from '../src/core/vector-index.ts';
 import { titleFromFileName } from '../src/import/detect.ts';
 import type { Engine } from '../src/worker/engine.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';
@@ -95,8 +95,9 @@ export function buildSearchIndex(
 ): SearchIndex<string> {
   const index = new SearchIndex<string>(dims, { initialCapacity: passages.length, ...options });
   passages.forEach((passage, i) => {
-    const { q, scale } = quantize(vectors.subarray(i * dims, (i + 1) * dims));
-    index.add(passage.id, passage.text, q, scale);
+    // As the app's indexer stores them: int8 codes with their residual codes.
+    const { q, scale, residual } = quantizeRefined(vectors.subarray(i * dims, (i + 1) * dims));
+    index.add(passage.id, passage.text, q, scale, residual);
   });
   return index;
 }
