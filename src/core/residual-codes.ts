@@ -5,9 +5,10 @@
  * quarter's centre (±s/8, ±3s/8). That cuts the rounding error of a component from s/√12 to s/(4√12), so the
  * error of a score by ~4×. Four components a byte: dims/4 bytes a row (96 at 384 dims).
  *
- * Why: the misses of int8 re-scoring at 300k–1M rows were near-ties, not ties (float score gaps 5e-6 … 9e-4
- * against an int8 score error of sd 3.7e-4); re-ranking the int8 top 20 with these codes brought recall@10
- * against exact float search from 0.985 / 0.980 to ≥ 0.99 (bench/dense-search.bench.ts, docs/BENCHMARKS.md).
+ * Why: the misses of int8 re-scoring at 100k–1M rows were near-ties, not ties (float score gaps 6e-5 … 1.3e-3),
+ * and scoring every row from its int8 code missed as many, so no larger pool could help; re-ranking the int8
+ * top 20 with these codes brought recall@10 against exact float search from 0.990 / 0.990 / 0.980 to 0.995 at
+ * 100k / 300k / 1M rows (bench/dense-search.bench.ts, docs/BENCHMARKS.md).
  */
 
 /** Bytes of residual code per row. */
