@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { searchPassages } from './rank.ts';
 import { SearchIndex } from './search-index.ts';
-import { quantize } from './vector-index.ts';
+import { quantize, quantizeRefined } from './vector-index.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
 
 const DIMS = 32;
@@ -127,6 +127,35 @@ describe('SearchIndex.restoreLexical', () => {
     const saved = build(items.slice(0, 150)).lexicalSnapshot();
     const index = bare(items);
     assert.deepEqual(index.restoreLexical(saved).sort(), items.slice(150).map((p) => p.id).sort());
+  });
+});
+
+describe('SearchIndex residual codes', () => {
+  it('passes each row\'s residual code to its vectors, by add, addBlock and loadBlock, and scores with it', () => {
+    const random = seededRandom(8);
+    const vectors = Array.from({ length: 6 }, () => randomUnitVector(random, DIMS));
+    const rows = vectors.map(quantizeRefined);
+    const stride = rows[0]!.residual.length;
+    const codes = new Int8Array(4 * DIMS);
+    const residuals = new Uint8Array(4 * stride);
+    rows.slice(2).forEach((r, i) => {
+      codes.set(r.q, i * DIMS);
+      residuals.set(r.residual, i * stride);
+    });
+    const scales = Float32Array.from(rows.slice(2), (r) => r.scale);
+    const index = new SearchIndex<string>(DIMS);
+    index.add('a', 'alpha', rows[0]!.q, rows[0]!.scale, rows[0]!.residual);
+    index.add('b', 'beta', rows[1]!.q, rows[1]!.scale); // stored without one
+    index.addBlock(['c', 'd'], null, codes.subarray(0, 2 * DIMS), scales.subarray(0, 2), undefined, residuals.subarray(0, 2 * stride));
+    const loaded = new SearchIndex<string>(DIMS);
+    loaded.loadBlock(['e', 'f'], codes.subarray(2 * DIMS), scales.subarray(2), undefined, residuals.subarray(2 * stride));
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((id) => index.vectors.isRefined(index.rowOf(id)!)), [true, false, true, true]);
+    assert.deepEqual([0, 1].map((row) => loaded.vectors.isRefined(row)), [true, true]);
+    // A refined row's score is nearer its float score than the int8 score is, for a query along the row itself.
+    const query = vectors[0]!;
+    const [refined] = index.vectors.scoreRows(query, [index.rowOf('a')!]);
+    const int8 = Array.from(rows[0]!.q, (c, d) => c * Math.fround(rows[0]!.scale) * query[d]!).reduce((x, y) => x + y, 0);
+    assert.ok(Math.abs(refined! - 1) < Math.abs(int8 - 1));
   });
 });
 
