@@ -166,4 +166,6 @@ export interface PassageApi {
 
   storage(): Promise<StorageInfo>;
   persistStorage(): Promise<boolean>;
+  /** Deletes the stored vectors of a model removed in Settings (refused for the model in use). */
+  deleteModelVectors(modelId: string): Promise<void>;
 }

@@ -430,6 +430,11 @@ export class PassageApp implements PassageApi {
     return repaired;
   }
 
+  /** Frees what a removed model's vectors took (in the library worker, in bounded slices); not the model in use. */
+  async deleteModelVectors(modelId: string): Promise<void> {
+    await this._openLibrary().deleteModelVectors(modelId);
+  }
+
   async storage(): Promise<StorageInfo> {
     const storage = this._storageManager();
     if (!storage) return { usage: null, quota: null, persisted: false };

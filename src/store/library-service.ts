@@ -24,6 +24,7 @@ import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
 import { applyChange, describeChange, LibraryChanges, type LibraryChange, type RemoteChange } from './library-changes.ts';
 import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+import { deleteModelVectors, type DeletedVectors } from './model-vectors.ts';
 import { startupMark } from '../worker/startup-trace.ts';
 
 export interface SearchRequest {
@@ -258,6 +259,15 @@ export class LibraryService {
     this._titles = new Map();
     this._titleIndex.clear();
     this._changes.post({ kind: 'reload' });
+  }
+
+  /**
+   * Deletes the vectors and blocks a removed model left (Settings → Models), a bounded slice per transaction
+   * (model-vectors.ts), after start-up has loaded the index: they are never in this index, which answers meanwhile.
+   */
+  async deleteModelVectors(modelId: string): Promise<DeletedVectors> {
+    const [library] = await Promise.all([this._library, this._index]);
+    return deleteModelVectors(library.db, modelId);
   }
 
   async staleDocumentIds(): Promise<string[]> {

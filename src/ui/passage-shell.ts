@@ -179,12 +179,17 @@ export class PassageShellElement extends LitElement {
     // A file dropped outside the drop zone must not make the browser navigate away to it.
     window.addEventListener('dragover', this._preventFileDrop);
     window.addEventListener('drop', this._preventFileDrop);
+    // A removed model's files and vectors were deleted (model-settings.ts, main.ts): the storage figure is stale.
+    this.addEventListener('storage-changed', this._onStorageChanged);
   }
+
+  private _onStorageChanged = () => void this._refreshStorage();
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('dragover', this._preventFileDrop);
     window.removeEventListener('drop', this._preventFileDrop);
+    this.removeEventListener('storage-changed', this._onStorageChanged);
     this._detach();
   }
 
