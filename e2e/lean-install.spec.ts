@@ -4,7 +4,8 @@
  * first visit says "Starting…" from its first paint. (Headless Chromium here has no WebGPU adapter: the app takes
  * the plain path, as on most phones; the WebGPU path's choice is unit-tested in ort-build.test.ts.)
  */
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, openApp, repoRoot, test, waitForModel } from './support/app.ts';
 
@@ -16,6 +17,22 @@ test('without WebGPU the app runs ORT’s plain wasm build from this origin and 
   expect(paths.some((p) => /^\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(p)), 'the plain .wasm').toBe(true);
   expect(paths.some((p) => /^\/assets\/ort-wasm-simd-threaded-[\w-]+\.mjs$/.test(p)), 'its JS glue').toBe(true);
   expect(paths.filter((p) => p.includes('asyncify'))).toEqual([]);
+});
+
+test('offline, the service worker answers the plain wasm’s URL from its precached gzip, byte for byte the built file', async ({ page, context, requests }) => {
+  await openApp(page);
+  const plain = readdirSync(path.join(repoRoot, 'dist/assets')).find((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f))!;
+  const built = readFileSync(path.join(repoRoot, 'dist/assets', plain));
+  await context.setOffline(true);
+  requests.offline = true;
+  const served = await page.evaluate(async (u) => {
+    const response = await fetch(u);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return { type: response.headers.get('content-type'), size: bytes.byteLength, sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
+  }, `/assets/${plain}`);
+  expect(served).toEqual({ type: 'application/wasm', size: built.byteLength, sha256: createHash('sha256').update(built).digest('hex') });
+  await expect.poll(() => requests.networkWhileOffline(), { message: 'requests that reached the network while offline' }).toEqual([]);
 });
 
 test('the WebGPU build is cached by the service worker on first use and then served from that cache offline', async ({ page, context, requests }) => {
