@@ -12,6 +12,8 @@
  *            NODE_OPTIONS=--experimental-websocket)
  *            --memory (at the end: RSS of every Chromium process, the renderer's resident memory by mapping, and
  *            each isolate's JS heap after a GC; same NODE_OPTIONS)
+ *            --settle <s> (wait this long after the word index's build before reading memory: its save and the
+ *            library worker's garbage nudge come after the build's measure)
  *
  * Prints one JSON line: { importMs, measures, indexedDbBytes, cpuSeconds (per Chromium process kind, over the
  * import), openMs?, memory? }.
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '0' },
     'cpu-profile': { type: 'string' },
     memory: { type: 'boolean', default: false },
+    settle: { type: 'string', default: '0' },
   },
 });
 
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
     result.indexedDbBytes = estimate;
     result.passages = await page.evaluate(() => window.importProfile.passages());
     if (values.memory) {
+      await new Promise((resolve) => setTimeout(resolve, Number(values.settle) * 1000));
       const processes = chromiumProcesses(profile).map((p) => ({ ...p, rssMB: rssMB(p.pid) }));
       const renderer = processes.filter((p) => p.kind === 'renderer').sort((a, b) => b.rssMB - a.rssMB)[0];
       const devtools = await attachAll(debugPort);
