@@ -26,6 +26,7 @@ import { applyChange, describeChange, LibraryChanges, type LibraryChange, type R
 import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
 import { deleteModelVectors, type DeletedVectors } from './model-vectors.ts';
 import { startupMark } from '../worker/startup-trace.ts';
+import { releaseGarbage } from './release-garbage.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -368,6 +369,7 @@ export class LibraryService {
     const reloadFrom = performance.now();
     await this._reload(library);
     performance.measure('passage:import:reload', { start: reloadFrom, end: performance.now() });
+    releaseGarbage(); // the file's lines, passages and rows (the reload's blocks are released already)
     return outcome;
   }
 
@@ -438,6 +440,7 @@ export class LibraryService {
       indexing += performance.now() - t0;
     }, blocksPerRead(rows, documents.length, this.model.dimensions));
     startupMark('library:vectors', { rows: index.size, indexingMs: Math.round(indexing) });
+    releaseGarbage(); // the blocks just read were copied into the index
     this._buildLexical(library, index);
     return index;
   }
@@ -492,6 +495,7 @@ export class LibraryService {
       startupMark('library:words', { restored: String(restored) });
       this._options.onLexicalReady?.();
       await this.saveWordIndex();
+      releaseGarbage(); // every text read, tokenized and dropped
     })().catch((error: unknown) => console.error('Passage: the word index could not be built', error));
   }
 
