@@ -29,6 +29,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
+import { UpgradeMeter, type UpgradeCount } from './upgrade-meter.ts';
 
 export interface DocumentRecord {
   id: string;
@@ -178,7 +179,7 @@ type UpgradeTransaction = IDBPTransaction<PassageDB, StoreNames<PassageDB>[], 'v
  * Schema changes must happen while the versionchange transaction is active: synchronously, or right after
  * awaiting one of its requests. Never await anything else inside a step.
  */
-type Migration = (db: Database, tx: UpgradeTransaction) => void | Promise<void>;
+type Migration = (db: Database, tx: UpgradeTransaction, meter: UpgradeMeter) => void | Promise<void>;
 
 /** MIGRATIONS[v] upgrades a database from version v to v + 1. */
 const MIGRATIONS: readonly Migration[] = [
@@ -257,52 +258,76 @@ const UPGRADE_PAGE = 2000;
 /**
  * v5 → v6 in the upgrade transaction: texts into chunks, passages to offsets, vector records without their rows.
  * Pages of UPGRADE_PAGE records are read with getAll and written back pipelined (one request round-trip a page,
- * not one per record). Measured at 100k passages in Chromium at load 18–33: 114 s before the library opens — too
- * slow; an upgrade in slices after opening is still to do (docs/BENCHMARKS.md).
+ * not one per record). It stays one versionchange transaction on purpose: a crash or a closed tab rolls the
+ * whole library back to v5 and the next open runs the upgrade again, so nothing indexed is ever lost. `meter`
+ * tells the page how far it is (at 100k passages it takes a minute or more: docs/BENCHMARKS.md).
  */
-async function v5ToV6(db: Database, tx: UpgradeTransaction): Promise<void> {
+async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter): Promise<void> {
+  const passages = tx.objectStore('passages');
+  // The documents' own counts, not count(): Chromium counts a store by walking it (1.3 s at 10k passages, load 20).
+  const documents = await tx.objectStore('documents').getAll();
+  const passagesOf = new Map(documents.map((d) => [d.id, d.passageCount]));
+  const passageTotal = documents.reduce((sum, d) => sum + d.passageCount, 0);
+  // About one vector a passage (fewer when texts repeat; more when another model's vectors are kept too).
+  meter.plan(passageTotal, passageTotal * (TEXT_WEIGHT + 1 + VECTOR_WEIGHT));
+
   db.createObjectStore('textChunks', { keyPath: ['docId', 'chunk'] });
   const chunks = tx.objectStore('textChunks');
-  let documents = await tx.objectStore('texts').openCursor();
-  while (documents) {
-    const { docId, text } = documents.value;
-    const writes = textChunks(docId, text).map((chunk) => chunks.put(chunk));
-    await Promise.all(writes);
-    documents = await documents.continue();
+  let texts = await tx.objectStore('texts').openCursor();
+  while (texts) {
+    const { docId, text } = texts.value;
+    await Promise.all(textChunks(docId, text).map((chunk) => chunks.put(chunk)));
+    meter.advance((passagesOf.get(docId) ?? 0) * TEXT_WEIGHT);
+    texts = await texts.continue();
   }
   db.deleteObjectStore('texts');
 
-  const passages = tx.objectStore('passages');
-  for (let after: string | null = null; ; ) {
-    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-    const page = (await passages.getAll(range, UPGRADE_PAGE)) as unknown as PassageRecordV5[];
-    if (page.length === 0) break;
-    await Promise.all(page.map((p) => passages.put(passageOffsets(p))));
-    after = page.at(-1)!.id;
-    if (page.length < UPGRADE_PAGE) break;
-  }
+  // Passages and vectors are copied into new stores, which then take the old names: a put that replaces a
+  // record costs Chromium more than one into an empty store (measured: docs/BENCHMARKS.md), and a store's keyPath
+  // (vectors: out of line from v6) cannot change. A document's passages are read by id range from v6: the by-doc
+  // index goes.
+  const passagesNext = db.createObjectStore(NEXT_PASSAGES as 'passages', { keyPath: 'id' });
+  passagesNext.createIndex('by-hash', 'contentHash');
+  passagesNext.createIndex('by-position', ['docId', 'ordinal']);
+  await copyPages<PassageRecordV5>(passages, (p) => p.id, (page) =>
+    Promise.all(page.map((p) => passagesNext.put(passageOffsets(p)).then(() => meter.advance()))),
+  );
+  db.deleteObjectStore('passages');
+  passagesNext.name = 'passages';
 
-  // A document's passages are read by id range from v6: the by-doc index only cost space and writes.
-  passages.deleteIndex('by-doc');
-
-  // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
-  // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside.
-  const kept: { key: [string, string]; value: VectorRecord }[] = [];
-  const old = tx.objectStore('vectors');
-  for (let after: [string, string] | null = null; ; ) {
-    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-    const page = (await old.getAll(range, UPGRADE_PAGE)) as unknown as VectorRecordV5[];
-    for (const { modelId, contentHash, sentences } of page) kept.push({ key: [modelId, contentHash], value: sentences ? { sentences } : {} });
-    if (page.length < UPGRADE_PAGE) break;
-    const last = page.at(-1)!;
-    after = [last.modelId, last.contentHash];
-  }
+  const vectorsNext = db.createObjectStore(NEXT_VECTORS as 'vectors');
+  await copyPages<VectorRecordV5>(tx.objectStore('vectors'), (v) => [v.modelId, v.contentHash], (page) =>
+    Promise.all(
+      page.map(({ modelId, contentHash, sentences }) =>
+        vectorsNext.put(sentences ? { sentences } : {}, [modelId, contentHash]).then(() => meter.advance(VECTOR_WEIGHT)),
+      ),
+    ),
+  );
   db.deleteObjectStore('vectors');
-  const vectors = db.createObjectStore('vectors');
-  for (let start = 0; start < kept.length; start += UPGRADE_PAGE) {
-    await Promise.all(kept.slice(start, start + UPGRADE_PAGE).map(({ key, value }) => vectors.put(value, key)));
+  vectorsNext.name = 'vectors';
+  meter.finish();
+}
+
+const NEXT_PASSAGES = 'passages-v6';
+const NEXT_VECTORS = 'vectors-v6';
+
+/** Reads `store` in key order, UPGRADE_PAGE records a request, and hands each page to `write` (awaited). */
+async function copyPages<T>(
+  store: { getAll(query?: IDBKeyRange, count?: number): Promise<unknown[]> },
+  keyOf: (record: T) => IDBValidKey,
+  write: (page: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let after: IDBValidKey | null = null; ; ) {
+    const page = (await store.getAll(after === null ? undefined : IDBKeyRange.lowerBound(after, true), UPGRADE_PAGE)) as T[];
+    if (page.length > 0) await write(page);
+    if (page.length < UPGRADE_PAGE) return;
+    after = keyOf(page.at(-1)!);
   }
 }
+
+/** What rewriting a passage's share of its document's text, and a vector record, cost against a passage record. */
+const TEXT_WEIGHT = 1;
+const VECTOR_WEIGHT = 1;
 
 /** A v5 passage record as v6 stores it: offsets instead of its text and context. */
 function passageOffsets(passage: PassageRecordV5): PassageRecord {
@@ -353,6 +378,8 @@ export interface OpenOptions {
   onVersionChange?: () => void;
   /** This tab wants to upgrade while an older tab keeps the database open. */
   onBlocked?: () => void;
+  /** A long upgrade of stored data runs: how far it is, at least every UPGRADE_REPORT_MS (upgrade-meter.ts). */
+  onUpgradeProgress?: (count: UpgradeCount) => void;
 }
 
 export function openDatabase(options: OpenOptions = {}): Promise<Database> {
@@ -361,11 +388,12 @@ export function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const opening = openDB<PassageDB>(options.name ?? DEFAULT_DB_NAME, version, {
     upgrade(database, oldVersion, newVersion, tx) {
       const steps = MIGRATIONS.slice(oldVersion, newVersion ?? version);
+      const meter = new UpgradeMeter((count) => options.onUpgradeProgress?.(count));
       // Upgrade callbacks are not awaited; a failed step aborts the versionchange transaction, so the open
       // fails and the old data stays as it was.
       void (async () => {
         for (const step of steps) {
-          const pending = step(database, tx);
+          const pending = step(database, tx, meter);
           if (pending) await pending; // Awaiting only when needed keeps the next step synchronous.
         }
       })().catch(() => tx.abort());
