@@ -269,7 +269,7 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter)
   const passagesOf = new Map(documents.map((d) => [d.id, d.passageCount]));
   const passageTotal = documents.reduce((sum, d) => sum + d.passageCount, 0);
   // About one vector a passage (fewer when texts repeat; more when another model's vectors are kept too).
-  meter.plan(passageTotal, passageTotal * (TEXT_WEIGHT + 1 + VECTOR_WEIGHT));
+  meter.plan(passageTotal, passageTotal * (TEXT_WEIGHT + 1 + VECTOR_READ_WEIGHT + VECTOR_WRITE_WEIGHT));
 
   db.createObjectStore('textChunks', { keyPath: ['docId', 'chunk'] });
   const chunks = tx.objectStore('textChunks');
@@ -282,52 +282,49 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter)
   }
   db.deleteObjectStore('texts');
 
-  // Passages and vectors are copied into new stores, which then take the old names: a put that replaces a
-  // record costs Chromium more than one into an empty store (measured: docs/BENCHMARKS.md), and a store's keyPath
-  // (vectors: out of line from v6) cannot change. A document's passages are read by id range from v6: the by-doc
-  // index goes.
-  const passagesNext = db.createObjectStore(NEXT_PASSAGES as 'passages', { keyPath: 'id' });
-  passagesNext.createIndex('by-hash', 'contentHash');
-  passagesNext.createIndex('by-position', ['docId', 'ordinal']);
-  await copyPages<PassageRecordV5>(passages, (p) => p.id, (page) =>
-    Promise.all(page.map((p) => passagesNext.put(passageOffsets(p)).then(() => meter.advance()))),
-  );
-  db.deleteObjectStore('passages');
-  passagesNext.name = 'passages';
+  // A document's passages are read by id range from v6: the by-doc index only cost space and writes (dropped
+  // first, so the rewrite below does not update it once a passage).
+  passages.deleteIndex('by-doc');
+  for (let after: string | null = null; ; ) {
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = (await passages.getAll(range, UPGRADE_PAGE)) as unknown as PassageRecordV5[];
+    if (page.length === 0) break;
+    await Promise.all(page.map((p) => passages.put(passageOffsets(p)).then(() => meter.advance())));
+    after = page.at(-1)!.id;
+    if (page.length < UPGRADE_PAGE) break;
+  }
 
-  const vectorsNext = db.createObjectStore(NEXT_VECTORS as 'vectors');
-  await copyPages<VectorRecordV5>(tx.objectStore('vectors'), (v) => [v.modelId, v.contentHash], (page) =>
-    Promise.all(
-      page.map(({ modelId, contentHash, sentences }) =>
-        vectorsNext.put(sentences ? { sentences } : {}, [modelId, contentHash]).then(() => meter.advance(VECTOR_WEIGHT)),
-      ),
-    ),
-  );
+  // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
+  // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside. (Copying passages and
+  // vectors into new stores that then take the old names was slower at 100k: docs/BENCHMARKS.md.)
+  const kept: { key: [string, string]; value: VectorRecord }[] = [];
+  const old = tx.objectStore('vectors');
+  for (let after: [string, string] | null = null; ; ) {
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = (await old.getAll(range, UPGRADE_PAGE)) as unknown as VectorRecordV5[];
+    for (const { modelId, contentHash, sentences } of page) kept.push({ key: [modelId, contentHash], value: sentences ? { sentences } : {} });
+    meter.advance(page.length * VECTOR_READ_WEIGHT);
+    if (page.length < UPGRADE_PAGE) break;
+    const last = page.at(-1)!;
+    after = [last.modelId, last.contentHash];
+  }
   db.deleteObjectStore('vectors');
-  vectorsNext.name = 'vectors';
+  const vectors = db.createObjectStore('vectors');
+  for (let start = 0; start < kept.length; start += UPGRADE_PAGE) {
+    const page = kept.slice(start, start + UPGRADE_PAGE);
+    await Promise.all(page.map(({ key, value }) => vectors.put(value, key).then(() => meter.advance(VECTOR_WRITE_WEIGHT))));
+  }
   meter.finish();
 }
 
-const NEXT_PASSAGES = 'passages-v6';
-const NEXT_VECTORS = 'vectors-v6';
-
-/** Reads `store` in key order, UPGRADE_PAGE records a request, and hands each page to `write` (awaited). */
-async function copyPages<T>(
-  store: { getAll(query?: IDBKeyRange, count?: number): Promise<unknown[]> },
-  keyOf: (record: T) => IDBValidKey,
-  write: (page: T[]) => Promise<unknown>,
-): Promise<void> {
-  for (let after: IDBValidKey | null = null; ; ) {
-    const page = (await store.getAll(after === null ? undefined : IDBKeyRange.lowerBound(after, true), UPGRADE_PAGE)) as T[];
-    if (page.length > 0) await write(page);
-    if (page.length < UPGRADE_PAGE) return;
-    after = keyOf(page.at(-1)!);
-  }
-}
-
-/** What rewriting a passage's share of its document's text, and a vector record, cost against a passage record. */
-const TEXT_WEIGHT = 1;
-const VECTOR_WEIGHT = 1;
+/**
+ * What a passage's share of its document's text, reading a vector record and writing it back cost against
+ * rewriting a passage record: at 100k passages in Chromium (load 22) texts took 20 s, passages 69 s, reading the
+ * vectors 11 s, deleting the old vector store and writing the new one 64 s (bench/upgrade.bench.ts).
+ */
+const TEXT_WEIGHT = 0.3;
+const VECTOR_READ_WEIGHT = 0.15;
+const VECTOR_WRITE_WEIGHT = 0.9;
 
 /** A v5 passage record as v6 stores it: offsets instead of its text and context. */
 function passageOffsets(passage: PassageRecordV5): PassageRecord {
@@ -380,6 +377,8 @@ export interface OpenOptions {
   onBlocked?: () => void;
   /** A long upgrade of stored data runs: how far it is, at least every UPGRADE_REPORT_MS (upgrade-meter.ts). */
   onUpgradeProgress?: (count: UpgradeCount) => void;
+  /** For tests: report upgrade progress at most this often (default UPGRADE_REPORT_MS; 0: at every step). */
+  upgradeReportMs?: number;
 }
 
 export function openDatabase(options: OpenOptions = {}): Promise<Database> {
@@ -388,7 +387,9 @@ export function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const opening = openDB<PassageDB>(options.name ?? DEFAULT_DB_NAME, version, {
     upgrade(database, oldVersion, newVersion, tx) {
       const steps = MIGRATIONS.slice(oldVersion, newVersion ?? version);
-      const meter = new UpgradeMeter((count) => options.onUpgradeProgress?.(count));
+      // An aborted upgrade fails the open, which the caller sees; the transaction's own promise need not be heard.
+      tx.done.catch(() => undefined);
+      const meter = new UpgradeMeter((count) => options.onUpgradeProgress?.(count), options.upgradeReportMs);
       // Upgrade callbacks are not awaited; a failed step aborts the versionchange transaction, so the open
       // fails and the old data stays as it was.
       void (async () => {
