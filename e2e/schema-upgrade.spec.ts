@@ -1,8 +1,9 @@
 /**
  * A library stored by an older Passage (schema 5) is upgraded when this version opens it (src/store/db.ts v5ToV6).
  * At 100k passages that takes a minute or more, so the status line says what is happening and how far it is, and a
- * second tab opened meanwhile says another tab is updating the library. Afterwards the old documents answer
- * questions with their stored vectors: nothing is embedded again.
+ * second tab opened meanwhile says another tab is updating the library. The upgrade is one transaction: a tab
+ * closed half-way leaves the schema-5 library whole, and the next open upgrades it again. Afterwards the old
+ * documents answer questions with their stored vectors: nothing is embedded again.
  *
  * The schema-5 library is made in the browser: a document is imported and indexed by this build, then, from a page
  * of the origin that does not run the app (an icon), its records are rewritten in schema 5's shapes (texts whole,
@@ -10,7 +11,7 @@
  * the upgrade last long enough to watch from two tabs.
  */
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { ask, expect, fileInput, fixturesDir, openApp, test, waitForIndexed, waitForModel } from './support/app.ts';
 
 const LIGHTHOUSE = { question: 'Why did the keeper polish the lens every evening?', answer: 'polished the brass lens' };
@@ -147,10 +148,32 @@ async function expectSameAnswers(page: Page, before: string[]) {
   expect(await embeddedIn(page), 'nothing was embedded again').toBe(0);
 }
 
+/**
+ * Resolves with the first progress report of an upgrade that is under way (some passages done, not all), heard on
+ * the channel the upgrading tab posts on (src/store/upgrade-news.ts) by a page of the origin outside the app.
+ */
+async function upgradeUnderWay(context: BrowserContext): Promise<{ done: number; total: number }> {
+  const watcher = await context.newPage();
+  await watcher.goto('/icons/icon-192.png');
+  let heard!: (count: { done: number; total: number }) => void;
+  const underWay = new Promise<{ done: number; total: number }>((resolve) => (heard = resolve));
+  await watcher.exposeFunction('upgradeUnderWay', (count: { done: number; total: number }) => heard(count));
+  await watcher.evaluate(() => {
+    const channel = new BroadcastChannel('passage-upgrade:passage');
+    channel.onmessage = ({ data }: MessageEvent<{ done: number; total: number }>) => {
+      if (data.done > 0 && data.done < data.total) {
+        channel.close();
+        void (window as unknown as { upgradeUnderWay(count: unknown): Promise<void> }).upgradeUnderWay(data);
+      }
+    };
+  });
+  return underWay.finally(() => watcher.close());
+}
+
 /** Filler passages: enough for the upgrade to last several seconds (bench/upgrade.bench.ts), so a second tab sees it. */
 const FILLER = 5000;
 
-test('a schema-5 library is upgraded on open with its progress on the status line, a second tab opened meanwhile says another tab is updating it, and both then answer from the old documents without embedding them again', async ({
+test('a schema-5 library is upgraded on open with its progress on the status line; a tab closed mid-upgrade loses nothing and the next open upgrades again; a second tab opened meanwhile says another tab is updating it; both then answer from the old documents without embedding them again', async ({
   page,
   context,
 }) => {
@@ -165,11 +188,17 @@ test('a schema-5 library is upgraded on open with its progress on the status lin
   expect(ranking[0]).toContain(LIGHTHOUSE.answer);
   const total = await rewriteAsSchema5(page, FILLER);
 
+  // A tab starts the upgrade and is closed half-way: its versionchange transaction is rolled back, so the library
+  // is schema 5 again, whole, and the next tab to open upgrades it from the start.
+  const [underWay] = await Promise.all([upgradeUnderWay(context), page.goto('/')]);
+  expect(underWay.total).toBe(total);
+  await page.close();
+
   // Two tabs open at once (as after a browser restart): one upgrades, the other waits for it. Opening them
   // together, not one after the other, keeps a fast machine's upgrade from ending before the second tab listens.
-  const second = await context.newPage();
-  await Promise.all([page.goto('/'), second.goto('/')]);
-  const strips = [page, second].map((tab) => tab.locator('progress-bar .strip'));
+  const tabs = [await context.newPage(), await context.newPage()];
+  await Promise.all(tabs.map((tab) => tab.goto('/')));
+  const strips = tabs.map((tab) => tab.locator('progress-bar .strip'));
   const updatingHere = 'Updating your library for this version of Passage';
   let upgrading = -1;
   await expect
@@ -185,7 +214,7 @@ test('a schema-5 library is upgraded on open with its progress on the status lin
   await expect(there!).toContainText(`of ${total.toLocaleString('en-US')} passages`);
   await expect(there!).toContainText('This tab continues when it is done');
 
-  for (const tab of [page, second]) {
+  for (const tab of tabs) {
     await expect(tab.locator('progress-bar .strip')).not.toContainText('updating your library', { ignoreCase: true, timeout: 60_000 });
     await waitForModel(tab);
     await waitForIndexed(tab, 1 + FILLER / 100);
