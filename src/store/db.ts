@@ -296,7 +296,8 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter)
 
   // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
   // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside. (Copying passages and
-  // vectors into new stores that then take the old names was slower at 100k: docs/BENCHMARKS.md.)
+  // vectors into new stores that then take the old names took as long at 100k, but deleting the old full stores
+  // froze the progress for 31–52 s: docs/BENCHMARKS.md.)
   const kept: { key: [string, string]; value: VectorRecord }[] = [];
   const old = tx.objectStore('vectors');
   for (let after: [string, string] | null = null; ; ) {
@@ -375,7 +376,7 @@ export interface OpenOptions {
   onVersionChange?: () => void;
   /** This tab wants to upgrade while an older tab keeps the database open. */
   onBlocked?: () => void;
-  /** A long upgrade of stored data runs: how far it is, at least every UPGRADE_REPORT_MS (upgrade-meter.ts). */
+  /** A long upgrade of stored data runs: how far it is, at most every UPGRADE_REPORT_MS (upgrade-meter.ts). */
   onUpgradeProgress?: (count: UpgradeCount) => void;
   /** For tests: report upgrade progress at most this often (default UPGRADE_REPORT_MS; 0: at every step). */
   upgradeReportMs?: number;
