@@ -296,8 +296,8 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter)
 
   // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
   // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside. (Copying passages and
-  // vectors into new stores that then take the old names took as long at 100k, but deleting the old full stores
-  // froze the progress for 31–52 s: docs/BENCHMARKS.md.)
+  // vectors into new stores that then take the old names took as long at 100k, but froze the progress for 31–52 s,
+  // most likely deleting the old full stores: docs/BENCHMARKS.md.)
   const kept: { key: [string, string]; value: VectorRecord }[] = [];
   const old = tx.objectStore('vectors');
   for (let after: [string, string] | null = null; ; ) {
