@@ -5,22 +5,30 @@ import { UpgradeNews } from './upgrade-news.ts';
 
 let counter = 0;
 const freshName = () => `upgrade-news-${process.pid}-${++counter}`;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-describe('UpgradeNews', () => {
+/** Resolves once `told` holds `count` entries (messages cross the channel asynchronously; a loaded machine is slow). */
+async function heard(told: unknown[], count: number): Promise<void> {
+  while (told.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+// A lost message would otherwise wait forever; this is a guard, not a speed check.
+describe('UpgradeNews', { timeout: 30_000 }, () => {
   it('a tab whose open waits hears the upgrading tab’s progress as “elsewhere”, and null once its own open ended', async () => {
     const name = freshName();
     const upgrading: (UpgradeProgress | null)[] = [];
     const waiting: (UpgradeProgress | null)[] = [];
     const here = new UpgradeNews(name, (p) => upgrading.push(p));
     const there = new UpgradeNews(name, (p) => waiting.push(p));
-    here.here({ done: 0, total: 10 });
-    here.here({ done: 6, total: 10 });
-    await settle();
-    assert.deepEqual(upgrading, [{ done: 0, total: 10, elsewhere: false }, { done: 6, total: 10, elsewhere: false }]);
-    assert.deepEqual(waiting, [{ done: 0, total: 10, elsewhere: true }, { done: 6, total: 10, elsewhere: true }]);
-    here.done();
-    there.done();
+    try {
+      here.here({ done: 0, total: 10 });
+      here.here({ done: 6, total: 10 });
+      await heard(waiting, 2);
+      assert.deepEqual(upgrading, [{ done: 0, total: 10, elsewhere: false }, { done: 6, total: 10, elsewhere: false }]);
+      assert.deepEqual(waiting, [{ done: 0, total: 10, elsewhere: true }, { done: 6, total: 10, elsewhere: true }]);
+    } finally {
+      here.done();
+      there.done();
+    }
     assert.equal(upgrading.at(-1), null);
     assert.equal(waiting.at(-1), null);
   });
@@ -31,9 +39,16 @@ describe('UpgradeNews', () => {
     const quiet = new UpgradeNews(name, (p) => told.push(p));
     quiet.done();
     const other = new UpgradeNews(name, () => undefined);
-    other.here({ done: 1, total: 2 });
-    await settle();
-    other.done();
+    // A third tab still listening shows the message was posted, so `quiet` had its chance to hear it.
+    const listening: (UpgradeProgress | null)[] = [];
+    const witness = new UpgradeNews(name, (p) => listening.push(p));
+    try {
+      other.here({ done: 1, total: 2 });
+      await heard(listening, 1);
+    } finally {
+      other.done();
+      witness.done();
+    }
     assert.deepEqual(told, []);
   });
 });
