@@ -9,7 +9,7 @@
  * every passage's text; it is built afterwards, a chunk at a time, and until it is complete a search answers by
  * meaning alone and says so (`byMeaningOnly`).
  */
-import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit } from '../app/api.ts';
+import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit, UpgradeProgress } from '../app/api.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
@@ -27,6 +27,7 @@ import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, ty
 import { deleteModelVectors, type DeletedVectors } from './model-vectors.ts';
 import { startupMark } from '../worker/startup-trace.ts';
 import { releaseGarbage } from './release-garbage.ts';
+import { UpgradeNews } from './upgrade-news.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -65,6 +66,8 @@ export interface LibraryServiceOptions {
   onVersionChange?: () => void;
   /** This tab's upgrade waits for an older tab to close the database. */
   onBlocked?: () => void;
+  /** A schema upgrade of the stored data runs, here or in another tab (upgrade-news.ts); null once it ended. */
+  onUpgradeProgress?: (progress: UpgradeProgress | null) => void;
   /** Another tab changed the library; this index has caught up (library-changes.ts). */
   onRemoteChange?: (change: RemoteChange) => void;
   /** The word index finished building (search is hybrid from now on). */
@@ -166,11 +169,13 @@ export class LibraryService {
         options.onVersionChange?.();
       },
       onBlocked: () => options.onBlocked?.(),
+      onUpgradeProgress: (count) => upgrade.here(count),
     };
+    const upgrade = new UpgradeNews(options.dbName ?? DEFAULT_DB_NAME, (progress) => options.onUpgradeProgress?.(progress));
     this._changes = new LibraryChanges(options.dbName ?? DEFAULT_DB_NAME, (change) => this._applyRemote(change));
     const openFrom = performance.now();
     startupMark('library:open');
-    this._library = Library.open(this.model, open).then((library) => {
+    this._library = Library.open(this.model, open).finally(() => upgrade.done()).then((library) => {
       performance.measure('passage:library:open', { start: openFrom, end: performance.now() });
       return library;
     }).catch((error: unknown) => {
