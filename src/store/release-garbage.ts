@@ -4,8 +4,9 @@
  *
  * Why: measured at 100,000 passages after a library-file import in headless Chromium (bench/import-profile.ts
  * --memory), the library worker's heap held 74.5 MB, 11.9 MB of it alive; a forced GC of that one isolate took the
- * renderer from 512 to 417 MB. A worker that goes idle after such a phase allocates nothing more, so V8 has no
- * reason to collect, and the garbage stays resident for as long as the tab lives. Workers cannot call `gc()`.
+ * renderer from 512 to 417 MB. Right after the word index is built the renderer held 478 MB with the nudge against
+ * 503 MB without; 20 s later V8 had collected the idle worker by itself in both builds (408 MB each, docs/BENCHMARKS.md
+ * "Library-file import at 100k"), so the nudge only brings the collection forward. Workers cannot call `gc()`.
  *
  * How: an ArrayBuffer of NUDGE_BYTES, dropped at once, raises V8's count of external memory past the point where
  * it starts an incremental mark-compact (64 MB over the last GC in V8's heuristics; measured in Node: 64 MB and
