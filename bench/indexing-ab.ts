@@ -13,8 +13,6 @@
  * --single-thread adds a third configuration: this build served without COOP/COEP (not cross-origin isolated,
  * so the app's ORT runs 1 thread instead of min(4, cores)). Configurations take turns, order rotated each round.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +21,8 @@ import { chromiumLaunch } from '../playwright.config.ts';
 import { fileInput, repoRoot, sotuDir, waitForIndexed, waitForModel } from '../e2e/support/app.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { SHADOW_QUERIES } from './page-dom.ts';
+import { startPlainProxy } from './plain-proxy.ts';
+import { treeCpuSeconds } from './profile/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,57 +67,12 @@ const VECTOR_DIGEST = `(async () => {
 interface Config { name: string; origin: string }
 interface Run { rate: number; cpuMs: number; passages: number; load: string; digest: string; threads: string }
 
-/** CPU seconds (user + system) of `pid` and all its descendants. */
-function treeCpuSeconds(pid: number): number {
-  const children = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(entry)]);
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch { /* the process ended */ }
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    total += cpu.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
-  }
-  return total;
-}
-
 const loadavg = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-
-/** Forwards to `upstream` with COOP/COEP removed: pages from it are not cross-origin isolated (ORT: 1 thread). */
-function startPlainProxy(listen: number, upstream: number): Promise<http.Server> {
-  const proxy = http.createServer((req, res) => {
-    const forward = http.request(
-      { host: 'localhost', port: upstream, path: req.url, method: req.method, headers: { ...req.headers, host: `localhost:${upstream}`, connection: 'close' } },
-      (answer) => {
-        const headers = { ...answer.headers };
-        delete headers['cross-origin-opener-policy'];
-        delete headers['cross-origin-embedder-policy'];
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', (error) => res.destroy(error));
-    req.pipe(forward);
-  });
-  return new Promise((resolve, reject) => {
-    proxy.once('error', reject);
-    proxy.listen(listen, 'localhost', () => resolve(proxy));
-  });
-}
 
 async function oneRun(browser: Browser, browserPid: number, origin: string): Promise<Run> {
   const context = await browser.newContext({ baseURL: origin, serviceWorkers: 'allow' });

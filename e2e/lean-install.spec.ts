@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, openApp, repoRoot, test, waitForModel } from './support/app.ts';
+import { expect, holdEntryScript, openApp, repoRoot, test, waitForModel } from './support/app.ts';
 
 const webGpuBuild = readdirSync(path.join(repoRoot, 'dist/assets')).find((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(f))!;
 
@@ -56,12 +56,7 @@ test('the WebGPU build is cached by the service worker on first use and then ser
 test('a first visit says “Starting…” from its first paint, before any of the app’s script has run', async ({ page }) => {
   test.setTimeout(180_000);
   // Hold the app's entry script, as a slow first download would.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdEntryScript(page);
   await page.goto('/', { waitUntil: 'commit' });
   const starting = page.getByRole('status').filter({ hasText: 'Starting…' });
   await expect(starting).toBeVisible();

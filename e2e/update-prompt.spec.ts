@@ -1,7 +1,7 @@
 /** A new version waits until the user accepts it; then it takes over and the page reloads once. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, repoRoot, test, waitForModel, waitForServiceWorker } from './support/app.ts';
+import { expect, holdEntryScript, repoRoot, test, waitForModel, waitForServiceWorker } from './support/app.ts';
 
 // Service-worker script fetches can't be routed by Playwright, so the "new version" is made on the server's disk:
 // the same worker with different bytes, put back afterwards. Tests run one at a time (workers: 1).
@@ -42,12 +42,7 @@ test('an update accepted while the first visit is still loading the model reload
   // The app's script is held until the next version waits, so the app starts — and starts loading the model —
   // with the update already on offer. Chromium defers the new worker's activation while the old one still has
   // work for the page; the page used to wait for the takeover forever, showing "Loading the language model".
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdEntryScript(page);
   await page.goto('/', { waitUntil: 'commit' });
   await page.evaluate(async () => {
     await navigator.serviceWorker.register('/sw.js', { scope: '/' });

@@ -12,7 +12,7 @@
  * Texts: State of the Union passages (1862 Lincoln, 1905 T. Roosevelt) split by the app's splitter, each read
  * after its context, as the indexer feeds them.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { chromiumLaunch } from '../../playwright.config.ts';
 import { splitDocument } from '../../src/core/split.ts';
 import { SOTU_DATA_DIR } from '../documents.ts';
 import { MODELS_DIR, readModelSpec, REPO_ROOT } from '../node-engine.ts';
+import { treeCpuSeconds } from '../profile/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -107,30 +108,6 @@ function serve(port: number): Promise<http.Server> {
     server.once('error', reject);
     server.listen(port, 'localhost', () => resolve(server));
   });
-}
-
-/** CPU seconds (user + system) of `pid` and all its descendants. */
-function treeCpuSeconds(pid: number): number {
-  const children = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const parent = Number(fields[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch { /* process ended */ }
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    total += cpu.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
-  }
-  return total;
 }
 
 const median = (xs: readonly number[]) => {
