@@ -16,7 +16,6 @@
  * relative to the navigation for "model ready"); results are medians. Not part of `npm test`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import { ask, fileInput, repoRoot, sotuAddresses, waitForIndexed, waitForModel, 
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { readQueries } from './queries.ts';
 import { SHADOW_QUERIES } from './page-dom.ts';
+import { startPlainProxy } from './plain-proxy.ts';
 
 const PREVIEW_PORT = 4174;
 const PLAIN_PORT = 4175;
@@ -101,28 +101,6 @@ const median = (xs: readonly number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
-
-/** Forwards to the preview server without COOP/COEP, so pages from it are not cross-origin isolated. */
-function startPlainProxy(): Promise<http.Server> {
-  const proxy = http.createServer((req, res) => {
-    const upstream = http.request(
-      { host: 'localhost', port: PREVIEW_PORT, path: req.url, method: req.method, headers: { ...req.headers, host: `localhost:${PREVIEW_PORT}`, connection: 'close' } },
-      (answer) => {
-        const headers = { ...answer.headers };
-        delete headers['cross-origin-opener-policy'];
-        delete headers['cross-origin-embedder-policy'];
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', (error) => res.destroy(error));
-    req.pipe(upstream);
-  });
-  return new Promise((resolve, reject) => {
-    proxy.once('error', reject);
-    proxy.listen(PLAIN_PORT, 'localhost', () => resolve(proxy));
-  });
-}
 
 async function modelReadyMs(page: Page): Promise<number> {
   await waitForModel(page);
@@ -214,7 +192,7 @@ const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; load average at start ${loadavg()}`);
 const started = performance.now();
 const server = await startPreview(PREVIEW_PORT);
-const proxy = await startPlainProxy();
+const proxy = await startPlainProxy(PLAIN_PORT, PREVIEW_PORT);
 try {
   const browserVersion = await chromium.launch(chromiumLaunch).then(async (b) => {
     const v = b.version();

@@ -28,7 +28,7 @@ export interface EvalArgs {
   /** Count document titles as a second word field (core/title-index.ts); off = ranking before 2026-12-03. */
   titles: boolean;
   titleWeight: number;
-  /** Document prior weight (core/document-prior.ts); undefined or 0 = off, as in the app. */
+  /** Document prior weight (core/document-prior.ts); undefined = by library size, as in the app; 0 = off. */
   documentPrior: number | undefined;
   /** Also report every dense weight 0, 0.1, …, 1. */
   sweep: boolean;
@@ -42,7 +42,7 @@ export const USAGE = `usage: npm run eval -- --docs <dir> [--docs <dir> …] --q
   [--k 10] [--json] [--mode hybrid|dense|lexical] [--weight ${DEFAULT_DENSE_WEIGHT} (default: by library size)] [--distractors sotu]
   [--target-tokens N] [--min-chars N] [--no-stem] [--no-context | --context-weight ${CONTEXT_TOKEN_WEIGHT}]
   [--bm25-k1 1.2] [--bm25-b 0.75] [--no-titles | --title-weight ${DEFAULT_TITLE_WEIGHT}]
-  [--document-prior W (default 0 = off, as in the app)] [--sweep] [--no-cache] [--quiet] [--unanswerable <file.jsonl> …]`;
+  [--document-prior W (default: by library size, as in the app; 0 = off)] [--sweep] [--no-cache] [--quiet] [--unanswerable <file.jsonl> …]`;
 
 export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   let parsed;

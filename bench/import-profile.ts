@@ -7,10 +7,18 @@
  *   npx tsx bench/import-profile.ts --root <checkout> --port 4311 --file .cache/scale/sotu-100000-…passage
  *   options: --profile <dir> (keep the browser profile there; an existing one is reused: with --reload-only the
  *            page is only opened, e.g. to time an upgrade from an older schema by another checkout's build)
+ *            --cpu-profile <prefix> (CPU profiles of the page and its workers over the import, written to
+ *            <prefix>.<target>.cpuprofile, with the top self times printed; Node 20 needs
+ *            NODE_OPTIONS=--experimental-websocket)
+ *            --memory (at the end: RSS of every Chromium process, the renderer's resident memory by mapping, and
+ *            each isolate's JS heap after a GC; same NODE_OPTIONS)
+ *            --settle <s> (wait this long after the word index's build before reading memory: its save and the
+ *            library worker's garbage nudge come after the build's measure)
  *
- * Prints one JSON line: { importMs, measures, indexedDbBytes, openMs? }.
+ * Prints one JSON line: { importMs, measures, indexedDbBytes, cpuSeconds (per Chromium process kind, over the
+ * import), openMs?, memory? }.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +26,8 @@ import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { SHADOW_QUERIES } from './page-dom.ts';
+import { attachAll, heapsAfterGc, profileAll, selfTimes } from './profile/cdp-targets.ts';
+import { chromiumProcesses, cpuByKind, residentByMapping, rssMB } from './profile/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +38,9 @@ const { values } = parseArgs({
     'reload-only': { type: 'boolean', default: false },
     'lexical-wait': { type: 'string', default: '300' },
     queries: { type: 'string', default: '0' },
+    'cpu-profile': { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    settle: { type: 'string', default: '0' },
   },
 });
 
@@ -72,7 +85,10 @@ async function main(): Promise<void> {
   const profile = values.profile ?? mkdtempSync(path.join(os.tmpdir(), 'passage-import-profile-'));
   // Reload-only (an upgrade by another build): block the service worker, or it serves the old build from its precache.
   const serviceWorkers = values['reload-only'] ? 'block' : 'allow';
-  const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunch, headless: true, baseURL: `http://localhost:${port}`, serviceWorkers });
+  const debugPort = port + 5000;
+  const devtoolsWanted = values['cpu-profile'] !== undefined || values.memory;
+  const args = [...(chromiumLaunch.args ?? []), ...(devtoolsWanted ? [`--remote-debugging-port=${debugPort}`] : [])];
+  const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunch, args, headless: true, baseURL: `http://localhost:${port}`, serviceWorkers });
   try {
     await context.addInitScript({ content: INSTRUMENT });
     const page = context.pages()[0] ?? (await context.newPage());
@@ -89,16 +105,31 @@ async function main(): Promise<void> {
       if (!values.file) throw new Error('--file is required');
       const input = page.locator('settings-panel input[type=file]');
       await input.evaluate((el) => el.addEventListener('change', () => (window.importProfile.changeAt = performance.now()), { once: true }));
+      const cpu = cpuByKind(profile);
+      const devtools = values['cpu-profile'] ? await attachAll(debugPort) : null;
+      const profiling = devtools ? await profileAll(devtools, 500) : null;
       await input.setInputFiles(values.file, { timeout: 600_000 });
       const done = await (await page.waitForFunction(() => window.importProfile.done(), undefined, { timeout: 1_200_000, polling: 100 })).jsonValue();
       if (typeof done === 'string' || done === false) throw new Error(`import failed: ${done}`);
       log('imported');
+      result.cpuSeconds = cpu();
+      if (profiling) {
+        const top: Record<string, [string, number][]> = {};
+        for (const [name, cpuProfile] of await profiling.stop()) {
+          writeFileSync(`${values['cpu-profile']}.${name}.cpuprofile`, JSON.stringify(cpuProfile));
+          top[name] = selfTimes(cpuProfile, 15);
+        }
+        devtools!.close();
+        result.selfMs = top;
+      }
       result.importMs = Math.round(done - (await page.evaluate(() => window.importProfile.changeAt))!);
     }
     // The word index builds after the notice: wait for it, so its cost is seen too.
     const deadline = Date.now() + Number(values['lexical-wait']) * 1000;
     let measures = await workerMeasures(page);
-    while (!measures['passage:lexical:build'] && Date.now() < deadline) {
+    // An import's word index is the second build of this library worker (the first ran on the empty library at start).
+    const builds = values['reload-only'] ? 1 : 2;
+    while ((measures['passage:lexical:build']?.length ?? 0) < builds && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       measures = await workerMeasures(page);
     }
@@ -121,6 +152,20 @@ async function main(): Promise<void> {
     });
     result.indexedDbBytes = estimate;
     result.passages = await page.evaluate(() => window.importProfile.passages());
+    if (values.memory) {
+      await new Promise((resolve) => setTimeout(resolve, Number(values.settle) * 1000));
+      const processes = chromiumProcesses(profile).map((p) => ({ ...p, rssMB: rssMB(p.pid) }));
+      const renderer = processes.filter((p) => p.kind === 'renderer').sort((a, b) => b.rssMB - a.rssMB)[0];
+      const devtools = await attachAll(debugPort);
+      result.memory = {
+        processes: processes.map(({ kind, rssMB }) => [kind, rssMB]),
+        rendererByMapping: renderer ? residentByMapping(renderer.pid) : null,
+        rendererBeforeGcMB: renderer ? rssMB(renderer.pid) : null,
+        heapsAfterGc: await heapsAfterGc(devtools, () => (renderer ? rssMB(renderer.pid) : 0)),
+        rendererAfterGcMB: renderer ? rssMB(renderer.pid) : null,
+      };
+      devtools.close();
+    }
     console.log(JSON.stringify(result));
   } finally {
     await context.close();

@@ -11,7 +11,7 @@
  * With --distractors sotu it also builds the big set (every SOTU address added) and reports quality, median query
  * latency, build time and index memory there. --only-passage runs Passage's own rows only (no peer is built).
  * "Passage hybrid" is the app's ranking (library-service.ts search): document titles as a word field and the
- * dense weight by library size (it passes documentOf, but no document prior weight: off, as in the app).
+ * dense weight and the document prior by library size (it passes documentOf, as the app does).
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';

@@ -18,6 +18,7 @@ import { chromiumLaunch } from '../playwright.config.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
 import { REPO_ROOT } from './node-engine.ts';
 import { SCALE_QUERIES } from './scale/queries.ts';
+import { attachAll, profileAll } from './profile/cdp-targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -131,49 +132,15 @@ try {
   stopPreview(preview);
 }
 
-/**
- * CPU profiles of the page and its dedicated workers over the browser's own DevTools socket (Playwright's CDP
- * sessions reach pages only). Needs Node's WebSocket: run with NODE_OPTIONS=--experimental-websocket on Node 20.
- */
+/** CPU profiles of the page and its dedicated workers (bench/profile/cdp-targets.ts); `stop()` also detaches. */
 async function profileAllTargets(debugPort: number): Promise<{ stop(): Promise<[string, unknown][]> }> {
-  const { webSocketDebuggerUrl } = (await (await fetch(`http://127.0.0.1:${debugPort}/json/version`)).json()) as { webSocketDebuggerUrl: string };
-  const ws = new WebSocket(webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
-  let next = 1;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw CDP replies
-  const pending = new Map<number, (result: any) => void>();
-  const attached: { sessionId: string; name: string }[] = [];
-  ws.onmessage = (event) => {
-    const message = JSON.parse(String(event.data));
-    if (message.id && pending.has(message.id)) {
-      pending.get(message.id)!(message.result ?? message.error);
-      pending.delete(message.id);
-    }
-  };
-  const send = (method: string, params: object = {}, sessionId?: string) =>
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw CDP replies
-    new Promise<any>((resolve) => {
-      const id = next++;
-      pending.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-    });
-  const { targetInfos } = await send('Target.getTargets');
-  for (const t of targetInfos as { targetId: string; type: string; title: string; url: string }[]) {
-    if (t.type !== 'page' && t.type !== 'worker') continue;
-    if (t.url.includes('em-pthread') || t.title.includes('em-pthread')) continue;
-    const { sessionId } = await send('Target.attachToTarget', { targetId: t.targetId, flatten: true });
-    const name = t.type === 'page' ? 'page' : (t.title || t.url).replace(/[^a-z0-9-]+/gi, '_').slice(-40);
-    await send('Profiler.enable', {}, sessionId);
-    await send('Profiler.setSamplingInterval', { interval: 200 }, sessionId);
-    await send('Profiler.start', {}, sessionId);
-    attached.push({ sessionId, name });
-  }
-  console.log('profiling', attached.map((a) => a.name).join(', '));
+  const devtools = await attachAll(debugPort);
+  console.log('profiling', devtools.targets.map((t) => t.name).join(', '));
+  const profiling = await profileAll(devtools);
   return {
     async stop() {
-      const out: [string, unknown][] = [];
-      for (const { sessionId, name } of attached) out.push([name, (await send('Profiler.stop', {}, sessionId)).profile]);
-      ws.close();
+      const out = await profiling.stop();
+      devtools.close();
       return out;
     },
   };

@@ -10,6 +10,7 @@ import { Bm25Index } from '../src/core/bm25.ts';
 import { denseWeightFor, minMaxNormalise, rank, searchPassages } from '../src/core/rank.ts';
 import { rowFilter } from '../src/core/row-filter.ts';
 import { TitleIndex } from '../src/core/title-index.ts';
+import { largeLibraryShare } from '../src/core/library-size.ts';
 import type { Hit } from '../src/core/top-k.ts';
 import { TopK } from '../src/core/top-k.ts';
 import { titleFromFileName } from '../src/import/detect.ts';
@@ -166,6 +167,21 @@ function appRanking(titleWeight: number | null, denseWeight: number | 'by size' 
 }
 
 /**
+ * The app's ranking with the document prior at `gamma` × largeLibraryShare(size) (0 up to 1,000 passages, `gamma`
+ * from 10,000), re-ordering only the best `depth` fused candidates (default: the app's), a standout word match kept.
+ */
+function appPrior(gamma: number, depth?: number): Variant {
+  return (ctx) =>
+    searchPassages(ctx.lib.index, ctx.vec, ctx.q.query, {
+      k: 10,
+      documentOf: (id: string) => ctx.lib.docOfId.get(id)!,
+      documentPrior: gamma * largeLibraryShare(ctx.lib.index.size),
+      ...(depth === undefined ? {} : { documentPriorDepth: depth }),
+      titles: { index: ctx.lib.titleField, documentOf: (id: string) => ctx.lib.docOfId.get(id)!, weight: 1 },
+    }).map((h) => h.row);
+}
+
+/**
  * The app's fusion (titles at `titleWeight`), plus as extra candidates the dense top `n` among the passages of the
  * documents whose title matches the query (all matching documents, or only those with the best title score).
  */
@@ -255,6 +271,16 @@ function withoutQuestionWords(variant: Variant): Variant {
 }
 
 const VARIANTS: Record<string, Variant> = {
+  'prior 0.2 all': appPrior(0.2, Infinity),
+  'prior 0.2 depth 3': appPrior(0.2, 3),
+  'prior 0.2 depth 5': appPrior(0.2, 5),
+  'prior 0.2 depth 8': appPrior(0.2, 8),
+  'prior 0.2 depth 10': appPrior(0.2, 10),
+  'prior 0.3 depth 5': appPrior(0.3, 5),
+  'prior 0.3 depth 8': appPrior(0.3, 8),
+  'prior 0.4 depth 5': appPrior(0.4, 5),
+  'prior 0.15 depth 5': appPrior(0.15, 5),
+  'prior 0.15 depth 8': appPrior(0.15, 8),
   'app prior no question words': withoutQuestionWords(appRanking(1, 'by size', DEPTH, 'by size')),
   'app prior c100': appRanking(1, 'by size', 100, 'by size'),
   'app prior titles 2': appRanking(2, 'by size', DEPTH, 'by size'),

@@ -4,9 +4,10 @@
  * first visit says "Starting…" from its first paint. (Headless Chromium here has no WebGPU adapter: the app takes
  * the plain path, as on most phones; the WebGPU path's choice is unit-tested in ort-build.test.ts.)
  */
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, openApp, repoRoot, test, waitForModel } from './support/app.ts';
+import { expect, holdEntryScript, openApp, repoRoot, test, waitForModel } from './support/app.ts';
 
 const webGpuBuild = readdirSync(path.join(repoRoot, 'dist/assets')).find((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(f))!;
 
@@ -16,6 +17,22 @@ test('without WebGPU the app runs ORT’s plain wasm build from this origin and 
   expect(paths.some((p) => /^\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(p)), 'the plain .wasm').toBe(true);
   expect(paths.some((p) => /^\/assets\/ort-wasm-simd-threaded-[\w-]+\.mjs$/.test(p)), 'its JS glue').toBe(true);
   expect(paths.filter((p) => p.includes('asyncify'))).toEqual([]);
+});
+
+test('offline, the service worker answers the plain wasm’s URL from its precached gzip, byte for byte the built file', async ({ page, context, requests }) => {
+  await openApp(page);
+  const plain = readdirSync(path.join(repoRoot, 'dist/assets')).find((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f))!;
+  const built = readFileSync(path.join(repoRoot, 'dist/assets', plain));
+  await context.setOffline(true);
+  requests.offline = true;
+  const served = await page.evaluate(async (u) => {
+    const response = await fetch(u);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return { type: response.headers.get('content-type'), size: bytes.byteLength, sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
+  }, `/assets/${plain}`);
+  expect(served).toEqual({ type: 'application/wasm', size: built.byteLength, sha256: createHash('sha256').update(built).digest('hex') });
+  await expect.poll(() => requests.networkWhileOffline(), { message: 'requests that reached the network while offline' }).toEqual([]);
 });
 
 test('the WebGPU build is cached by the service worker on first use and then served from that cache offline', async ({ page, context, requests }) => {
@@ -39,12 +56,7 @@ test('the WebGPU build is cached by the service worker on first use and then ser
 test('a first visit says “Starting…” from its first paint, before any of the app’s script has run', async ({ page }) => {
   test.setTimeout(180_000);
   // Hold the app's entry script, as a slow first download would.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdEntryScript(page);
   await page.goto('/', { waitUntil: 'commit' });
   const starting = page.getByRole('status').filter({ hasText: 'Starting…' });
   await expect(starting).toBeVisible();

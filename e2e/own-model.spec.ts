@@ -206,3 +206,85 @@ test('switching model in one tab restarts the other tabs with it, and both answe
   const answer = await ask(other, 'brass lens', { nearest: true });
   expect(answer.all.map((a) => a.passage).join(' ')).toContain('brass lens');
 });
+
+/** Vector blocks and vector records stored for one model (`prefix`: its id, or the start of a user model's). */
+async function storedOf(page: Page, prefix: string): Promise<{ blocks: number; vectors: number }> {
+  return page.evaluate(async (start) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('passage');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const range = IDBKeyRange.bound([start, ''], [`${start}\uffff`, '']);
+    const count = (store: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = db.transaction(store, 'readonly').objectStore(store).count(range);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    try {
+      return { blocks: await count('vectorBlocks'), vectors: await count('vectors') };
+    } finally {
+      db.close();
+    }
+  }, prefix);
+}
+
+/** Remove, then the confirmation. */
+async function removeModel(page: Page, id: string) {
+  await modelRow(page, id).locator('button[data-remove]').click();
+  await modelRow(page, id).locator('button[data-confirm-remove]').click();
+}
+
+function storageUsed(page: Page): Promise<number> {
+  return page.locator('settings-panel meter[aria-label="Storage used"]').evaluate((el) => (el as HTMLMeterElement).value);
+}
+
+test('removing an added model deletes its stored vectors and blocks and reads the storage figure again; removing the model in use goes back to MiniLM first', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await fileInput(page).setInputFiles(DOCUMENTS);
+  await waitForIndexed(page, 2);
+  const count = page.locator('library-panel .count');
+  const passages = (await count.getAttribute('data-passages')) ?? '';
+  const miniLm = await storedOf(page, 'all-MiniLM-L6-v2');
+  const zip = await zipOf(files, testInfo.outputPath('tiny-bert.zip'));
+
+  // The model in use: Remove asks first, then switches back to MiniLM (the app restarts) and deletes the vectors.
+  await openAddForm(page);
+  await choose(page, 'data-zip', zip);
+  await expect(models(page).locator('form .done')).toContainText('was added (32 dimensions)', { timeout: 60_000 });
+  await useModel(page, 'user/tiny-bert-');
+  await waitForIndexed(page, 2);
+  expect((await storedOf(page, 'user/tiny-bert-')).blocks).toBeGreaterThan(0);
+  await modelRow(page, 'user/tiny-bert-').locator('button[data-remove]').click();
+  await expect(modelRow(page, 'user/tiny-bert-').locator('.confirm-remove')).toContainText('and go back to all-MiniLM-L6-v2?');
+  const reloaded = page.waitForEvent('load');
+  await modelRow(page, 'user/tiny-bert-').locator('button[data-confirm-remove]').click();
+  await reloaded;
+  await waitForModel(page);
+  await expect(modelRow(page, 'all-MiniLM-L6-v2').locator('.in-use')).toHaveText('In use');
+  await expect(models(page).locator('li[data-model]')).toHaveCount(1);
+  await expect.poll(() => storedOf(page, 'user/tiny-bert-'), { timeout: 30_000 }).toEqual({ blocks: 0, vectors: 0 });
+  expect(await storedOf(page, 'all-MiniLM-L6-v2')).toEqual(miniLm);
+  await expect(count).toHaveAttribute('data-indexed', passages);
+  const back = await ask(page, 'What did the keeper clean before dark each day?');
+  expect(back.passage).toContain('polished the brass lens');
+
+  // A model not in use: its files and vectors go at once, and the storage figure is read again.
+  await openAddForm(page);
+  await choose(page, 'data-zip', zip);
+  await expect(models(page).locator('form .done')).toContainText('was added (32 dimensions)', { timeout: 60_000 });
+  await useModel(page, 'user/tiny-bert-');
+  await waitForIndexed(page, 2);
+  await useModel(page, 'all-MiniLM-L6-v2');
+  expect((await storedOf(page, 'user/tiny-bert-')).blocks).toBeGreaterThan(0);
+  const before = await storageUsed(page);
+  await removeModel(page, 'user/tiny-bert-');
+  await expect(models(page).locator('.removal')).toHaveText('tiny-bert was removed from this device, with its vectors.');
+  await expect(models(page).locator('li[data-model]')).toHaveCount(1);
+  expect(await storedOf(page, 'user/tiny-bert-')).toEqual({ blocks: 0, vectors: 0 });
+  expect(await storedOf(page, 'all-MiniLM-L6-v2')).toEqual(miniLm);
+  await expect.poll(() => storageUsed(page), { timeout: 10_000 }).toBeLessThan(before);
+  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', '0');
+});

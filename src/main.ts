@@ -10,7 +10,7 @@ import './ui/passage-shell.ts';
 
 const pwa = registerPwa();
 // The model chosen in Settings (model-settings.ts), else the default; a switch in another tab restarts this one.
-ModelManager.shared();
+const models = ModelManager.shared();
 const app = new PassageApp({ whenReady: pwa.whenControlled(), modelSpec: startupModel(localStorage) });
 const shell = document.querySelector('passage-shell');
 if (shell) {
@@ -19,3 +19,9 @@ if (shell) {
   // "Share → Passage" and "Open with Passage" in the installed app: through the same import path as picked files.
   void receiveOsDocuments((delivery) => shell.receiveDocuments(delivery));
 }
+// Vectors of removed models go through this app's library worker; those a removal left (the model that was in
+// use, say) go now, and the storage figure is read again.
+models
+  .attachLibrary((id) => app.deleteModelVectors(id))
+  .then(() => shell?.dispatchEvent(new CustomEvent('storage-changed')))
+  .catch((error: unknown) => console.error("Passage: could not delete a removed model's vectors", error));

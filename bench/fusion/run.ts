@@ -12,7 +12,7 @@
  * Texts: State of the Union passages (1862 Lincoln, 1905 T. Roosevelt) split by the app's splitter, each read
  * after its context, as the indexer feeds them.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { chromiumLaunch } from '../../playwright.config.ts';
 import { splitDocument } from '../../src/core/split.ts';
 import { SOTU_DATA_DIR } from '../documents.ts';
 import { MODELS_DIR, readModelSpec, REPO_ROOT } from '../node-engine.ts';
+import { treeCpuSeconds } from '../profile/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +54,7 @@ interface Config { name: string; graph: keyof typeof GRAPHS; workers: number; th
 const CONFIGS: Config[] = [
   { name: 'today: plain graph, 1 worker × 2 threads', graph: 'plain', workers: 1, threads: 2 },
   { name: 'MultiHeadAttention + SkipLayerNorm, 1 worker × 2 threads', graph: 'fused', workers: 1, threads: 2 },
+  { name: 'MultiHeadAttention only, 1 worker × 2 threads', graph: 'attention', workers: 1, threads: 2 },
   { name: 'plain graph, 1 worker × 1 thread', graph: 'plain', workers: 1, threads: 1 },
   { name: 'plain graph, 2 workers × 1 thread', graph: 'plain', workers: 2, threads: 1 },
   { name: 'MultiHeadAttention + SkipLayerNorm, 2 workers × 1 thread', graph: 'fused', workers: 2, threads: 1 },
@@ -71,7 +73,9 @@ function buildGraphs(): void {
     writeFileSync(path.join(MODEL_DIR, `${name}.onnx`), bytes);
   }
   const shipped = readFileSync(path.join(MODELS_DIR, spec.id, 'onnx', 'model_quantized.onnx'));
-  if (!shipped.equals(readFileSync(path.join(MODEL_DIR, 'plain.onnx')))) throw new Error('plain graph differs from the built model');
+  if (!Object.keys(GRAPHS).some((name) => shipped.equals(readFileSync(path.join(MODEL_DIR, `${name}.onnx`))))) {
+    throw new Error('the built model is none of these graphs: run `npm run models`');
+  }
 }
 
 async function passages(count: number): Promise<number[][]> {
@@ -104,30 +108,6 @@ function serve(port: number): Promise<http.Server> {
     server.once('error', reject);
     server.listen(port, 'localhost', () => resolve(server));
   });
-}
-
-/** CPU seconds (user + system) of `pid` and all its descendants. */
-function treeCpuSeconds(pid: number): number {
-  const children = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const parent = Number(fields[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch { /* process ended */ }
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    total += cpu.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
-  }
-  return total;
 }
 
 const median = (xs: readonly number[]) => {

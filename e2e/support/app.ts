@@ -121,6 +121,17 @@ export async function openApp(page: Page) {
   await waitForModel(page);
 }
 
+/** Holds the app's entry script, as a slow first download would, until the returned function is called. */
+export async function holdEntryScript(page: Page): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 export async function waitForServiceWorker(page: Page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
 }

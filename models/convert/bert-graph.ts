@@ -98,21 +98,25 @@ export function buildBertGraph(
   const summed = g.node('Add', [g.node('Add', [words, positions], 'embeddings/sum1'), types], 'embeddings/sum');
   let hidden = layerNorm(summed, 'embeddings.LayerNorm');
 
-  // MultiHeadAttention takes the mask as int32 [batch, sequence] (1 = attend) and adds its mask_filter_value
-  // (-10000 by default, as MASK_BIAS) to masked keys' scores.
-  const keyPaddingMask = fuseAttention
-    ? g.node('Cast', [attentionMask], 'key_padding_mask', { to: { int: DataType.INT32 } })
-    : '';
   // Attention mask → additive bias [batch, 1, 1, sequence]: 0 for real tokens, MASK_BIAS for padding.
   // (Without fusion the nodes and constants are written in the same order as before, so the graph's bytes stay.)
-  const plain = <T,>(make: () => T): T | '' => (fuseAttention ? '' : make());
-  const bias = plain(() => {
+  const maskBias = () => {
     const maskF = g.node('Cast', [attentionMask], 'mask_float', { to: { int: DataType.FLOAT } });
     const inverted = g.node('Sub', [g.floatScalar(1), maskF], 'mask_inverted');
     return g.node('Unsqueeze', [g.node('Mul', [inverted, g.floatScalar(MASK_BIAS)], 'mask_bias_2d'),
       g.int64s([1, 2])], 'mask_bias');
-  });
-
+  };
+  const plain = <T,>(make: () => T): T | '' => (fuseAttention ? '' : make());
+  const bias = plain(maskBias);
+  // MultiHeadAttention gets the same bias as its attention_bias input, expanded to [batch, 1, sequence, sequence]
+  // (that input's dimension 2 must be the query length; batch and heads broadcast). Not its key_padding_mask
+  // input: ORT's WebGPU kernel refuses that one at run time ("input `key_padding_mask` not implemented for
+  // webgpu", onnxruntime-web 1.31), and a shipped q8 file must also run on the app's WebGPU path.
+  const attentionBias = fuseAttention
+    ? g.node('Expand', [maskBias(), g.node('Concat', [g.int64s([1, 1]),
+      g.node('Unsqueeze', [seqLen, g.int64s([0])], 'sequence_length_1d'), g.int64s([1])], 'attention_bias_rows',
+    { axis: { int: 0 } })], 'attention_bias') // [1, 1, sequence, 1] broadcast against [batch, 1, 1, sequence]
+    : '';
   const splitHeads = plain(() => g.int64s([0, 0, heads, headDim])); // Reshape: 0 keeps batch and sequence
   const mergeHeads = plain(() => g.int64s([0, 0, H]));
   const scale = plain(() => g.floatScalar(1 / Math.sqrt(headDim)));
@@ -129,8 +133,8 @@ export function buildBertGraph(
       const q = linear(hidden, `${p}.attention.self.query`, H, H);
       const k = linear(hidden, `${p}.attention.self.key`, H, H);
       const v = linear(hidden, `${p}.attention.self.value`, H, H);
-      context = g.contribNode('MultiHeadAttention', [q, k, v, '', keyPaddingMask], `${p}.context`,
-        { num_heads: { int: heads }, mask_filter_value: { float: MASK_BIAS } });
+      context = g.contribNode('MultiHeadAttention', [q, k, v, '', '', attentionBias], `${p}.context`,
+        { num_heads: { int: heads } });
     } else {
       const q = heads4d(linear(hidden, `${p}.attention.self.query`, H, H), `${p}.q`, [0, 2, 1, 3]); // [b, h, s, d]
       const k = heads4d(linear(hidden, `${p}.attention.self.key`, H, H), `${p}.k`, [0, 2, 3, 1]); // [b, h, d, s]

@@ -101,6 +101,16 @@ export type Progress =
  */
 export type SchemaState = 'current' | 'waiting' | 'outdated';
 
+/**
+ * A schema upgrade of the stored library runs (this Passage version stores it differently): how many of its
+ * passages are done. `elsewhere`: another tab runs it, and this tab waits for it.
+ */
+export interface UpgradeProgress {
+  done: number;
+  total: number;
+  elsewhere: boolean;
+}
+
 export interface StorageInfo {
   usage: number | null;
   quota: number | null;
@@ -123,6 +133,8 @@ export interface PassageApi {
   onLibraryChange(listener: () => void): () => void;
   /** Fired when the schema state changes (another tab upgraded Passage, or this tab waits for an older one). */
   onSchemaState(listener: (state: SchemaState) => void): () => void;
+  /** Fired while a schema upgrade of the stored library runs (here or in another tab), then with null when it ends. */
+  onUpgradeProgress(listener: (progress: UpgradeProgress | null) => void): () => void;
 
   listDocuments(): Promise<DocumentSummary[]>;
   /** Decodes and cleans a .txt/.md file's bytes, or cleans extracted text, off the main thread. */
@@ -166,4 +178,6 @@ export interface PassageApi {
 
   storage(): Promise<StorageInfo>;
   persistStorage(): Promise<boolean>;
+  /** Deletes the stored vectors of a model removed in Settings (refused for the model in use). */
+  deleteModelVectors(modelId: string): Promise<void>;
 }

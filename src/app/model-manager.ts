@@ -6,6 +6,8 @@
  * Switching stores the choice and starts the app again with it (every tab of this browser: one library, one model
  * in use). The library keeps each model's vectors (store/model-vectors.ts), so what the new model has not embedded
  * yet is indexed in the background with the usual progress line, and switching back to a model finds its vectors.
+ * Removing an added model removes its files and then its vectors (they take ~1.6 KB a passage); removing the model
+ * in use first switches back to the default model, and the restarted app deletes the vectors.
  */
 import manifest from '../../models/manifest.json';
 import { activeModel, catalogue, isUserModel, ONNX_FILES, parseStoredSpec, type ModelChoices } from '../core/model-catalogue.ts';
@@ -21,6 +23,8 @@ const ACTIVE_KEY = 'passage:model';
 /** The spec of the user model in use, so the app starts without waiting for Cache Storage. */
 const ACTIVE_SPEC_KEY = 'passage:model-spec';
 const CHANNEL = 'passage-model';
+/** Ids of removed models whose vectors are not deleted yet (deleting outlives a restart or a closed tab). */
+const REMOVED_KEY = 'passage:models-removed';
 
 export interface ModelList {
   models: ModelSpec[];
@@ -39,11 +43,24 @@ export interface ModelManagerOptions {
   announce?: () => void;
 }
 
+/** What removing a model did. */
+export interface Removal {
+  /** The removed model was in use: the app restarts with the default model, which deletes its vectors. */
+  restarting: boolean;
+  /** Its vectors are gone (false: the deletion failed and is tried again at the next start). */
+  vectorsDeleted: boolean;
+}
+
+/** Deletes the stored vectors of one model that is not in use (the app's library worker, `PassageApp`). */
+export type DeleteVectors = (modelId: string) => Promise<unknown>;
+
 let shared: ModelManager | null = null;
 
 export class ModelManager {
   private readonly _o: ModelManagerOptions;
   private readonly _manifest: ModelManifest;
+  private _deleteVectors: DeleteVectors | null = null;
+  private _purging: Promise<void> = Promise.resolve();
 
   constructor(options: ModelManagerOptions) {
     this._o = options;
@@ -109,6 +126,8 @@ export class ModelManager {
     if (active.id === spec.id) throw new Error(`“${spec.name}” is the model in use already.`);
     const sameName = models.find((m) => m.name.toLowerCase() === spec.name.toLowerCase() && m.id !== spec.id);
     if (sameName) throw new Error(`A model named “${spec.name}” is already added; remove it first, or choose another name.`);
+    // Added again before its vectors were deleted: they are its own again (the id is the model's fingerprint).
+    this._setRemoved(this._removed().filter((r) => r !== spec.id));
     await this._o.store.add(spec, files, async () => {
       let dims: number;
       try {
@@ -137,11 +156,71 @@ export class ModelManager {
     this._o.restart();
   }
 
-  /** Forgets an added model's files; the model in use cannot be removed. */
-  async remove(id: string): Promise<void> {
+  /**
+   * Forgets an added model: its files, then its vectors. The model in use is switched back to the default first
+   * (the app restarts with it, in every tab, and deletes the vectors then: a library's model in use keeps its
+   * vectors). Resolves once the vectors are deleted, or, for the model in use, when the restart is asked for.
+   */
+  async remove(id: string): Promise<Removal> {
     if (!isUserModel({ id })) throw new Error('Built-in models cannot be removed.');
-    if ((await this.list()).active.id === id) throw new Error('This is the model in use; switch to another before removing it.');
+    const inUse = (await this.list()).active.id === id;
+    this._setRemoved([...this._removed().filter((r) => r !== id), id]);
+    if (inUse) {
+      this._o.storage.removeItem(ACTIVE_KEY);
+      this._o.storage.removeItem(ACTIVE_SPEC_KEY);
+    }
     await this._o.store.remove(id);
+    if (inUse) {
+      this._o.announce?.();
+      this._o.restart();
+      return { restarting: true, vectorsDeleted: false };
+    }
+    try {
+      await this.purgeRemoved();
+      return { restarting: false, vectorsDeleted: true };
+    } catch (error) {
+      console.error(`Passage: the vectors of ${id} were not all deleted`, error);
+      return { restarting: false, vectorsDeleted: false };
+    }
+  }
+
+  /**
+   * Connects the app's library: from now on removed models' vectors are deleted through it, starting with those
+   * a removal left (the model that was in use, or a deletion a closed tab interrupted).
+   */
+  attachLibrary(deleteVectors: DeleteVectors): Promise<void> {
+    this._deleteVectors = deleteVectors;
+    return this.purgeRemoved();
+  }
+
+  /** Deletes the vectors of every removed model but the one in use, one model at a time; each is then forgotten. */
+  purgeRemoved(): Promise<void> {
+    const run = this._purging.then(async () => {
+      const deleteVectors = this._deleteVectors;
+      if (!deleteVectors) return;
+      const active = this._o.storage.getItem(ACTIVE_KEY);
+      for (const id of this._removed()) {
+        if (id === active) continue;
+        await deleteVectors(id);
+        this._setRemoved(this._removed().filter((r) => r !== id));
+      }
+    });
+    this._purging = run.catch(() => undefined);
+    return run;
+  }
+
+  private _removed(): string[] {
+    try {
+      const ids: unknown = JSON.parse(this._o.storage.getItem(REMOVED_KEY) ?? '[]');
+      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && isUserModel({ id })) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private _setRemoved(ids: readonly string[]): void {
+    if (ids.length === 0) this._o.storage.removeItem(REMOVED_KEY);
+    else this._o.storage.setItem(REMOVED_KEY, JSON.stringify(ids));
   }
 }
 

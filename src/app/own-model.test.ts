@@ -117,11 +117,63 @@ describe('Your own model', () => {
     assert.equal((await models.active()).id, spec.id);
     const started = startupModel(storage);
     assert.deepEqual({ id: started.id, queryPrefix: started.queryPrefix }, { id: spec.id, queryPrefix: 'query: ' });
-    await assert.rejects(models.remove(spec.id), /model in use/);
     await models.use('all-MiniLM-L6-v2');
     assert.equal(startupModel(storage).id, 'all-MiniLM-L6-v2');
     await models.remove(spec.id);
     assert.deepEqual((await models.list()).models.map((m) => m.id), ['all-MiniLM-L6-v2']);
+  });
+
+  it('removing a model not in use deletes its files, then its vectors through the library, at once', async () => {
+    const { models, cache, restarts } = manager();
+    const deleted: string[] = [];
+    await models.attachLibrary(async (id) => void deleted.push(id));
+    const spec = await models.addFromZip(await zipOf(files), CHOICES);
+    assert.deepEqual(await models.remove(spec.id), { restarting: false, vectorsDeleted: true });
+    assert.deepEqual(deleted, [spec.id]);
+    assert.equal([...cache.entries.keys()].some((url) => url.includes(spec.id)), false);
+    assert.equal(restarts(), 0);
+    await assert.rejects(models.remove('all-MiniLM-L6-v2'), /Built-in models cannot be removed/);
+  });
+
+  it('removing the model in use switches back to the default and restarts; the restarted app deletes its vectors', async () => {
+    const { models, storage, restarts } = manager();
+    const spec = await models.addFromZip(await zipOf(files), CHOICES);
+    await models.use(spec.id);
+    const refused: string[] = [];
+    // This page's library has the model in use until the restart: it would refuse to delete its vectors.
+    await models.attachLibrary(async (id) => {
+      refused.push(id);
+      throw new Error('in use');
+    });
+    assert.deepEqual(await models.remove(spec.id), { restarting: true, vectorsDeleted: false });
+    assert.equal(restarts(), 2);
+    assert.equal(startupModel(storage).id, 'all-MiniLM-L6-v2');
+    assert.deepEqual(refused, [], 'nothing is deleted before the restart');
+
+    // The restarted page (same storage): its manager deletes the vectors once the library is attached.
+    const restarted = new ModelManager({ store: new UserModels(async () => memoryCache(), 'http://app.test/models/'), storage, probe: async () => 0, restart: () => undefined });
+    const failing = restarted.attachLibrary(async () => {
+      throw new Error('the library worker died');
+    });
+    await assert.rejects(failing, /died/);
+    const deleted: string[] = [];
+    await restarted.attachLibrary(async (id) => void deleted.push(id));
+    assert.deepEqual(deleted, [spec.id], 'a failed deletion is tried again');
+    await restarted.purgeRemoved();
+    assert.deepEqual(deleted, [spec.id], 'and once done, forgotten');
+  });
+
+  it('a removed model added again before its vectors were deleted keeps them', async () => {
+    const { models } = manager();
+    const spec = await models.addFromZip(await zipOf(files), CHOICES);
+    await models.attachLibrary(async () => {
+      throw new Error('busy');
+    });
+    assert.deepEqual(await models.remove(spec.id), { restarting: false, vectorsDeleted: false });
+    assert.equal((await models.addFromZip(await zipOf(files), CHOICES)).id, spec.id);
+    const deleted: string[] = [];
+    await models.attachLibrary(async (id) => void deleted.push(id));
+    assert.deepEqual(deleted, []);
   });
 
   it('gives the same model the same id again, another model under a taken name none, and other settings a new id', async () => {

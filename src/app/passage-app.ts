@@ -34,6 +34,7 @@ import type {
   SchemaState,
   SearchOutcome,
   StorageInfo,
+  UpgradeProgress,
 } from './api.ts';
 import { rememberDevice, rememberedDevice } from './device-memory.ts';
 import { classifyError, describeError } from '../core/faults.ts';
@@ -148,6 +149,7 @@ export class PassageApp implements PassageApi {
   private readonly _libraryChange = new Listeners<void>();
   private readonly _schemaListeners = new Listeners<SchemaState>();
   private _schema: SchemaState = 'current';
+  private readonly _upgrade = new Listeners<UpgradeProgress | null>();
   private readonly _lock: IndexingLock;
   private readonly _embedder: Embedder;
   private _library: LibraryBackend | null = null;
@@ -238,6 +240,10 @@ export class PassageApp implements PassageApi {
 
   onSchemaState(listener: (state: SchemaState) => void): () => void {
     return this._schemaListeners.add(listener);
+  }
+
+  onUpgradeProgress(listener: (progress: UpgradeProgress | null) => void): () => void {
+    return this._upgrade.add(listener);
   }
 
   async listDocuments(): Promise<DocumentSummary[]> {
@@ -430,6 +436,11 @@ export class PassageApp implements PassageApi {
     return repaired;
   }
 
+  /** Frees what a removed model's vectors took (in the library worker, in bounded slices); not the model in use. */
+  async deleteModelVectors(modelId: string): Promise<void> {
+    await this._openLibrary().deleteModelVectors(modelId);
+  }
+
   async storage(): Promise<StorageInfo> {
     const storage = this._storageManager();
     if (!storage) return { usage: null, quota: null, persisted: false };
@@ -460,6 +471,7 @@ export class PassageApp implements PassageApi {
       onBlocked: () => this._schema === 'current' && this._setSchema('waiting'),
       onLexicalReady: () => undefined, // each search says whether it used words (SearchOutcome.byMeaningOnly)
       onRemoteChange: (change) => this._onRemoteChange(change),
+      onUpgradeProgress: (progress) => this._upgrade.emit(progress),
     };
     this._library ??= this._options.createLibrary?.(model, events) ?? createLibraryWorker(model, this._options.dbName, events);
     return this._library;

@@ -11,12 +11,16 @@ interface MinimalGlobals {
 }
 
 const runtime = globalThis as unknown as MinimalGlobals;
+const encoder = new runtime.TextEncoder();
+/** Two hex digits per byte value: a 100k-passage library-file import hashes every passage, and building each digit
+ * pair with toString + padStart was ~4 s of its library-worker profile (docs/BENCHMARKS.md, import). */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
-  const bytes = typeof input === 'string' ? new runtime.TextEncoder().encode(input) : input;
+  const bytes = typeof input === 'string' ? encoder.encode(input) : input;
   const digest = new Uint8Array(await runtime.crypto.subtle.digest('SHA-256', bytes));
   let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  for (let i = 0; i < digest.length; i++) hex += HEX[digest[i]!];
   return hex;
 }
 

@@ -3,7 +3,7 @@
  * union of each method's top candidates — and mixed as `w·dense + (1 − w)·bm25`. Min-max keeps the two scales
  * comparable without training; taking the union lets a passage that only one method finds still win.
  */
-import { withDocumentPrior } from './document-prior.ts';
+import { DOCUMENT_PRIOR_DEPTH, documentPriorFor, standoutWordMatch, withDocumentPrior } from './document-prior.ts';
 import { largeLibraryShare } from './library-size.ts';
 import { inFilter, type RowFilter } from './row-filter.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -121,12 +121,14 @@ export interface SearchOptions<Id = unknown, DocId = unknown> {
    */
   titles?: TitleField<Id, DocId>;
   /**
-   * Which document each passage belongs to, for the document prior (core/document-prior.ts) in hybrid mode:
-   * a candidate gains `documentPrior` × its document's second-best fused score among the candidates.
+   * Which document each passage belongs to, for the document prior (core/document-prior.ts) in hybrid mode: each
+   * of the best `documentPriorDepth` candidates gains `documentPrior` × its document's second-best fused score.
    */
   documentOf?: (id: Id) => DocId;
-  /** The document prior's weight (core/document-prior.ts); 0 (off) unless given; needs `documentOf`. */
+  /** The document prior's weight; defaults to documentPriorFor(index.size) (0 up to 1,000 passages); needs `documentOf`. */
   documentPrior?: number;
+  /** How many of the best fused candidates the prior may re-order; defaults to DOCUMENT_PRIOR_DEPTH. */
+  documentPriorDepth?: number;
 }
 
 export interface PassageHit<Id> {
@@ -192,11 +194,14 @@ export function searchPassages<Id, DocId = unknown>(
   const denseByRow = new Map(dense.map((d) => [d.row, d.score]));
   const lexical = candidateRows.map((row) => ({ row, score: wordScore ? wordScore(row) : (lexicalScores[row] ?? 0) }));
   const weight = options.denseWeight ?? denseWeightFor(index.size);
-  const prior = options.documentOf ? (options.documentPrior ?? 0) : 0;
+  const prior = options.documentOf ? (options.documentPrior ?? documentPriorFor(index.size)) : 0;
   const documentOf = options.documentOf;
   const fused =
     prior > 0 && documentOf
-      ? withDocumentPrior(rank({ dense, lexical, k: candidateRows.length, weight }), (row) => documentOf(index.idAt(row)), prior).slice(0, k)
+      ? withDocumentPrior(rank({ dense, lexical, k: candidateRows.length, weight }), (row) => documentOf(index.idAt(row)), prior, {
+          depth: options.documentPriorDepth ?? DOCUMENT_PRIOR_DEPTH,
+          keepsPlace: standoutWordMatch(lexical),
+        }).slice(0, k)
       : rank({ dense, lexical, k, weight });
   return fused.map((ranked) => ({
     id: index.idAt(ranked.row),

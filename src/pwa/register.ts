@@ -23,6 +23,9 @@ export interface Pwa {
 /** After the worker is active, how long to give `clients.claim()` before loading without control. */
 const CLAIM_GRACE_MS = 1500;
 
+/** After the user accepts an update, how long to wait for the new version to take control before reloading. */
+const TAKEOVER_GRACE_MS = 3000;
+
 export function registerPwa(): Pwa {
   const listeners = new Map<PwaEvent, Set<() => void>>();
   const seen = new Set<PwaEvent>();
@@ -77,9 +80,14 @@ export function registerPwa(): Pwa {
       if (seen.has(event)) queueMicrotask(listener);
       return () => set.delete(listener);
     },
-    applyUpdate: () => {
-      if (supported) navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
-      return update(true);
+    applyUpdate: async () => {
+      if (!supported) return;
+      navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
+      await update(true);
+      // Chromium defers the new worker's activation while the old one still has work for this page — seen while
+      // the first visit's model was loading: the page then stayed as it was, still loading, and never reloaded.
+      // Reloading anyway ends that work; the new version takes over as soon as the old one is idle.
+      setTimeout(reloadOnce, TAKEOVER_GRACE_MS);
     },
   };
 }

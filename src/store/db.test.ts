@@ -3,9 +3,61 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DB_VERSION, META_KEY, openDatabase, packBlock, TEXT_CHUNK_CHARS, type DocumentRecord, type PassageRecord, type VectorRecord } from './db.ts';
 import { Library } from './library.ts';
+import type { UpgradeCount } from './upgrade-meter.ts';
 
 let counter = 0;
 const freshName = () => `db-test-${process.pid}-${++counter}`;
+
+/** What a v5 library held, to compare with what the upgrade kept. */
+interface V5Library {
+  texts: Map<string, string>;
+  passages: { id: string; text: string; context: string; q: Int8Array; scale: number }[];
+}
+
+/** A schema-5 library of `documents` documents of `perDocument` passages each, every passage with a vector. */
+async function writeV5Library(name: string, documents: number, perDocument: number): Promise<V5Library> {
+  const v5 = await openDatabase({ name, version: 5 });
+  await v5.put('meta', { modelId: 'm', dims: 2, schemaVersion: 5 }, META_KEY);
+  const library: V5Library = { texts: new Map(), passages: [] };
+  for (let d = 0; d < documents; d++) {
+    const docId = `d${d}`;
+    const sentences = Array.from({ length: perDocument }, (_, i) => `Document ${d} says thing ${i}.`);
+    const text = sentences.join(' ');
+    library.texts.set(docId, text);
+    const document = { id: docId, title: `Old ${d}`, type: 'txt', size: text.length, sha256: `s${d}`, added: d, passageCount: perDocument, splitRecipe: 2, indexedCount: perDocument };
+    await v5.put('documents', document as DocumentRecord);
+    await v5.put('texts', { docId, text });
+    const rows = [];
+    for (let ordinal = 0, start = 0; ordinal < perDocument; start += sentences[ordinal]!.length + 1, ordinal++) {
+      const end = start + sentences[ordinal]!.length;
+      const context = ordinal === 0 ? '' : `${sentences[ordinal - 1]!} `; // the text just before the passage
+      const passage = { id: `${docId}:${ordinal}`, docId, ordinal, start, end, text: text.slice(start, end), context, contentHash: `h${d}-${ordinal}` };
+      const vector = { modelId: 'm', contentHash: passage.contentHash, q: new Int8Array([d, ordinal % 128]), scale: (ordinal + 1) / 100, sentences: new Uint8Array([ordinal % 256]) };
+      await v5.put('passages', passage as unknown as PassageRecord);
+      await v5.put('vectors', vector as VectorRecord);
+      rows.push({ ordinal, q: vector.q, scale: vector.scale });
+      library.passages.push({ id: passage.id, text: passage.text, context, q: vector.q, scale: vector.scale });
+    }
+    await v5.put('vectorBlocks', packBlock('m', docId, 0, 2, rows));
+  }
+  v5.close();
+  return library;
+}
+
+/** Every text, passage (text and context) and row of `expected` reads back the same; nothing is pending. */
+async function assertKept(library: Library, expected: V5Library): Promise<void> {
+  for (const [docId, text] of expected.texts) assert.equal(await library.getText(docId), text);
+  for (const passage of expected.passages) {
+    const read = await library.getPassage(passage.id);
+    assert.deepEqual([read?.text, read?.context], [passage.text, passage.context], passage.id);
+  }
+  const rows = await library.blockRows(expected.passages.map((p) => p.id));
+  assert.deepEqual(
+    expected.passages.map((p) => [[...rows.get(p.id)!.q], rows.get(p.id)!.scale]),
+    expected.passages.map((p) => [[...p.q], Math.fround(p.scale)]),
+  );
+  assert.equal(await library.pendingCount(), 0, 'nothing is embedded again');
+}
 
 describe('database schema', () => {
   it('is at version 6', () => {
@@ -145,6 +197,53 @@ describe('database schema', () => {
     assert.deepEqual([...blockRows.values()].map((r) => [[...r.q], r.scale]), rows.map((r) => [[...r.vector.q], Math.fround(r.vector.scale)]));
     assert.deepEqual(await library.pendingTexts(), []);
     assert.equal(await library.pendingCount(), 0);
+    library.close();
+  });
+
+  it('upgrading a v5 library reports how many passages are done — from 0, never backwards, ending at the total — and keeps every text, passage and vector', async () => {
+    const name = freshName();
+    const expected = await writeV5Library(name, 6, 40);
+    const reports: UpgradeCount[] = [];
+    const library = await Library.open({ id: 'm', dimensions: 2 }, { name, onUpgradeProgress: (count) => reports.push(count), upgradeReportMs: 0 });
+    assert.equal(library.db.version, 6);
+    assert.deepEqual(reports[0], { done: 0, total: 240 });
+    assert.deepEqual(reports.at(-1), { done: 240, total: 240 });
+    assert.ok(reports.length > 10, `progress along the way, not only at the ends (${reports.length} reports)`);
+    for (let i = 1; i < reports.length; i++) assert.ok(reports[i]!.done >= reports[i - 1]!.done, `report ${i} went backwards`);
+    assert.ok(reports.every((r) => r.total === 240));
+    await assertKept(library, expected);
+    library.close();
+
+    const again: UpgradeCount[] = [];
+    const reopened = await Library.open({ id: 'm', dimensions: 2 }, { name, onUpgradeProgress: (count) => again.push(count) });
+    assert.deepEqual(again, [], 'an open without an upgrade reports nothing');
+    reopened.close();
+  });
+
+  it('an upgrade interrupted mid-way (tab closed, worker crashed) leaves the v5 library as it was, and the next open upgrades it with nothing lost', async () => {
+    const name = freshName();
+    const expected = await writeV5Library(name, 4, 30);
+    let interruptedAt = -1;
+    const interrupt = (count: UpgradeCount) => {
+      if (count.done < count.total / 2) return;
+      interruptedAt = count.done;
+      throw new Error('the tab closed'); // aborts the versionchange transaction, as a closed tab or a crash does
+    };
+    await assert.rejects(openDatabase({ name, onUpgradeProgress: interrupt, upgradeReportMs: 0 }));
+    assert.ok(interruptedAt > 0 && interruptedAt < 120, `interrupted half-way (${interruptedAt} of 120)`);
+
+    const v5 = await openDatabase({ name, version: 5 });
+    assert.equal(v5.version, 5);
+    assert.ok(v5.objectStoreNames.contains('texts') && !v5.objectStoreNames.contains('textChunks'), 'still the v5 stores');
+    const passages = (await v5.getAll('passages')) as unknown as { id: string; text: string }[];
+    assert.equal(passages.length, 120);
+    assert.ok(passages.every((p) => typeof p.text === 'string' && p.text.length > 0), 'every passage still has its v5 text');
+    assert.equal((await v5.getAll('vectors')).length, 120);
+    v5.close();
+
+    const library = await Library.open({ id: 'm', dimensions: 2 }, { name });
+    assert.equal(library.db.version, 6);
+    await assertKept(library, expected);
     library.close();
   });
 

@@ -30,6 +30,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DocumentType } from '../app/api.ts';
 import { residualStride } from '../core/residual-codes.ts';
+import { UpgradeMeter, type UpgradeCount } from './upgrade-meter.ts';
 
 export interface DocumentRecord {
   id: string;
@@ -184,7 +185,7 @@ type UpgradeTransaction = IDBPTransaction<PassageDB, StoreNames<PassageDB>[], 'v
  * Schema changes must happen while the versionchange transaction is active: synchronously, or right after
  * awaiting one of its requests. Never await anything else inside a step.
  */
-type Migration = (db: Database, tx: UpgradeTransaction) => void | Promise<void>;
+type Migration = (db: Database, tx: UpgradeTransaction, meter: UpgradeMeter) => void | Promise<void>;
 
 /** MIGRATIONS[v] upgrades a database from version v to v + 1. */
 const MIGRATIONS: readonly Migration[] = [
@@ -263,42 +264,53 @@ const UPGRADE_PAGE = 2000;
 /**
  * v5 → v6 in the upgrade transaction: texts into chunks, passages to offsets, vector records without their rows.
  * Pages of UPGRADE_PAGE records are read with getAll and written back pipelined (one request round-trip a page,
- * not one per record). Measured at 100k passages in Chromium at load 18–33: 114 s before the library opens — too
- * slow; an upgrade in slices after opening is still to do (docs/BENCHMARKS.md).
+ * not one per record). It stays one versionchange transaction on purpose: a crash or a closed tab rolls the
+ * whole library back to v5 and the next open runs the upgrade again, so nothing indexed is ever lost. `meter`
+ * tells the page how far it is (at 100k passages it takes a minute or more: docs/BENCHMARKS.md).
  */
-async function v5ToV6(db: Database, tx: UpgradeTransaction): Promise<void> {
+async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter): Promise<void> {
+  const passages = tx.objectStore('passages');
+  // The documents' own counts, not count(): Chromium counts a store by walking it (1.3 s at 10k passages, load 20).
+  const documents = await tx.objectStore('documents').getAll();
+  const passagesOf = new Map(documents.map((d) => [d.id, d.passageCount]));
+  const passageTotal = documents.reduce((sum, d) => sum + d.passageCount, 0);
+  // About one vector a passage (fewer when texts repeat; more when another model's vectors are kept too).
+  meter.plan(passageTotal, passageTotal * (TEXT_WEIGHT + 1 + VECTOR_READ_WEIGHT + VECTOR_WRITE_WEIGHT));
+
   db.createObjectStore('textChunks', { keyPath: ['docId', 'chunk'] });
   const chunks = tx.objectStore('textChunks');
-  let documents = await tx.objectStore('texts').openCursor();
-  while (documents) {
-    const { docId, text } = documents.value;
-    const writes = textChunks(docId, text).map((chunk) => chunks.put(chunk));
-    await Promise.all(writes);
-    documents = await documents.continue();
+  let texts = await tx.objectStore('texts').openCursor();
+  while (texts) {
+    const { docId, text } = texts.value;
+    await Promise.all(textChunks(docId, text).map((chunk) => chunks.put(chunk)));
+    meter.advance((passagesOf.get(docId) ?? 0) * TEXT_WEIGHT);
+    texts = await texts.continue();
   }
   db.deleteObjectStore('texts');
 
-  const passages = tx.objectStore('passages');
+  // A document's passages are read by id range from v6: the by-doc index only cost space and writes (dropped
+  // first, so the rewrite below does not update it once a passage).
+  passages.deleteIndex('by-doc');
   for (let after: string | null = null; ; ) {
     const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
     const page = (await passages.getAll(range, UPGRADE_PAGE)) as unknown as PassageRecordV5[];
     if (page.length === 0) break;
-    await Promise.all(page.map((p) => passages.put(passageOffsets(p))));
+    await Promise.all(page.map((p) => passages.put(passageOffsets(p)).then(() => meter.advance())));
     after = page.at(-1)!.id;
     if (page.length < UPGRADE_PAGE) break;
   }
 
-  // A document's passages are read by id range from v6: the by-doc index only cost space and writes.
-  passages.deleteIndex('by-doc');
-
   // Vectors: the store is made again with out-of-line keys, each value only its sentence codes. Read in pages
-  // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside.
+  // first (a store cannot change its keyPath): ~50 bytes a vector in memory, codes aside. (Copying passages and
+  // vectors into new stores that then take the old names took as long at 100k, but froze the progress for 31–52 s,
+  // most likely deleting the old full stores: docs/BENCHMARKS.md.)
   const kept: { key: [string, string]; value: VectorRecord }[] = [];
   const old = tx.objectStore('vectors');
   for (let after: [string, string] | null = null; ; ) {
     const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
     const page = (await old.getAll(range, UPGRADE_PAGE)) as unknown as VectorRecordV5[];
     for (const { modelId, contentHash, sentences } of page) kept.push({ key: [modelId, contentHash], value: sentences ? { sentences } : {} });
+    meter.advance(page.length * VECTOR_READ_WEIGHT);
     if (page.length < UPGRADE_PAGE) break;
     const last = page.at(-1)!;
     after = [last.modelId, last.contentHash];
@@ -306,9 +318,20 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction): Promise<void> {
   db.deleteObjectStore('vectors');
   const vectors = db.createObjectStore('vectors');
   for (let start = 0; start < kept.length; start += UPGRADE_PAGE) {
-    await Promise.all(kept.slice(start, start + UPGRADE_PAGE).map(({ key, value }) => vectors.put(value, key)));
+    const page = kept.slice(start, start + UPGRADE_PAGE);
+    await Promise.all(page.map(({ key, value }) => vectors.put(value, key).then(() => meter.advance(VECTOR_WRITE_WEIGHT))));
   }
+  meter.finish();
 }
+
+/**
+ * What a passage's share of its document's text, reading a vector record and writing it back cost against
+ * rewriting a passage record: at 100k passages in Chromium (load 22) texts took 20 s, passages 69 s, reading the
+ * vectors 11 s, deleting the old vector store and writing the new one 64 s (bench/upgrade.bench.ts).
+ */
+const TEXT_WEIGHT = 0.3;
+const VECTOR_READ_WEIGHT = 0.15;
+const VECTOR_WRITE_WEIGHT = 0.9;
 
 /** A v5 passage record as v6 stores it: offsets instead of its text and context. */
 function passageOffsets(passage: PassageRecordV5): PassageRecord {
@@ -369,6 +392,10 @@ export interface OpenOptions {
   onVersionChange?: () => void;
   /** This tab wants to upgrade while an older tab keeps the database open. */
   onBlocked?: () => void;
+  /** A long upgrade of stored data runs: how far it is, at most every UPGRADE_REPORT_MS (upgrade-meter.ts). */
+  onUpgradeProgress?: (count: UpgradeCount) => void;
+  /** For tests: report upgrade progress at most this often (default UPGRADE_REPORT_MS; 0: at every step). */
+  upgradeReportMs?: number;
 }
 
 export function openDatabase(options: OpenOptions = {}): Promise<Database> {
@@ -377,11 +404,14 @@ export function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const opening = openDB<PassageDB>(options.name ?? DEFAULT_DB_NAME, version, {
     upgrade(database, oldVersion, newVersion, tx) {
       const steps = MIGRATIONS.slice(oldVersion, newVersion ?? version);
+      // An aborted upgrade fails the open, which the caller sees; the transaction's own promise need not be heard.
+      tx.done.catch(() => undefined);
+      const meter = new UpgradeMeter((count) => options.onUpgradeProgress?.(count), options.upgradeReportMs);
       // Upgrade callbacks are not awaited; a failed step aborts the versionchange transaction, so the open
       // fails and the old data stays as it was.
       void (async () => {
         for (const step of steps) {
-          const pending = step(database, tx);
+          const pending = step(database, tx, meter);
           if (pending) await pending; // Awaiting only when needed keeps the next step synchronous.
         }
       })().catch(() => tx.abort());

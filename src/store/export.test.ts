@@ -244,6 +244,45 @@ describe('export and import', () => {
     target.close();
   });
 
+  it('a text whose vector an earlier transaction of the same import stored is stored once, its row shared by both passages', async () => {
+    const library = await indexedLibrary();
+    const before = await snapshot(library);
+    const file = named(await exportLibrary(library));
+    await library.clear();
+    // One document per transaction: B's second passage has A's first passage's vector key, written by the first.
+    assert.deepEqual(await importLibraryFile(library, file, { batchPassages: 1 }), { documents: 2, passages: 4 });
+    assert.deepEqual(await snapshot(library), before);
+    library.close();
+  });
+
+  it("an import overtaken by another writer's vector mid-file asks the store again and keeps that writer's sentence codes", async () => {
+    const library = await indexedLibrary();
+    const file = named(await exportLibrary(library));
+    // The content hash of B's first passage ("A second document."): only the second transaction stores it.
+    const lines = (await file.text()).trim().split('\n').map((l) => JSON.parse(l) as { document?: { title: string }; p?: unknown[] });
+    const hashOfB0 = lines[lines.findIndex((l) => l.document?.title === 'B') + 1]!.p![4] as string;
+    await library.clear();
+    let wrote = false;
+    const outcome = await importLibraryFile(library, file, {
+      batchPassages: 1,
+      onProgress: (p) => {
+        if (p.documents === 1 && !wrote) {
+          wrote = true; // as another tab's indexing would, between the import's first and second transaction
+          void library.db.put('vectors', { sentences: new Uint8Array([9]) }, [MODEL.id, hashOfB0]);
+        }
+      },
+    });
+    assert.ok(wrote);
+    assert.deepEqual(outcome, { documents: 2, passages: 4 });
+    assert.deepEqual(await library.db.get('vectors', [MODEL.id, hashOfB0]), { sentences: new Uint8Array([9]) }, 'not overwritten');
+    assert.deepEqual((await library.listDocuments()).map((d) => [d.title, d.passageCount, d.indexedCount]).sort(), [
+      ['A', 2, 2],
+      ['B', 2, 2],
+    ]);
+    assert.equal(await indexPending(library, countingEmbedder()), 0);
+    library.close();
+  });
+
   it('an abort while checking stores nothing', async () => {
     const library = await indexedLibrary();
     const file = named(await exportLibrary(library));

@@ -9,7 +9,7 @@
  * every passage's text; it is built afterwards, a chunk at a time, and until it is complete a search answers by
  * meaning alone and says so (`byMeaningOnly`).
  */
-import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit } from '../app/api.ts';
+import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit, UpgradeProgress } from '../app/api.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
@@ -24,7 +24,10 @@ import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
 import { applyChange, describeChange, LibraryChanges, type LibraryChange, type RemoteChange } from './library-changes.ts';
 import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+import { deleteModelVectors, type DeletedVectors } from './model-vectors.ts';
 import { startupMark } from '../worker/startup-trace.ts';
+import { releaseGarbage } from './release-garbage.ts';
+import { UpgradeNews } from './upgrade-news.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -63,6 +66,8 @@ export interface LibraryServiceOptions {
   onVersionChange?: () => void;
   /** This tab's upgrade waits for an older tab to close the database. */
   onBlocked?: () => void;
+  /** A schema upgrade of the stored data runs, here or in another tab (upgrade-news.ts); null once it ended. */
+  onUpgradeProgress?: (progress: UpgradeProgress | null) => void;
   /** Another tab changed the library; this index has caught up (library-changes.ts). */
   onRemoteChange?: (change: RemoteChange) => void;
   /** The word index finished building (search is hybrid from now on). */
@@ -164,11 +169,13 @@ export class LibraryService {
         options.onVersionChange?.();
       },
       onBlocked: () => options.onBlocked?.(),
+      onUpgradeProgress: (count) => upgrade.here(count),
     };
+    const upgrade = new UpgradeNews(options.dbName ?? DEFAULT_DB_NAME, (progress) => options.onUpgradeProgress?.(progress));
     this._changes = new LibraryChanges(options.dbName ?? DEFAULT_DB_NAME, (change) => this._applyRemote(change));
     const openFrom = performance.now();
     startupMark('library:open');
-    this._library = Library.open(this.model, open).then((library) => {
+    this._library = Library.open(this.model, open).finally(() => upgrade.done()).then((library) => {
       performance.measure('passage:library:open', { start: openFrom, end: performance.now() });
       return library;
     }).catch((error: unknown) => {
@@ -258,6 +265,15 @@ export class LibraryService {
     this._titles = new Map();
     this._titleIndex.clear();
     this._changes.post({ kind: 'reload' });
+  }
+
+  /**
+   * Deletes the vectors and blocks a removed model left (Settings → Models), a bounded slice per transaction
+   * (model-vectors.ts), after start-up has loaded the index: they are never in this index, which answers meanwhile.
+   */
+  async deleteModelVectors(modelId: string): Promise<DeletedVectors> {
+    const [library] = await Promise.all([this._library, this._index]);
+    return deleteModelVectors(library.db, modelId);
   }
 
   async staleDocumentIds(): Promise<string[]> {
@@ -358,6 +374,7 @@ export class LibraryService {
     const reloadFrom = performance.now();
     await this._reload(library);
     performance.measure('passage:import:reload', { start: reloadFrom, end: performance.now() });
+    releaseGarbage(); // the file's lines, passages and rows (the reload's blocks are released already)
     return outcome;
   }
 
@@ -428,6 +445,7 @@ export class LibraryService {
       indexing += performance.now() - t0;
     }, blocksPerRead(rows, documents.length, this.model.dimensions));
     startupMark('library:vectors', { rows: index.size, indexingMs: Math.round(indexing) });
+    releaseGarbage(); // the blocks just read were copied into the index
     this._buildLexical(library, index);
     return index;
   }
@@ -482,6 +500,7 @@ export class LibraryService {
       startupMark('library:words', { restored: String(restored) });
       this._options.onLexicalReady?.();
       await this.saveWordIndex();
+      releaseGarbage(); // every text read, tokenized and dropped
     })().catch((error: unknown) => console.error('Passage: the word index could not be built', error));
   }
 

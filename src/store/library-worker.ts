@@ -8,6 +8,7 @@
 import '../worker/lifeline-hold.ts';
 import { startupMark } from '../worker/startup-trace.ts';
 import { expose, proxy } from 'comlink';
+import type { UpgradeProgress } from '../app/api.ts';
 import type { RemoteChange } from './library-changes.ts';
 import type { LibraryModel } from './library.ts';
 import { LibraryService } from './library-service.ts';
@@ -20,6 +21,7 @@ export interface LibraryEvents {
   onBlocked(): void;
   onLexicalReady(): void;
   onRemoteChange(change: RemoteChange): void;
+  onUpgradeProgress(progress: UpgradeProgress | null): void;
 }
 
 const factory = {
@@ -31,6 +33,7 @@ const factory = {
         onBlocked: () => void events.onBlocked(),
         onLexicalReady: () => void events.onLexicalReady(),
         onRemoteChange: (change) => void events.onRemoteChange(change),
+        onUpgradeProgress: (progress) => void events.onUpgradeProgress(progress),
         // At start the model load and the first query come first; a long word-index pass waits for them.
         textPassDelayMs: TEXT_PASS_DELAY_MS,
       }),

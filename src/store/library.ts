@@ -31,6 +31,7 @@ import {
 } from './db.ts';
 import { documentBlocks, documentChunks, documentPassages, documentPositions, modelRange } from './key-ranges.ts';
 import { storedBlockModels, storedVectorModels, useModel } from './model-vectors.ts';
+import { plainStore, type ImportedVectorKeys } from './import-writes.ts';
 
 /** A stored passage with its text and context, read from its document's text chunks. */
 export interface Passage extends PassageRecord {
@@ -538,18 +539,39 @@ export class Library {
    * A document whose text is already here is skipped. A vector new to the library also gives rows to stored
    * passages (of other documents) that share its text and were still waiting for it.
    */
-  async addImported(group: readonly ImportedDocument[]): Promise<{ id: string; passages: number }[]> {
-    const modelId = this._model.id;
+  async addImported(group: readonly ImportedDocument[], ownVectors?: ImportedVectorKeys): Promise<{ id: string; passages: number }[]> {
     const tx = this._db.transaction(['documents', 'textChunks', 'passages', 'vectors', 'vectorBlocks'], 'readwrite');
+    try {
+      return await this._addImported(tx, group, ownVectors);
+    } catch (error) {
+      // A write issued on a plain store (import-writes.ts) that failed aborted the transaction: its error is the
+      // cause, not the AbortError of whatever was awaited next. Any other failure aborts it here, so nothing
+      // issued so far commits.
+      const cause = tx.error ?? error;
+      try {
+        tx.abort();
+      } catch {
+        // finished or aborted already
+      }
+      throw cause;
+    }
+  }
+
+  private async _addImported(tx: ReadWriteTransaction, group: readonly ImportedDocument[], ownVectors?: ImportedVectorKeys): Promise<{ id: string; passages: number }[]> {
+    const modelId = this._model.id;
+    tx.done.catch(() => undefined); // awaited at the end; an abort surfaces through the first await that sees it
     const documents = tx.objectStore('documents');
     const vectors = tx.objectStore('vectors');
-    const writes = requestGroup(tx);
-    const issue = writes.issue;
+    const plainDocuments = plainStore(documents);
+    const plainChunks = plainStore(tx.objectStore('textChunks'));
+    const plainPassages = plainStore(tx.objectStore('passages'));
+    const plainVectors = plainStore(vectors);
     // Which documents are here already, and which ids are taken: asked for all at once (one round-trip).
-    const [present, taken, waiting] = await Promise.all([
+    const [present, taken, waiting, vectorCount] = await Promise.all([
       Promise.all(group.map(({ document }) => documents.index('by-sha256').count(document.sha256))),
       Promise.all(group.map(({ document }) => documents.count(document.id))),
       documents.getAll(),
+      ownVectors?.usable ? vectors.count(modelRange(modelId)) : Promise.resolve(-1),
     ]);
     const stored: { id: string; passages: ImportedDocument['passages'] }[] = [];
     // Vectors of documents already here: stored only where one of their passages still waits for it.
@@ -562,21 +584,28 @@ export class Library {
       // A random id collision is unlikely, but must not overwrite another document.
       const id = taken[g] ? crypto.randomUUID() : document.id;
       const { text, ...metadata } = document;
-      for (const chunk of textChunks(id, text)) issue(tx.objectStore('textChunks').add(chunk));
-      for (const { vector: _vector, ...p } of passages) issue(tx.objectStore('passages').add({ ...p, id: passageId(id, p.ordinal), docId: id }));
+      // `put`, not `add`: the id is free (checked above, in this transaction), so no record of it can be
+      // overwritten, and `add` would cost a look-up per record in the browser process.
+      for (const chunk of textChunks(id, text)) plainChunks.put(chunk);
+      for (const { vector: _vector, ...p } of passages) plainPassages.put({ ...p, id: passageId(id, p.ordinal), docId: id });
       stored.push({ id, passages });
-      issue(documents.add({ ...metadata, id, passageCount: passages.length, indexedCount: 0 }));
+      plainDocuments.add({ ...metadata, id, passageCount: passages.length, indexedCount: 0 });
     });
     // Which texts have a vector already (keys only), and which get one from the file.
     const hashes = [...new Set([...stored.flatMap((d) => d.passages.map((p) => p.contentHash)), ...forSkipped.keys()])];
-    const existing = await Promise.all(hashes.map((h) => vectors.getKey([modelId, h])));
-    const known = new Set(hashes.filter((_h, i) => existing[i] !== undefined));
+    let known: Set<string>;
+    if (ownVectors?.answers(vectorCount)) {
+      known = new Set(hashes.filter((h) => ownVectors.keys.has(h)));
+    } else {
+      const existing = await Promise.all(hashes.map((h) => vectors.getKey([modelId, h])));
+      known = new Set(hashes.filter((_h, i) => existing[i] !== undefined));
+    }
     const fresh = new Map<string, Row>();
     for (const { passages } of stored) {
       for (const p of passages) {
         if (!p.vector || known.has(p.contentHash) || fresh.has(p.contentHash)) continue;
         fresh.set(p.contentHash, p.vector);
-        issue(vectors.add({}, [modelId, p.contentHash]));
+        plainVectors.add({}, [modelId, p.contentHash]);
       }
     }
     // Stored passages wait for a vector only in documents not fully indexed: with none (the usual import into an
@@ -587,10 +616,9 @@ export class Library {
       for (const [hash, v] of forSkipped) {
         if (known.has(hash) || fresh.has(hash) || (await byHash.count(hash)) === 0) continue;
         fresh.set(hash, v);
-        issue(vectors.add({}, [modelId, hash]));
+        plainVectors.add({}, [modelId, hash]);
       }
     }
-    await writes.done();
     const ownIds = new Set(stored.map((d) => d.id));
     // A passage whose text the library had embedded already: its row from the file, else from the sharer's block.
     const missing = stored.flatMap((d) => d.passages.filter((p) => !p.vector && known.has(p.contentHash)).map((p) => p.contentHash));
@@ -614,6 +642,7 @@ export class Library {
     }
     await this._appendRows(tx, rows);
     await tx.done;
+    for (const hash of fresh.keys()) ownVectors?.keys.add(hash); // committed: the set may answer for them
     return stored.map((d) => ({ id: d.id, passages: d.passages.length }));
   }
 

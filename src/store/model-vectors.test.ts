@@ -126,4 +126,33 @@ describe('Vectors of several models in one library', () => {
     assert.deepEqual(await modelsWithVectors(library.db), [OTHER.id]);
     library.close();
   });
+
+  it('removing a model deletes its vectors and blocks a bounded slice per transaction, and nothing of the model in use', async () => {
+    const name = freshDbName();
+    const first = await Library.open(MODEL, { name });
+    for (const [i, title] of ['Geography', 'Seas', 'Peaks'].entries()) await addText(first, title, `${TEXT}\n\nPart ${i} of the atlas.`);
+    await indexPending(first, countingEmbedder());
+    first.close();
+    const library = await Library.open(OTHER, { name });
+    await indexPending(library, countingEmbedder(OTHER.dimensions));
+    const before = { blocks: await library.db.count('vectorBlocks', modelRange(MODEL.id)), vectors: await library.db.count('vectors', modelRange(MODEL.id)) };
+    assert.equal(before.blocks, 3);
+    assert.equal(before.vectors, 6, 'three shared texts and one part line per document');
+    const kept = { blocks: await library.db.count('vectorBlocks', modelRange(OTHER.id)), vectors: await library.db.count('vectors', modelRange(OTHER.id)) };
+
+    const slices: { blocks: number; vectors: number }[] = [];
+    const deleted = await deleteModelVectors(library.db, MODEL.id, { slice: { blocks: 1, vectors: 4 }, onSlice: (d) => slices.push(d) });
+    assert.deepEqual(deleted, before);
+    assert.deepEqual(slices, [
+      { blocks: 1, vectors: 4 },
+      { blocks: 2, vectors: 6 },
+      { blocks: 3, vectors: 6 },
+    ]);
+    assert.equal(await library.db.count('vectorBlocks', modelRange(MODEL.id)), 0);
+    assert.equal(await library.db.count('vectors', modelRange(MODEL.id)), 0);
+    assert.deepEqual({ blocks: await library.db.count('vectorBlocks', modelRange(OTHER.id)), vectors: await library.db.count('vectors', modelRange(OTHER.id)) }, kept);
+    assert.deepEqual(await deleteModelVectors(library.db, MODEL.id), { blocks: 0, vectors: 0 }, 'running it again finds nothing left');
+    assert.equal(await library.pendingCount(), 0, 'the model in use still has every passage');
+    library.close();
+  });
 });

@@ -90,11 +90,61 @@ export async function modelsWithVectors(db: Database): Promise<string[]> {
   return ids;
 }
 
-/** Removes every vector and block of one model (a model removed from Settings); the active model is refused. */
-export async function deleteModelVectors(db: Database, modelId: string): Promise<void> {
-  const meta = await db.get('meta', META_KEY);
-  if (meta?.modelId === modelId) throw new Error(`Passage: ${modelId} is the model in use; switch to another model first`);
-  const tx = db.transaction(['vectors', 'vectorBlocks'], 'readwrite');
+/**
+ * Records deleted per transaction when a model's vectors are removed: a vector block is up to 1024 rows (~400 KB
+ * at 384 dimensions), a vector record is a content hash and ~340 bytes of sentence codes. Bounded slices keep each
+ * transaction small, so a search or a stored batch in this worker waits for one slice, not for the whole model
+ * (100k passages: ~100 blocks and 100k records).
+ */
+export const DELETE_SLICE = { blocks: 16, vectors: 2000 } as const;
+
+export interface DeletedVectors {
+  blocks: number;
+  vectors: number;
+}
+
+/**
+ * Removes every vector and block of one model (a model removed in Settings), a bounded slice per transaction
+ * (`DELETE_SLICE`). The model in use is refused, checked in every slice: a switch to it meanwhile stops the
+ * deletion. An interrupted deletion leaves whole slices gone and may be run again.
+ */
+export async function deleteModelVectors(
+  db: Database,
+  modelId: string,
+  options: { slice?: Partial<DeletedVectors>; onSlice?: (deleted: DeletedVectors) => void } = {},
+): Promise<DeletedVectors> {
+  const slice = { ...DELETE_SLICE, ...options.slice };
+  const deleted: DeletedVectors = { blocks: 0, vectors: 0 };
   const range = modelRange(modelId);
-  await Promise.all([tx.objectStore('vectors').delete(range), tx.objectStore('vectorBlocks').delete(range), tx.done]);
+  for (;;) {
+    const tx = db.transaction(['meta', 'vectors', 'vectorBlocks'], 'readwrite');
+    const meta = await tx.objectStore('meta').get(META_KEY);
+    if (meta?.modelId === modelId) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new Error(`Passage: ${modelId} is the model in use; switch to another model first`);
+    }
+    const [blocks, vectors] = await Promise.all([
+      deleteFirst(tx.objectStore('vectorBlocks'), range, slice.blocks),
+      deleteFirst(tx.objectStore('vectors'), range, slice.vectors),
+    ]);
+    await tx.done;
+    deleted.blocks += blocks;
+    deleted.vectors += vectors;
+    if (blocks === 0 && vectors === 0) return deleted;
+    options.onSlice?.({ ...deleted });
+  }
+}
+
+/** Deletes the first `limit` keys of `range` in one request (from the range's start to the last key read). */
+async function deleteFirst(
+  store: { getAllKeys(query: IDBKeyRange, count: number): Promise<IDBValidKey[]>; delete(key: IDBKeyRange): Promise<void> },
+  range: IDBKeyRange,
+  limit: number,
+): Promise<number> {
+  const keys = await store.getAllKeys(range, limit);
+  const last = keys.at(-1);
+  if (last === undefined) return 0;
+  await store.delete(IDBKeyRange.bound(range.lower, last));
+  return keys.length;
 }

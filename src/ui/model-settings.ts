@@ -6,13 +6,21 @@ import { ModelManager, type ModelList } from '../app/model-manager.ts';
 import { formatBytes } from './format.ts';
 import { bareList, base, field } from './theme.ts';
 
-type Busy = { kind: 'hub'; loaded: number; total: number; controller: AbortController } | { kind: 'files' } | { kind: 'switching' } | null;
+type Busy =
+  | { kind: 'hub'; loaded: number; total: number; controller: AbortController }
+  | { kind: 'files' }
+  | { kind: 'switching' }
+  | { kind: 'removing'; name: string }
+  | null;
 
 /**
  * Settings → Models: the models the app knows (built-in and added), which one is in use, switching, removing an
  * added one, and adding a Transformers.js feature-extraction model from the Hugging Face hub (download with
  * progress and cancel), a folder or a zip. The work is in app/model-manager.ts; switching restarts the app with
  * the chosen model, whose missing vectors are then embedded in the background (the usual progress line).
+ * Removing asks once more (the model's vectors go too), and then tells the page that storage was freed.
+ *
+ * @fires storage-changed - A removed model's files and vectors were deleted (the storage figure is stale).
  */
 @customElement('model-settings')
 export class ModelSettingsElement extends LitElement {
@@ -121,6 +129,10 @@ export class ModelSettingsElement extends LitElement {
   @state() private _busy: Busy = null;
   @state() private _error = '';
   @state() private _done = '';
+  /** What the last removal did (outside the add form, which may be closed). */
+  @state() private _removal = '';
+  /** The model whose Remove was pressed once and now asks for confirmation. */
+  @state() private _confirming: string | null = null;
 
   @query('form') private _form!: HTMLFormElement;
 
@@ -164,6 +176,8 @@ export class ModelSettingsElement extends LitElement {
       <ul aria-label="Models">
         ${list.models.map((model) => this._renderModel(model, model.id === list.active.id))}
       </ul>
+      ${busy?.kind === 'removing' ? html`<p class="small muted removing" role="status">Removing ${busy.name} and its vectors…</p>` : nothing}
+      ${this._removal ? html`<p class="done removal" role="status">${this._removal}</p>` : nothing}
       <details>
         <summary>Add a model…</summary>
         <form @submit=${(e: Event) => e.preventDefault()}>
@@ -210,16 +224,22 @@ export class ModelSettingsElement extends LitElement {
 
   private _renderModel(model: ModelSpec, active: boolean) {
     const added = model.id.startsWith('user/');
+    const idle = this._busy === null;
+    const fallback = this._list?.models[0]?.name ?? 'the default model';
     return html`<li data-model=${model.id}>
       <span>
         <span class="model-name">${model.name}</span>
         <span class="facts">${model.dimensions} dimensions · ${model.pooling} · ${model.dtype}${added ? ` · added (${model.source.kind})` : ''}</span>
       </span>
-      ${active
-        ? html`<span class="in-use">In use</span>`
+      ${this._confirming === model.id
+        ? html`<span class="row confirm-remove">
+            <span class="small">${active ? `Remove ${model.name} and its vectors, and go back to ${fallback}?` : `Remove ${model.name} and its vectors?`}</span>
+            <button type="button" data-confirm-remove class="danger" ?disabled=${!idle} @click=${() => void this._remove(model)}>Remove</button>
+            <button type="button" @click=${() => (this._confirming = null)}>Keep</button>
+          </span>`
         : html`<span class="row">
-            <button type="button" data-use ?disabled=${this._busy !== null} @click=${() => void this._use(model)}>Use</button>
-            ${added ? html`<button type="button" data-remove class="danger" ?disabled=${this._busy !== null} @click=${() => void this._remove(model)}>Remove</button>` : nothing}
+            ${active ? html`<span class="in-use">In use</span>` : html`<button type="button" data-use ?disabled=${!idle} @click=${() => void this._use(model)}>Use</button>`}
+            ${added ? html`<button type="button" data-remove class="danger" ?disabled=${!idle} @click=${() => (this._confirming = model.id)}>Remove</button>` : nothing}
           </span>`}
     </li>`;
   }
@@ -299,12 +319,21 @@ export class ModelSettingsElement extends LitElement {
 
   private async _remove(model: ModelSpec) {
     if (!this.manager) return;
+    this._confirming = null;
+    this._removal = '';
+    this._busy = { kind: 'removing', name: model.name };
     try {
-      await this.manager.remove(model.id);
-      this._done = `${model.name} was removed from this device.`;
+      const { restarting, vectorsDeleted } = await this.manager.remove(model.id);
+      if (restarting) return; // the app restarts with the default model, which deletes the vectors
+      this._removal = vectorsDeleted
+        ? `${model.name} was removed from this device, with its vectors.`
+        : `${model.name} was removed; some of its vectors are still stored, and Passage deletes them at its next start.`;
     } catch (error) {
-      this._error = messageOf(error);
+      this._removal = `${model.name} could not be removed: ${messageOf(error)}`;
+    } finally {
+      this._busy = null;
     }
+    this.dispatchEvent(new CustomEvent('storage-changed', { bubbles: true, composed: true }));
     await this._refresh();
   }
 }

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SchemaState, SearchHit, StorageInfo } from '../app/api.ts';
+import type { ContextPassage, DocumentSummary, ImportedText, PassageApi, Progress, SchemaState, SearchHit, StorageInfo, UpgradeProgress } from '../app/api.ts';
 import type { OsDelivery } from '../pwa/os-documents.ts';
 import type { Pwa } from '../pwa/register.ts';
 import './empty-state.ts';
@@ -165,6 +165,7 @@ export class PassageShellElement extends LitElement {
   /** Ids of the documents the search is limited to ("Search in" in the library); empty = the whole library. */
   @state() private _within: string[] = [];
   @state() private _schema: SchemaState = 'current';
+  @state() private _upgrade: UpgradeProgress | null = null;
 
   @query('search-box') private _searchBox!: SearchBoxElement;
 
@@ -179,12 +180,17 @@ export class PassageShellElement extends LitElement {
     // A file dropped outside the drop zone must not make the browser navigate away to it.
     window.addEventListener('dragover', this._preventFileDrop);
     window.addEventListener('drop', this._preventFileDrop);
+    // A removed model's files and vectors were deleted (model-settings.ts, main.ts): the storage figure is stale.
+    this.addEventListener('storage-changed', this._onStorageChanged);
   }
+
+  private _onStorageChanged = () => void this._refreshStorage();
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('dragover', this._preventFileDrop);
     window.removeEventListener('drop', this._preventFileDrop);
+    this.removeEventListener('storage-changed', this._onStorageChanged);
     this._detach();
   }
 
@@ -222,6 +228,7 @@ export class PassageShellElement extends LitElement {
       api.onProgress((progress) => this._onProgress(progress)),
       api.onLibraryChange(() => void this._refreshLibrary()),
       api.onSchemaState((state) => (this._schema = state)),
+      api.onUpgradeProgress((progress) => (this._upgrade = progress)),
     );
     void this._refreshLibrary();
     void this._refreshStorage();
@@ -570,6 +577,7 @@ export class PassageShellElement extends LitElement {
         <schema-banner .state=${this._schema} @reload-page=${() => location.reload()}></schema-banner>
         <progress-bar
           .progress=${this._progress}
+          .upgrade=${this._upgrade}
           .pending=${pending}
           .indexed=${indexed}
           .error=${this._modelError}

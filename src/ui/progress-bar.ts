@@ -1,11 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Progress } from '../app/api.ts';
+import type { Progress, UpgradeProgress } from '../app/api.ts';
 import { formatBytes, formatEta, formatRate, plural } from './format.ts';
 import { base } from './theme.ts';
+import { upgradeStatus } from './upgrade-status.ts';
 
 /**
- * The status strip under the header: model download (bytes), model preparation, indexing (count, rate, ETA)
+ * The status strip under the header: a schema upgrade of the stored library, model download (bytes), model preparation, indexing (count, rate, ETA)
  * with a cancel button, indexing done by another tab (its progress, from the library's counts), an indexing failure with "try again", and what is left to index when idle. It always keeps its height, so nothing below it
  * moves when a stage starts or ends. Announced politely to screen readers.
  *
@@ -74,6 +75,8 @@ export class ProgressBarElement extends LitElement {
   @property({ type: Boolean }) repairable = false;
   /** A repair is running. */
   @property({ type: Boolean }) repairing = false;
+  /** The stored library is being upgraded (here or in another tab): shown instead of everything but an error. */
+  @property({ attribute: false }) upgrade: UpgradeProgress | null = null;
   /** True until the model has been loaded once in this session. */
   @property({ type: Boolean }) modelLoading = true;
 
@@ -98,6 +101,12 @@ export class ProgressBarElement extends LitElement {
           ? html`<button ?disabled=${this.repairing} @click=${() => this._fire('repair-model')}>${this.repairing ? 'Repairing…' : 'Repair'}</button>`
           : nothing}
         <button ?disabled=${this.repairing} @click=${() => this._fire('retry-model')}>Try again</button>`;
+    }
+    if (this.upgrade) {
+      const { label, numbers, advice } = upgradeStatus(this.upgrade);
+      return html`<span class="label upgrade"><span class="dot busy"></span>${label} <span class="numbers">${numbers}</span>
+          ${advice}</span>
+        <progress max=${this.upgrade.total || 1} .value=${this.upgrade.done} aria-label="Updating your library"></progress>`;
     }
     const p = this.progress;
     switch (p.stage) {

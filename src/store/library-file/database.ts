@@ -21,6 +21,7 @@ import { writeLibraryFile, type WriteOptions } from './write.ts';
 import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVector } from './format.ts';
 import type { Library } from '../library.ts';
 import { documentBlocks, documentChunks, documentPassages } from '../key-ranges.ts';
+import { ImportedVectorKeys } from '../import-writes.ts';
 
 export interface ImportProgress {
   /** One pass reads, checks and stores (see above). */
@@ -72,6 +73,7 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
   let groupPassages = 0;
   // One group is written while the reader parses and checks the next: IndexedDB's work and the reader's overlap.
   let writingGroup: Promise<void> = Promise.resolve();
+  const ownVectors = new ImportedVectorKeys();
   const storeGroup = async () => {
     const documents = group;
     group = [];
@@ -80,7 +82,7 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     if (documents.length === 0) return;
     writingGroup = (async () => {
       const writeFrom = performance.now();
-      const written = await storeDocuments(library, documents);
+      const written = await storeDocuments(library, documents, ownVectors);
       writing += performance.now() - writeFrom;
       for (const { id, passages } of written) {
         stored.push(id);
@@ -125,7 +127,7 @@ interface DocumentToStore {
 }
 
 /** Stores a group of whole documents in one transaction (Library.addImported); returns the ids given to them. */
-function storeDocuments(library: Library, group: readonly DocumentToStore[]): Promise<{ id: string; passages: number }[]> {
+function storeDocuments(library: Library, group: readonly DocumentToStore[], ownVectors: ImportedVectorKeys): Promise<{ id: string; passages: number }[]> {
   return library.addImported(
     group.map(({ document, passages }) => ({
       document,
@@ -138,6 +140,7 @@ function storeDocuments(library: Library, group: readonly DocumentToStore[]): Pr
         vector: p.vector,
       })),
     })),
+    ownVectors,
   );
 }
 
