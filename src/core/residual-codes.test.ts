@@ -73,26 +73,32 @@ function twins(): { lower: Float32Array; higher: Float32Array; query: Float32Arr
 }
 
 describe('VectorIndex with residual codes', () => {
-  it('ranks rows that int8 rounding makes equal by their residual codes', () => {
+  it('chooses between rows that int8 rounding makes equal by their residual codes, and reports int8 scores', () => {
     const { lower, higher, query } = twins();
     assert.deepEqual(Array.from(quantize(lower).q), Array.from(quantize(higher).q));
     const index = new VectorIndex(8);
     index.addVector(lower);
     index.addVector(higher);
     assert.ok(index.isRefined(0) && index.isRefined(1));
-    assert.deepEqual(index.search(query, 2).map((h) => h.row), [1, 0]);
+    assert.deepEqual(index.search(query, 1).map((h) => h.row), [1]);
     assert.deepEqual(index.searchExact(query, 1).map((h) => h.row), [1]);
+    // The hits returned keep their int8 scores and order: the codes decide only which rows make the cut.
     const scores = index.scoreRows(query, [0, 1]);
-    assert.ok(scores[1]! > scores[0]!);
+    assert.equal(scores[0], scores[1]);
+    assert.deepEqual(index.search(query, 2), [
+      { row: 0, score: scores[0] },
+      { row: 1, score: scores[1] },
+    ]);
+    assert.deepEqual(index.search(query, 1)[0]!.score, scores[1]);
     // The same rows without residual codes tie, and the tie goes to the lower row.
     const plain = new VectorIndex(8);
     for (const v of [lower, higher]) plain.add(quantize(v).q, quantize(v).scale);
     assert.equal(plain.isRefined(0), false);
-    assert.deepEqual(plain.search(query, 2).map((h) => h.row), [0, 1]);
-    assert.deepEqual(index.searchInt8(query, 2).map((h) => h.row), [0, 1]);
+    assert.deepEqual(plain.search(query, 1).map((h) => h.row), [0]);
+    assert.deepEqual(index.searchInt8(query, 1).map((h) => h.row), [0]);
   });
 
-  it('scores a row stored without a residual code by its int8 code alone, next to refined rows', () => {
+  it('ranks a row stored without a residual code by its int8 code alone, next to refined rows', () => {
     const { lower, higher, query } = twins();
     const index = new VectorIndex(8);
     const old = quantize(higher);
@@ -100,11 +106,10 @@ describe('VectorIndex with residual codes', () => {
     index.addVector(lower);
     assert.equal(index.isRefined(0), false);
     assert.equal(index.isRefined(1), true);
-    const [unrefined, refined] = Array.from(index.scoreRows(query, [0, 1]));
-    const step = Math.fround(old.scale);
-    assert.equal(unrefined, old.q[1]! * step);
-    assert.ok(Math.abs(refined! - lower[1]!) <= step / 8 + 1e-7);
-    assert.ok(refined! < unrefined!); // lower's refined score sits below the shared int8 score
+    // lower's refined score sits below the shared int8 score, which the unrefined row keeps.
+    assert.deepEqual(index.search(query, 1).map((h) => h.row), [0]);
+    index.addVector(higher); // refined: above the shared int8 score
+    assert.deepEqual(index.search(query, 1).map((h) => h.row), [2]);
   });
 
   it('keeps each row\'s residual code through growth, blocks and compaction', () => {
@@ -124,8 +129,8 @@ describe('VectorIndex with residual codes', () => {
     index.remove(1);
     index.compact(); // lower → row 0, the unrefined copy → row 1
     assert.deepEqual([0, 1].map((row) => index.isRefined(row)), [true, false]);
-    // The unrefined copy scores at the int8 value, above lower's refined score.
-    assert.deepEqual(index.search(query, 2).map((h) => h.row), [1, 0]);
+    // The unrefined copy ranks at the int8 value, above lower's refined score.
+    assert.deepEqual(index.search(query, 1).map((h) => h.row), [1]);
     assert.throws(() => index.addBlock(codes, Float32Array.from(rows, (r) => r.scale), new Uint8Array(3)), /residual bytes/);
   });
 

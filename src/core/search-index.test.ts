@@ -151,11 +151,11 @@ describe('SearchIndex residual codes', () => {
     loaded.loadBlock(['e', 'f'], codes.subarray(2 * DIMS), scales.subarray(2), undefined, residuals.subarray(2 * stride));
     assert.deepEqual(['a', 'b', 'c', 'd'].map((id) => index.vectors.isRefined(index.rowOf(id)!)), [true, false, true, true]);
     assert.deepEqual([0, 1].map((row) => loaded.vectors.isRefined(row)), [true, true]);
-    // A refined row's score is nearer its float score than the int8 score is, for a query along the row itself.
+    // A refined row's vector is nearer its float vector than the int8 one is (its score along the row itself).
     const query = vectors[0]!;
-    const [refined] = index.vectors.scoreRows(query, [index.rowOf('a')!]);
-    const int8 = Array.from(rows[0]!.q, (c, d) => c * Math.fround(rows[0]!.scale) * query[d]!).reduce((x, y) => x + y, 0);
-    assert.ok(Math.abs(refined! - 1) < Math.abs(int8 - 1));
+    const refined = Array.from(index.vectors.vector(index.rowOf('a')!), (x, d) => x * query[d]!).reduce((x, y) => x + y, 0);
+    const [int8] = index.vectors.scoreRows(query, [index.rowOf('a')!]);
+    assert.ok(Math.abs(refined - 1) < Math.abs(int8! - 1));
   });
 });
 

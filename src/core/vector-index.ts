@@ -299,29 +299,32 @@ export class VectorIndex {
     return this._rescore(query, top.sorted(), k, false);
   }
 
-  /** Exact (float query × dequantised row, residual included) scores for the given rows; removed rows score −Infinity. */
+  /** Exact (float query × dequantised int8 row) scores for the given rows; removed rows score −Infinity. */
   scoreRows(query: Float32Array, rows: readonly number[]): Float32Array {
     this._checkQuery(query);
     const scores = new Float32Array(rows.length);
     rows.forEach((row, i) => {
-      scores[i] = this.isAlive(row) ? this._refinedScore(query, row, this._exactScore(query, row)) : -Infinity;
+      scores[i] = this.isAlive(row) ? this._exactScore(query, row) : -Infinity;
     });
     return scores;
   }
 
   /**
-   * Float brute force over the dequantised rows (residual codes included): what search returns when the index
-   * is no bigger than its pool, and the reference the coarse pass is tested against.
+   * Float brute force over the dequantised rows: what search returns when the index is no bigger than its pool,
+   * and the reference the coarse pass is tested against. The k rows are chosen by residual-refined score, and
+   * returned with their int8 scores, like `search`.
    */
   searchExact(query: Float32Array, k: number): Hit[] {
     this._checkQuery(query);
+    const refine = this._refining && this._refined !== null;
     const top = new TopK(Math.min(k, this.size));
     for (let row = 0; row < this._rows; row++) {
       if (!this._alive[row]) continue;
       const score = this._exactScore(query, row);
-      top.push(row, this._refining ? this._refinedScore(query, row, score) : score);
+      top.push(row, refine ? this._refinedScore(query, row, score) : score);
     }
-    return top.sorted();
+    if (!refine) return top.sorted();
+    return this._withInt8Scores(query, top.sorted());
   }
 
   /** Same as `search` without the residual step (int8 re-scoring only): the benchmark's previous path. */
@@ -355,8 +358,11 @@ export class VectorIndex {
   }
 
   /**
-   * The best `k` of `candidates` (hits or bare rows): the best `refineCount(k)` by int8 score, then those ranked
-   * by their residual-refined score (rows without a residual code keep their int8 score).
+   * The best `k` of `candidates` (hits or bare rows): the best `refineCount(k)` by int8 score, of which the best
+   * `k` by residual-refined score (rows without a residual code keep their int8 score) are returned, ranked and
+   * scored by int8 score. Residual codes settle which near-ties make the cut (recall@k); the scores fusion and
+   * relevance see, and their order, stay the int8 ones they were tuned on (`npm run eval` lost a question when the
+   * refined scores ranked too — as it did with exact float scores: docs/BENCHMARKS.md).
    */
   private _rescore(query: Float32Array, candidates: readonly Hit[] | Int32Array, k: number, refining = this._refining): Hit[] {
     const refine = refining && this._refined !== null;
@@ -368,8 +374,17 @@ export class VectorIndex {
     }
     if (!refine) return top.sorted();
     const finalists = top.sorted();
+    const int8 = new Map(finalists.map((hit) => [hit.row, hit.score]));
     for (const hit of finalists) hit.score = this._refinedScore(query, hit.row, hit.score);
-    return finalists.sort(compareHits).slice(0, k);
+    const chosen = finalists.sort(compareHits).slice(0, k);
+    for (const hit of chosen) hit.score = int8.get(hit.row)!;
+    return chosen.sort(compareHits);
+  }
+
+  /** `hits` with their int8 scores, in int8 order (what `search` reports). */
+  private _withInt8Scores(query: Float32Array, hits: Hit[]): Hit[] {
+    for (const hit of hits) hit.score = this._exactScore(query, hit.row);
+    return hits.sort(compareHits);
   }
 
   /** `int8Score` (the row's int8 score) plus its residual's share, when the row has a residual code. */
