@@ -6,9 +6,9 @@
  * error of a score by ~4×. Four components a byte: dims/4 bytes a row (96 at 384 dims).
  *
  * Why: the misses of int8 re-scoring at 100k–1M rows were near-ties, not ties (float score gaps 6e-5 … 1.3e-3),
- * and scoring every row from its int8 code missed as many, so no larger pool could help; re-ranking the int8
- * top 20 with these codes brought recall@10 against exact float search from 0.990 / 0.990 / 0.980 to 0.995 at
- * 100k / 300k / 1M rows (bench/dense-search.bench.ts, docs/BENCHMARKS.md).
+ * and scoring every row from its int8 code missed as many, so no larger pool could help; choosing the top 10
+ * among the int8 top 20 with these codes brought recall@10 against exact float search from 0.990 / 0.990 / 0.980
+ * to 0.995 at 100k / 300k / 1M rows (bench/dense-search.bench.ts, docs/BENCHMARKS.md).
  */
 
 /** Bytes of residual code per row. */

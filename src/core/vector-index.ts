@@ -2,9 +2,9 @@
  * Int8 vectors in one contiguous, growable array, plus a 1-bit sign code per row for the coarse pass. Each vector
  * is quantised symmetrically with its own scale (maxabs / 127). Search scores every live row by its sign code
  * against the float query (core/sign-codes.ts: dims/8 table reads per row instead of dims multiply-adds), keeps a
- * pool of the best, re-scores the pool exactly (float query × dequantised int8 row), and ranks the best
- * `refineCount(k)` of those again with each row's 2-bit residual code when it has one (core/residual-codes.ts),
- * which settles the near-ties int8 rounding gets wrong. A row costs `dims + signStride(dims) + 4 + 1` bytes (437 at
+ * pool of the best, re-scores the pool exactly (float query × dequantised int8 row), and picks the k of the best
+ * `refineCount(k)` with each row's 2-bit residual code when it has one (core/residual-codes.ts), which settles
+ * the near-ties at the cut that int8 rounding gets wrong. A row costs `dims + signStride(dims) + 4 + 1` bytes (437 at
  * 384 dims, 437 MB per million rows), plus `residualStride(dims) + 1` (97) once any row has a residual code.
  */
 import type { RowFilter } from './row-filter.ts';
