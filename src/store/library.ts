@@ -519,7 +519,7 @@ export class Library {
       if (passages.length === 0 || existing !== undefined) return;
       const vector: VectorRecord = item.sentences ? { sentences: item.sentences } : {};
       void vectors.put(vector, [modelId, item.contentHash]);
-      const row: Row = item.residual ? { q: item.q, scale: item.scale, residual: item.residual } : { q: item.q, scale: item.scale };
+      const row = rowOf(item);
       for (const passage of passages) rows.push({ passage, vector: row });
     });
     // The transaction also spans `meta` (the check above); _appendRows uses only the stores its type names.

@@ -15,4 +15,8 @@ describe('upgrade status line', () => {
     assert.equal(status.numbers, '5 of 10 passages…');
     assert.equal(status.advice, 'This tab continues when it is done.');
   });
+
+  test('a library of one passage says "passage", not "passages"', () => {
+    assert.equal(upgradeStatus({ done: 0, total: 1, elsewhere: false }).numbers, '0 of 1 passage…');
+  });
 });

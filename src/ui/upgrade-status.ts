@@ -3,6 +3,7 @@
  * 100k-passage library takes a minute or more, and "Starting…" for that long looks like a hang. Pure; unit-tested.
  */
 import type { UpgradeProgress } from '../app/api.ts';
+import { plural } from './format.ts';
 
 export interface UpgradeStatus {
   /** What is happening. */
@@ -14,7 +15,7 @@ export interface UpgradeStatus {
 }
 
 export function upgradeStatus(progress: UpgradeProgress): UpgradeStatus {
-  const numbers = `${progress.done.toLocaleString()} of ${progress.total.toLocaleString()} passages…`;
+  const numbers = `${progress.done.toLocaleString()} of ${plural(progress.total, 'passage')}…`;
   return progress.elsewhere
     ? { label: 'Another Passage tab is updating your library for this version of Passage:', numbers, advice: 'This tab continues when it is done.' }
     : { label: 'Updating your library for this version of Passage:', numbers, advice: 'Nothing is lost — keep this tab open until it is done.' };
