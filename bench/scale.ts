@@ -94,7 +94,7 @@ function writeDoc(results: ScaleResults): void {
   writeFileSync(resultsCopy, JSON.stringify(results, null, 2));
   const docFile = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
   writeFileSync(path.join(REPO_ROOT, 'docs', 'scale.svg'), renderChart(results));
-  writeFileSync(docFile, replaceSection(readFileSync(docFile, 'utf8'), renderSection(results, '../bench/results/scale-latest.json')));
+  writeFileSync(docFile, replaceSection(readFileSync(docFile, 'utf8'), renderSection(results, './results/scale-latest.json')));
   log('wrote docs/BENCHMARKS.md (section "Scale"), docs/scale.svg and bench/results/scale-latest.json');
 }
 

@@ -3,7 +3,7 @@
  * library, interleaved. A library is imported once into a browser profile (`prepare`); each measurement copies that
  * profile per build, serves the build on the same port (IndexedDB belongs to the origin), loads once to let the
  * build's service worker take over, then times reloads. The page and both workers post start-up marks
- * (src/worker/startup-trace.ts) on a BroadcastChannel, which the page collects on one clock.
+ * (src/shared/startup-trace.ts) on a BroadcastChannel, which the page collects on one clock.
  *
  *   npx tsx bench/startup.ts prepare --file .cache/scale/sotu-100000-….passage --profile /tmp/p100k --port 4331
  *   npx tsx bench/startup.ts measure --profile /tmp/p100k --port 4331 --build base=/work/wt/x-base --build new=. \

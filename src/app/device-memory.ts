@@ -2,7 +2,7 @@
  * Remembers which device won the WebGPU-vs-wasm measurement, so later starts load the model once instead of
  * twice. A remembered 'webgpu' still falls back to wasm in the worker when the GPU has gone away.
  */
-import type { PreferredDevice } from '../worker/protocol.ts';
+import type { PreferredDevice } from '../shared/embed-protocol.ts';
 
 const KEY_PREFIX = 'passage.device.';
 

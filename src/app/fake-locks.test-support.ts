@@ -3,7 +3,7 @@
  * name, granted in request order, `ifAvailable` (the callback gets null when held) and `signal` (a queued
  * request is dropped and rejects with the signal's reason). Several "tabs" share one instance.
  */
-type Callback = (lock: { name: string } | null) => unknown;
+type Callback = (lock: { name: string; mode: LockMode } | null) => unknown;
 interface Options {
   ifAvailable?: boolean;
   signal?: AbortSignal;
@@ -42,7 +42,7 @@ export class FakeLocks {
     }
     this._held.add(name); // granted: either free, or handed over by the previous holder
     try {
-      return await callback({ name });
+      return await callback({ name, mode: 'exclusive' });
     } finally {
       const next = this._queues.get(name)?.shift();
       if (next) next();

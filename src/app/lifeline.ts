@@ -6,7 +6,7 @@
  * what state the worker is left in, so the supervisor replaces it.
  */
 import { WorkerDiedError } from '../core/faults.ts';
-import { LIFELINE_PREFIX, type LifelineMessage } from '../worker/lifeline-hold.ts';
+import { LIFELINE_PREFIX, type LifelineMessage } from '../shared/lifeline.ts';
 
 export interface WatchedWorker {
   addEventListener(type: 'message' | 'error', listener: (event: Event) => void): void;

@@ -244,7 +244,7 @@ export function startupModel(storage: Pick<Storage, 'getItem'> | null, from: Mod
 
 /** Loads the model in a throwaway embedding worker (same code as the app's) and embeds one question. */
 async function probeInWorker(spec: ModelSpec): Promise<number> {
-  const { EmbedderClient } = await import('../worker/client.ts');
+  const { EmbedderClient } = await import('./embedder-client.ts');
   const worker = new Worker(new URL('../worker/embed-worker.ts', import.meta.url), { type: 'module', name: `passage-model-check-${crypto.randomUUID()}` });
   const client = new EmbedderClient(worker);
   try {

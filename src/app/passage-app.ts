@@ -15,20 +15,21 @@ import { proxy, transfer, wrap } from 'comlink';
 import manifest from '../../models/manifest.json';
 import { findModel, type ModelManifest, type ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
-import { indexPending, type Embedder, type PendingWork } from '../store/indexer.ts';
+import { indexPending, type Embedder, type PendingWork } from './indexer.ts';
 import type { LibraryModel } from '../store/library.ts';
 import type { ImportProgress } from '../store/library-file/database.ts';
 import type { LibraryService } from '../store/library-service.ts';
 import type { RemoteChange } from '../store/library-changes.ts';
-import type { LibraryEvents, LibraryWorkerFactory } from '../store/library-worker.ts';
-import { EmbedderClient, type WorkerLike } from '../worker/client.ts';
-import type { LoadResult, PreferredDevice, WorkerProgress } from '../worker/protocol.ts';
+import type { LibraryEvents, LibraryWorkerFactory } from '../store/library-worker-api.ts';
+import { EmbedderClient, type WorkerLike } from './embedder-client.ts';
+import type { LoadResult, PreferredDevice, WorkerProgress } from '../shared/embed-protocol.ts';
 import type {
   AddResult,
   ContextPassage,
   DocumentSummary,
   ImportedText,
   PassageApi,
+  PlainTextInput,
   Progress,
   SearchOptions,
   SchemaState,
@@ -46,7 +47,7 @@ import { Listeners } from './listeners.ts';
 import { supervisedProxy } from './supervised-proxy.ts';
 import { QueryVectors } from './query-vectors.ts';
 import { Supervisor, type Supervised } from './supervisor.ts';
-import { startupMark } from '../worker/startup-trace.ts';
+import { startupMark } from '../shared/startup-trace.ts';
 
 /**
  * What the app asks of the library: the library worker's service (through Comlink in the browser), or the same
@@ -112,7 +113,7 @@ function createLibraryWorker(model: LibraryModel, dbName: string | undefined, ev
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
 function startLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
-  const worker = new Worker(new URL('../store/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
+  const worker = new Worker(new URL('../worker/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
   const lifeline = watchWorker(worker, 'the library worker');
   const factory = wrap<LibraryWorkerFactory>(worker);
   const service = factory.create(model, dbName, proxy(events));
@@ -250,7 +251,7 @@ export class PassageApp implements PassageApi {
     return this._openLibrary().listDocuments();
   }
 
-  plainText(input: { bytes: Uint8Array; kind: 'txt' | 'md' } | { text: string }): Promise<string> {
+  plainText(input: PlainTextInput): Promise<string> {
     // The bytes move to the worker instead of being copied; the caller does not need them afterwards.
     return this._openLibrary().plainText('bytes' in input ? transfer(input, [input.bytes.buffer]) : input);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AddResult, ImportedText } from '../app/api.ts';
+import type { AddResult, ImportedText } from '../core/types.ts';
 import { importBatch, type BatchProgress } from './batch.ts';
 import { ImportError } from './errors.ts';
 

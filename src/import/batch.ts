@@ -4,7 +4,7 @@
  * Cancelling stops before the next file; a file already added stays (each is stored in one transaction by the
  * library), the one being read is dropped, nothing is half-stored. DOM-free; unit-tested with fakes.
  */
-import type { AddResult, ImportedText } from '../app/api.ts';
+import type { AddResult, ImportedText } from '../core/types.ts';
 import { classifyError, reasonFor } from '../core/faults.ts';
 import { ImportError } from './errors.ts';
 

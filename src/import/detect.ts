@@ -1,6 +1,7 @@
 /** Which importer reads a file, from its name (and, failing that, its MIME type). Pure. */
+import type { FileKind } from '../core/types.ts';
 
-export type FileKind = 'txt' | 'md' | 'html' | 'pdf' | 'docx';
+export type { FileKind };
 
 const BY_EXTENSION: Record<string, FileKind> = {
   txt: 'txt',

@@ -1,10 +1,10 @@
 /**
- * The page's way to the import worker (import-worker.ts): one worker, created on first use, ended when idle for
+ * The page's way to the import worker (src/worker/import-worker.ts): one worker, created on first use, ended when idle for
  * a while or when a read is cancelled (which also stops a read in progress). mammoth and JSZip are bundled into
  * the worker only, not the page (Node tests call docx.ts directly).
  */
 import { ImportError } from './errors.ts';
-import type { DocxReply, DocxRequest } from './import-worker.ts';
+import type { DocxReply, DocxRequest } from './docx-protocol.ts';
 
 export type DocxReader = (bytes: Uint8Array, name: string, signal?: AbortSignal) => Promise<string>;
 
@@ -25,7 +25,7 @@ function endWorker(reason: unknown): void {
 
 function importWorker(): Worker {
   if (worker) return worker;
-  const created = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'passage-import' });
+  const created = new Worker(new URL('../worker/import-worker.ts', import.meta.url), { type: 'module', name: 'passage-import' });
   created.onmessage = (event: MessageEvent<DocxReply>) => {
     const reply = event.data;
     const waiting = pending.get(reply.id);

@@ -2,7 +2,7 @@
  * Files and pasted text → `ImportedText`. Everything the user brings in passes through here and leaves as plain
  * text only; a failure is an `ImportError` whose message can be shown to the user as is.
  */
-import type { ImportedText } from '../app/api.ts';
+import type { ImportedText } from '../core/types.ts';
 import { looksBinary } from './binary.ts';
 import { ACCEPTED_LABEL, detectKind, extensionOf, titleFromFileName, titleFromText } from './detect.ts';
 import { readDocx, type DocxReader } from './docx-reader.ts';

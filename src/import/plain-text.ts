@@ -3,10 +3,11 @@
  * decoding and normalising a 20 MB text takes over a second, which must not block the page (import/index.ts
  * takes the worker's version as a parameter).
  */
+import type { PlainTextInput } from '../core/types.ts';
 import { markdownToText } from './markdown.ts';
 import { decodeText, normalizeText } from './normalize.ts';
 
-export type PlainText = (input: { bytes: Uint8Array; kind: 'txt' | 'md' } | { text: string }) => Promise<string>;
+export type PlainText = (input: PlainTextInput) => Promise<string>;
 
 /** Decoded (and, for Markdown, stripped of its syntax) and normalised text of a .txt or .md file. */
 export function plainTextOf(bytes: Uint8Array, kind: 'txt' | 'md'): string {

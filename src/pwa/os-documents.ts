@@ -5,7 +5,7 @@
  *   `./?share=<id>` (share-target-sw.ts); they are taken out here (share-inbox.ts).
  * Files go on to the normal file import; shared text, title and URL become one text document.
  */
-import type { ImportedText } from '../app/api.ts';
+import type { ImportedText } from '../core/types.ts';
 import { sharedDocument, takeShares, type CacheStorageLike } from './share-inbox.ts';
 
 export interface OsDelivery {

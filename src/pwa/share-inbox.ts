@@ -7,7 +7,7 @@
  * never came (the worker stopped half-way) are removed once they are an hour old.
  */
 
-import type { ImportedText } from '../app/api.ts';
+import type { ImportedText } from '../core/types.ts';
 import { titleFromText } from '../import/detect.ts';
 import { hasReadableText, normalizeText } from '../import/normalize.ts';
 

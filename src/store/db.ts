@@ -28,24 +28,14 @@
  * To add v7: append one step to MIGRATIONS and bump nothing else.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { DocumentType } from '../app/api.ts';
+import type { DocumentSummary } from '../core/types.ts';
 import { residualStride } from '../core/residual-codes.ts';
 import { UpgradeMeter, type UpgradeCount } from './upgrade-meter.ts';
 
-export interface DocumentRecord {
-  id: string;
-  title: string;
-  type: DocumentType;
-  /** Size of the original file in bytes. */
-  size: number;
-  /** sha256 of the document's text: two documents with the same text are the same document. */
-  sha256: string;
-  added: number;
-  passageCount: number;
+/** A document as stored: what the library lists, and the recipe its passages were split with. */
+export interface DocumentRecord extends DocumentSummary {
   /** The core/split.ts SPLIT_RECIPE its passages were made with; absent = 1 (before passage context). */
   splitRecipe?: number;
-  /** Passages that have a row in `vectorBlocks` for the current model (kept in the same transactions). */
-  indexedCount: number;
 }
 
 /** v4–v5: a document's whole extracted text in one record (v6 keeps it in `textChunks`). */

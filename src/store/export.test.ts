@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exportLibrary, importLibrary } from './export.ts';
 import { addText, countingEmbedder, freshDbName, MODEL, openFresh } from './fixtures.test-support.ts';
-import { indexPending } from './indexer.ts';
+import { indexPending } from '../app/indexer.ts';
 import { encodeInt8 } from './library-file/base64.ts';
 import { exportLibraryFile, importLibraryFile, type ImportProgress } from './library-file/database.ts';
 import { LibraryFileError } from './library-file/format.ts';

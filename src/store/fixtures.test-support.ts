@@ -2,9 +2,9 @@
  * Shared fixtures for the store tests: fresh databases, a paragraph splitter, and an embedder that counts
  * what it is asked to embed and can be told to fail.
  */
-import type { ImportedText } from '../app/api.ts';
+import type { ImportedText } from '../core/types.ts';
 import type { PassageSpan } from '../core/split.ts';
-import type { Embedder } from './indexer.ts';
+import type { Embedder } from '../app/indexer.ts';
 import { Library, type LibraryModel } from './library.ts';
 
 export const MODEL: LibraryModel = { id: 'test-model', dimensions: 4 };

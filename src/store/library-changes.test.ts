@@ -6,7 +6,7 @@ import { SearchIndex } from '../core/search-index.ts';
 import { quantize } from '../core/vector-index.ts';
 import { toOffsets } from '../core/split.ts';
 import { addText, countingEmbedder, doc, freshDbName, MODEL, openFresh, paragraphs } from './fixtures.test-support.ts';
-import { indexPending } from './indexer.ts';
+import { indexPending } from '../app/indexer.ts';
 import { applyChange, parseEnvelope, CHANGE_PROTOCOL, type RemoteChange } from './library-changes.ts';
 import { LibraryService } from './library-service.ts';
 import type { Library } from './library.ts';

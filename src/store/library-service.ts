@@ -9,7 +9,7 @@
  * every passage's text; it is built afterwards, a chunk at a time, and until it is complete a search answers by
  * meaning alone and says so (`byMeaningOnly`).
  */
-import type { AddResult, ContextPassage, DocumentSummary, ImportedText, SearchHit, UpgradeProgress } from '../app/api.ts';
+import type { AddResult, ContextPassage, DocumentSummary, ImportedText, PlainTextInput, SearchHit, UpgradeProgress } from '../core/types.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
@@ -25,7 +25,7 @@ import type { ImportProgress } from './library-file/database.ts';
 import { applyChange, describeChange, LibraryChanges, type LibraryChange, type RemoteChange } from './library-changes.ts';
 import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
 import { deleteModelVectors, type DeletedVectors } from './model-vectors.ts';
-import { startupMark } from '../worker/startup-trace.ts';
+import { startupMark } from '../shared/startup-trace.ts';
 import { releaseGarbage } from './release-garbage.ts';
 import { UpgradeNews } from './upgrade-news.ts';
 
@@ -202,7 +202,7 @@ export class LibraryService {
   }
 
   /** Decoding and normalising big texts here keeps them off the page's main thread (import/index.ts). */
-  async plainText(input: { bytes: Uint8Array; kind: 'txt' | 'md' } | { text: string }): Promise<string> {
+  async plainText(input: PlainTextInput): Promise<string> {
     return plainTextHere(input);
   }
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { addText, countingEmbedder, doc, MODEL, openFresh, paragraphs } from './fixtures.test-support.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { vectorKey } from '../core/split.ts';
-import { indexPending } from './indexer.ts';
+import { indexPending } from '../app/indexer.ts';
 import { TEXT_CHUNK_CHARS } from './db.ts';
 
 const THREE_PARAGRAPHS = 'First paragraph about rivers.\n\nSecond paragraph about mountains.\n\nThird about the sea.';

@@ -9,7 +9,7 @@
  * another document borrows that document's row: `_sharedRows`).
  */
 import type { IDBPTransaction } from 'idb';
-import type { DocumentSummary, ImportedText } from '../app/api.ts';
+import type { DocumentSummary, ImportedText } from '../core/types.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { residualStride } from '../core/residual-codes.ts';
 import { SPLIT_RECIPE, vectorKey, type PassageInput, type PassageSpan } from '../core/split.ts';

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addText, countingEmbedder, freshDbName, MODEL, paragraphs } from './fixtures.test-support.ts';
-import { indexPending } from './indexer.ts';
+import { indexPending } from '../app/indexer.ts';
 import { modelRange } from './key-ranges.ts';
 import { Library } from './library.ts';
 import { deleteModelVectors, modelsWithVectors } from './model-vectors.ts';

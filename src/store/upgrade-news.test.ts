@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UpgradeProgress } from '../app/api.ts';
+import type { UpgradeProgress } from '../core/types.ts';
 import { UpgradeNews } from './upgrade-news.ts';
 
 let counter = 0;

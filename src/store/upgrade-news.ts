@@ -8,7 +8,7 @@
  * If the upgrading tab closes mid-way its versionchange transaction is rolled back and the waiting tab's open runs
  * the upgrade itself from the start (then its own progress is reported, `elsewhere: false`).
  */
-import type { UpgradeProgress } from '../app/api.ts';
+import type { UpgradeProgress } from '../core/types.ts';
 import type { UpgradeCount } from './upgrade-meter.ts';
 
 /** The channel the tabs of one database share for upgrade progress. */

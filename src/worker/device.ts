@@ -4,7 +4,7 @@
  * blocklisted. So on `auto` both are loaded, warmed up and timed on the same fixed batch, and the faster wins.
  */
 import type { Device, Engine } from './engine.ts';
-import type { PreferredDevice } from './protocol.ts';
+import type { PreferredDevice } from '../shared/embed-protocol.ts';
 
 export interface DeviceProbe {
   webGpuAvailable: boolean;

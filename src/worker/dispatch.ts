@@ -4,7 +4,7 @@
  * supplies `post`), so Node tests drive it directly or through a fake worker.
  */
 import type { Handlers } from './handlers.ts';
-import { serializeError, type RequestId, type WorkerReply, type WorkerRequest } from './protocol.ts';
+import { serializeError, type RequestId, type WorkerReply, type WorkerRequest } from '../shared/embed-protocol.ts';
 
 export type PostReply = (reply: WorkerReply, transfer: Transferable[]) => void;
 

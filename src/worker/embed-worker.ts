@@ -5,13 +5,13 @@
 /// <reference lib="webworker" />
 // First: the lifeline's lock is taken before the heavy modules below are evaluated.
 import './lifeline-hold.ts';
-import { startupMark } from './startup-trace.ts';
+import { startupMark } from '../shared/startup-trace.ts';
 import { env } from '@huggingface/transformers';
 import { createDispatcher } from './dispatch.ts';
 import { loadEngine } from './engine.ts';
 import { createHandlers } from './handlers.ts';
 import { createOrtBuildSelector, fetchWholeFile } from './ort-build.ts';
-import type { WorkerRequest } from './protocol.ts';
+import type { WorkerRequest } from '../shared/embed-protocol.ts';
 import { createSharedFetch } from './shared-fetch.ts';
 import { userModelCache, withUserModels } from './user-model-fetch.ts';
 // Both ORT builds are emitted as files of their own; only the plain one is precached (vite.config.ts).

@@ -8,9 +8,10 @@ import type { ModelSpec } from '../core/model-spec.ts';
 import { CONTEXT_TOKEN_WEIGHT, poolPassageTokens } from '../core/pooling.ts';
 import { poolTokenRanges, sentenceTokenRanges } from '../core/sentence-pooling.ts';
 import { splitSentences } from '../core/sentences.ts';
+import type { TextKind } from '../core/types.ts';
 
 export type Device = 'wasm' | 'webgpu' | 'cpu';
-export type TextKind = 'query' | 'passage';
+export type { TextKind };
 
 export interface EngineOptions {
   device?: Device;

@@ -4,11 +4,11 @@
  */
 import type { ModelSpec } from '../core/model-spec.ts';
 import { splitSentences } from '../core/sentences.ts';
-import type { WorkerLike } from './client.ts';
+import type { WorkerLike } from '../app/embedder-client.ts';
 import { createDispatcher } from './dispatch.ts';
 import type { Device, Engine } from './engine.ts';
 import { createHandlers, type HandlerEnvironment } from './handlers.ts';
-import type { WorkerReply, WorkerRequest } from './protocol.ts';
+import type { WorkerReply, WorkerRequest } from '../shared/embed-protocol.ts';
 
 export const FAKE_SPEC: ModelSpec = {
   id: 'fake-model',

@@ -8,11 +8,11 @@ import { findModel, type ModelManifest } from '../core/model-spec.ts';
 import { loadEngine } from './engine.ts';
 import { createFakeEngine, fakeEnvironment, FAKE_SPEC } from './fake-engine.test-support.ts';
 import { createHandlers } from './handlers.ts';
-import type { WorkerProgress } from './protocol.ts';
+import type { WorkerProgress } from '../shared/embed-protocol.ts';
 import { fromOffsets } from '../core/split.ts';
 
 const spec = findModel(manifest as ModelManifest);
-const modelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
+const modelsDir = fileURLToPath(new URL('../../models', import.meta.url));
 const modelPresent = existsSync(`${modelsDir}${spec.id}/tokenizer.json`);
 
 // Node has no wasm device in Transformers.js; the same handlers run on onnxruntime-node's CPU backend here.

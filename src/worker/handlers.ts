@@ -18,8 +18,8 @@ import type {
   SplitRequest,
   StatusResult,
   WorkerProgress,
-} from './protocol.ts';
-import { createThroughput } from './throughput.ts';
+} from '../shared/embed-protocol.ts';
+import { createThroughput } from '../core/throughput.ts';
 
 export interface HandlerEnvironment {
   loadEngine(spec: ModelSpec, device: Device, onProgress: (info: ProgressInfo) => void): Promise<Engine>;

@@ -4,12 +4,7 @@
  * crash, `terminate()` — with no event the page could otherwise hear. Imported first by each worker script, so
  * the lock is held before the heavy modules (Transformers.js) are even evaluated.
  */
-export const LIFELINE_PREFIX = 'passage-lifeline:';
-
-/** Sent to the page once the lock is held: from then on the page can wait for it. */
-export interface LifelineMessage {
-  passageLifeline: string;
-}
+import { LIFELINE_PREFIX, type LifelineMessage } from '../shared/lifeline.ts';
 
 const scope = globalThis as unknown as {
   name?: string;

@@ -10,7 +10,7 @@
  * ORT initialises its WebAssembly once per worker and keeps the first build: the choice is made before the first
  * load and never changed afterwards.
  */
-import type { PreferredDevice } from './protocol.ts';
+import type { PreferredDevice } from '../shared/embed-protocol.ts';
 
 export type OrtBuild = 'plain' | 'webgpu';
 

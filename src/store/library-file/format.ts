@@ -2,7 +2,7 @@
  * The records a library file holds, whatever its format version (see LIBRARY-FILE-V2.md / docs), and the error
  * that refuses a file. Pure and DOM-free: the reader and writer run in a worker, and in Node for tests.
  */
-import type { DocumentType } from '../../app/api.ts';
+import type { DocumentType } from '../../core/types.ts';
 import type { DocumentRecord } from '../db.ts';
 
 export const LIBRARY_FORMAT = 'passage-library';

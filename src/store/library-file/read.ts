@@ -26,7 +26,7 @@ import {
 import { HASH_BATCH_PASSAGES, verifyHashes } from './hashes.ts';
 import { readLines, UnreadableBytesError, type ByteSource } from './lines.ts';
 import { readV1 } from './v1.ts';
-import type { DocumentType } from '../../app/api.ts';
+import type { DocumentType } from '../../core/types.ts';
 
 export interface ReadOptions {
   /** Named in error messages. */

@@ -24,7 +24,7 @@ import {
   type LibraryFileVector,
 } from './format.ts';
 import { HASH_BATCH_PASSAGES, verifyHashes } from './hashes.ts';
-import type { DocumentType } from '../../app/api.ts';
+import type { DocumentType } from '../../core/types.ts';
 
 /**
  * Schema 2 files differ from later ones only in lacking passage context (none, then); schema 4 moved texts to

@@ -7,7 +7,7 @@
  */
 import type { ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
-import type { TextKind } from './engine.ts';
+import type { ModelLoadProgress, TextKind } from '../core/types.ts';
 
 export type PreferredDevice = 'auto' | 'wasm' | 'webgpu';
 export type RequestId = number;
@@ -81,8 +81,7 @@ export interface ResultOf {
 }
 
 export type WorkerProgress =
-  | { stage: 'model-download'; file: string; loaded: number; total: number }
-  | { stage: 'model-compile' }
+  | ModelLoadProgress
   | { stage: 'embedding'; done: number; total: number; perSecond: number; etaSeconds: number | null };
 
 /** An error as it crosses the boundary (Error objects lose their class in structured clone). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EmbedderClient } from './client.ts';
-import { createFakeEngine, fakeEnvironment, fakeVector, FakeWorker, FAKE_SPEC } from './fake-engine.test-support.ts';
-import type { WorkerProgress } from './protocol.ts';
+import { EmbedderClient } from './embedder-client.ts';
+import { createFakeEngine, fakeEnvironment, fakeVector, FakeWorker, FAKE_SPEC } from '../worker/fake-engine.test-support.ts';
+import type { WorkerProgress } from '../shared/embed-protocol.ts';
 import { fromOffsets } from '../core/split.ts';
 
 function setup() {

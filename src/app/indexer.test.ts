@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ThroughputSnapshot } from '../worker/throughput.ts';
-import { addText, countingEmbedder, freshDbName, MODEL } from './fixtures.test-support.ts';
-import { DB_VERSION } from './db.ts';
+import type { ThroughputSnapshot } from '../core/throughput.ts';
+import { addText, countingEmbedder, freshDbName, MODEL } from '../store/fixtures.test-support.ts';
+import { DB_VERSION } from '../store/db.ts';
 import { indexPending } from './indexer.ts';
-import { modelRange } from './key-ranges.ts';
-import { Library } from './library.ts';
+import { modelRange } from '../store/key-ranges.ts';
+import { Library } from '../store/library.ts';
 
 /** n distinct one-line paragraphs. */
 const paragraphsText = (n: number, tag: string) =>

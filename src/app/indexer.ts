@@ -6,8 +6,8 @@
  */
 import type { PassageInput } from '../core/split.ts';
 import { quantizeRefined } from '../core/vector-index.ts';
-import { createThroughput, type ThroughputSnapshot } from '../worker/throughput.ts';
-import type { LibraryModel, NewVector, PendingText } from './library.ts';
+import { createThroughput, type ThroughputSnapshot } from '../core/throughput.ts';
+import type { LibraryModel, NewVector, PendingText } from '../store/library.ts';
 
 export interface Embedder {
   /**

@@ -7,7 +7,7 @@
 import { WorkerDiedError } from '../core/faults.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
-import type { TextKind } from './engine.ts';
+import type { TextKind } from '../core/types.ts';
 import type {
   LoadResult,
   PreferredDevice,
@@ -19,7 +19,7 @@ import type {
   WorkerProgress,
   WorkerReply,
   WorkerRequest,
-} from './protocol.ts';
+} from '../shared/embed-protocol.ts';
 
 /** The part of `Worker` the client uses; tests pass a fake built on a MessageChannel or EventTarget. */
 export interface WorkerLike {

@@ -3,21 +3,11 @@
  * a hostile file never freezes the page, and a cancelled import can end it at once (the page terminates it).
  * pdf.js already parses PDFs in its own worker; .txt/.md are decoded in the library worker.
  */
-import { docxToText } from './docx.ts';
-import { ImportError } from './errors.ts';
+import { docxToText } from '../import/docx.ts';
+import { ImportError } from '../import/errors.ts';
+import type { DocxReply, DocxRequest } from '../import/docx-protocol.ts';
 
-export interface DocxRequest {
-  id: number;
-  name: string;
-  bytes: Uint8Array;
-}
-
-export type DocxReply =
-  | { id: number; text: string }
-  /** `refused`: the message is for the user as is (an ImportError); otherwise it is the library's own. */
-  | { id: number; error: string; refused: boolean };
-
-// Typed without the WebWorker lib so that the app's tsconfig (DOM) checks this file too.
+// Typed by hand: the worker tsconfig checks it with the WebWorker lib, and it needs only these two members.
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<DocxRequest>) => void) | null;
   postMessage(message: DocxReply): void;
