@@ -12,7 +12,7 @@ import type { WorkerProgress } from '../shared/embed-protocol.ts';
 import { fromOffsets } from '../core/split.ts';
 
 const spec = findModel(manifest as ModelManifest);
-const modelsDir = fileURLToPath(new URL('../../models', import.meta.url));
+const modelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
 const modelPresent = existsSync(`${modelsDir}${spec.id}/tokenizer.json`);
 
 // Node has no wasm device in Transformers.js; the same handlers run on onnxruntime-node's CPU backend here.
