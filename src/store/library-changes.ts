@@ -11,7 +11,8 @@
  * applied one at a time, in the order they arrived.
  */
 import type { SearchIndex } from '../core/search-index.ts';
-import { docIdOf, type IndexedPassage, type Library } from './library.ts';
+import type { Library } from './library.ts';
+import { docIdOf, type IndexedPassage } from './library-types.ts';
 
 /** Bumped when the notices change shape: a receiver that does not know a version reloads its whole index. */
 export const CHANGE_PROTOCOL = 1;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { toOffsets } from '../core/split.ts';
 import { quantize } from '../core/vector-index.ts';
 import { doc, freshDbName, MODEL, paragraphs } from './fixtures.test-support.ts';
-import { blocksPerRead, LibraryService } from './library-service.ts';
+import { LibraryService } from './library-service.ts';
 
 describe('LibraryService.findByText', () => {
   it('finds the stored document with the same text (hashed in the service), and nothing for other text', async () => {
@@ -163,18 +163,5 @@ describe('LibraryService start-up: the word index\'s text pass waits for the fir
     } finally {
       await service.close();
     }
-  });
-});
-
-describe('blocksPerRead', () => {
-  it('reads about 16 MB of vector blocks at a time whatever the blocks\' size, within bounds', () => {
-    // 1M passages in 20k documents: ~50-row blocks of ~19.6 KB → ~850 blocks a read.
-    const small = blocksPerRead(1_000_000, 20_000, 384);
-    assert.ok(small > 600 && small < 1000, String(small));
-    // Full 1024-row blocks (~400 KB): few blocks a read, never fewer than 16.
-    assert.equal(blocksPerRead(1_000_000, 100, 384), 41);
-    assert.equal(blocksPerRead(10_000_000, 100, 4096), 16);
-    // An empty library or one-row documents: at most 4096 blocks a read.
-    assert.equal(blocksPerRead(0, 0, 384), 4096);
   });
 });

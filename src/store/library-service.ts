@@ -4,51 +4,34 @@
  * so every heavy step — loading the index, ranking, reading the passages of the hits, storing a 70k-passage
  * document, deleting it — happens here, never on the page's main thread.
  *
- * Start-up does not grow with the library the way it used to: the vectors are read as blocks (library.ts
- * forEachBlock: a few large reads), and dense search answers as soon as they are in. The word index (BM25) needs
- * every passage's text; it is built afterwards, a chunk at a time, and until it is complete a search answers by
- * meaning alone and says so (`byMeaningOnly`).
+ * Start-up does not grow with the library the way it used to: the vectors are read as blocks (index-loading.ts:
+ * a few large reads), and dense search answers as soon as they are in. The word index (BM25) needs every passage's
+ * text; it is built afterwards, a chunk at a time (word-index-build.ts), and until it is complete a search answers
+ * by meaning alone and says so (`byMeaningOnly`). This class keeps the index, the titles and other tabs in step
+ * with every write; ranking and reading hits are search-hits.ts.
  */
-import type { AddResult, ContextPassage, DocumentSummary, ImportedText, PlainTextInput, SearchHit, UpgradeProgress } from '../core/types.ts';
+import type { AddResult, ContextPassage, DocumentSummary, ImportedText, PlainTextInput, UpgradeProgress } from '../core/types.ts';
 import { sha256Hex } from '../core/hash.ts';
-import { bestSentenceByCodes } from '../core/highlight.ts';
 import { plainTextHere } from '../import/plain-text.ts';
-import { searchPassages } from '../core/rank.ts';
-import { calibrateHits, closeMatchThreshold, hasCloseMatch } from '../core/relevance.ts';
-import { SearchIndex } from '../core/search-index.ts';
+import type { SearchIndex } from '../core/search-index.ts';
 import { QueryPriority } from './query-priority.ts';
-import { TitleIndex } from '../core/title-index.ts';
 import { fromOffsets, type SpanOffsets } from '../core/split.ts';
 import { DEFAULT_DB_NAME, type OpenOptions } from './db.ts';
 import { exportLibrary, importLibrary } from './export.ts';
 import type { ImportProgress } from './library-file/database.ts';
 import { applyChange, describeChange, LibraryChanges, type LibraryChange, type RemoteChange } from './library-changes.ts';
-import { docIdOf, Library, passageId, type IndexedPassage, type LibraryModel, type NewVector, type PendingText } from './library.ts';
+import { Library } from './library.ts';
+import type { IndexedPassage, LibraryModel, NewVector, PendingText } from './library-types.ts';
 import { deleteModelVectors, type DeletedVectors } from './model-vectors.ts';
 import { startupMark } from '../shared/startup-trace.ts';
 import { releaseGarbage } from './release-garbage.ts';
 import { UpgradeNews } from './upgrade-news.ts';
+import { DocumentTitles } from './document-titles.ts';
+import { loadVectors } from './index-loading.ts';
+import { searchHits, type SearchRequest, type SearchResponse } from './search-hits.ts';
+import { TEXT_PASS_DEFER_AT, WordIndexBuild } from './word-index-build.ts';
 
-export interface SearchRequest {
-  /** The query's vector, or null when the model is unavailable (words only). */
-  queryVector: Float32Array | null;
-  text: string;
-  k: number;
-  /** Dense + BM25 fusion (default) or dense alone. */
-  hybrid: boolean;
-  /** Rank only passages of these documents (absent or empty: the whole library). */
-  documentIds?: readonly string[];
-}
-
-export interface SearchResponse {
-  hits: SearchHit[];
-  /** The word index is still being built: these results were ranked by meaning alone. */
-  byMeaningOnly: boolean;
-  /** Some hit is a close match (src/core/relevance.ts); false when nothing in the library is close. */
-  closeMatch: boolean;
-  /** Milliseconds spent ranking, reading the hits' passages and titles, and choosing highlights. */
-  timings: { rank: number; read: number; highlight: number };
-}
+export type { SearchRequest, SearchResponse } from './search-hits.ts';
 
 export interface IndexStatus {
   /** Passages in the search index (those with a vector). */
@@ -81,87 +64,30 @@ export interface LibraryServiceOptions {
   textPassDeferAt?: number;
 }
 
-/** Below this many passages to read, the word index's text pass starts at once (it takes well under a second). */
-export const TEXT_PASS_DEFER_AT = 2000;
-/** Partial word-index saves during a long text pass, at most this often. */
-const PROGRESS_SAVE_MS = 30_000;
-
-/** Bytes of vector blocks per IndexedDB read at start-up. */
-const BYTES_PER_READ = 16 << 20;
-
-/**
- * Blocks per read so that one read carries ~BYTES_PER_READ: a library of many short documents has many small
- * blocks (1M passages in ~20k documents: ~50 rows a block), and a fixed 64 blocks a read made 300+ small reads.
- */
-export function blocksPerRead(rows: number, documents: number, dims: number): number {
-  const rowsPerBlock = Math.max(1, Math.min(1024, rows / Math.max(1, documents)));
-  return Math.max(16, Math.min(4096, Math.floor(BYTES_PER_READ / (rowsPerBlock * (dims + 8)))));
-}
-
-/** Opens once; `wait(ms)` resolves when it is open or after `ms`. */
-class Gate {
-  private _open!: () => void;
-  private readonly _opened = new Promise<void>((resolve) => (this._open = resolve));
-  open(): void {
-    this._open();
-  }
-  wait(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-    return Promise.race([this._opened, elapsed]).finally(() => clearTimeout(timer));
-  }
-}
-
-/** Saves a partial word index every PROGRESS_SAVE_MS of a long text pass (and yields to queued searches). */
-class WordIndexProgress {
-  private _lastSave = performance.now();
-  /** Texts added since the last save. */
-  count = 0;
-  constructor(private readonly _save: () => false | Promise<void>) {}
-  async added(count: number): Promise<void> {
-    this.count += count;
-    if (performance.now() - this._lastSave < PROGRESS_SAVE_MS) return;
-    this.count = 0;
-    await this._save();
-    this._lastSave = performance.now();
-  }
-}
-
-/** Hits ranked beyond `k`, to stand in for passages deleted between ranking and reading. */
-const SPARE_HITS = 5;
-/** Passages read per request when catching the saved word index up (small: see PASSAGES_PER_READ in library.ts). */
-const TEXTS_PER_READ = 250;
-/** Passages added to the word index between two chances for a search to run first. */
-const TEXTS_PER_TURN = 50;
-
 export class LibraryService {
   readonly model: LibraryModel;
   private readonly _options: LibraryServiceOptions;
   private readonly _library: Promise<Library>;
   private _index: Promise<SearchIndex<string>>;
-  /** The word index changed since it was saved. */
-  private _lexicalDirty = false;
-  /** Bumped by every word-index build, so a build superseded by a later one (after an import) stays silent. */
-  private _lexicalGeneration = 0;
-  private _lexicalReady = false;
-  private _titles: Map<string, string> | null = null;
-  /** Document titles as a second word field of ranking (core/title-index.ts), kept with the index. */
-  private readonly _titleIndex = new TitleIndex<string>();
+  /** Document titles: ranked as words (kept with the index) and cached for naming hits. */
+  private readonly _titles = new DocumentTitles();
   /** Tells other tabs about this tab's writes and applies theirs (listening before the index loads). */
   private readonly _changes: LibraryChanges;
   /** Searches run before the word index build (query-priority.ts). */
   private readonly _queries = new QueryPriority();
-  /** Opens once a search has answered: a long word-index text pass waits for it (see `textPassDelayMs`). */
-  private readonly _firstAnswer = new Gate();
-  private readonly _textPassDeferAt: number;
-  private readonly _textPassDelayMs: number;
+  /** The word index, completed in the background after the vectors are in. */
+  private readonly _words: WordIndexBuild;
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
     this.model = { id: model.id, dimensions: model.dimensions };
     this._options = options;
-    this._textPassDeferAt = options.textPassDeferAt ?? TEXT_PASS_DEFER_AT;
-    this._textPassDelayMs = options.textPassDelayMs ?? 0;
+    this._words = new WordIndexBuild({
+      queries: this._queries,
+      textPassDeferAt: options.textPassDeferAt ?? TEXT_PASS_DEFER_AT,
+      textPassDelayMs: options.textPassDelayMs ?? 0,
+      onReady: () => options.onLexicalReady?.(),
+      saveLatest: () => this.saveWordIndex(),
+    });
     const open: OpenOptions = {
       ...(options.dbName ? { name: options.dbName } : {}),
       onVersionChange: () => {
@@ -198,7 +124,7 @@ export class LibraryService {
 
   async status(): Promise<IndexStatus> {
     const index = await this._index;
-    return { rows: index.size, lexicalReady: this._lexicalReady };
+    return { rows: index.size, lexicalReady: this._words.ready };
   }
 
   /** Decoding and normalising big texts here keeps them off the page's main thread (import/index.ts). */
@@ -228,10 +154,9 @@ export class LibraryService {
     const [library, index] = await Promise.all([this._library, this._index]);
     const { indexed, ...added } = await library.addDocument(doc, fromOffsets(doc.text, offsets));
     for (const item of indexed) addToIndex(index, item);
-    this._lexicalDirty ||= indexed.length > 0;
-    this._titles?.set(added.documentId, doc.title);
+    this._words.dirty ||= indexed.length > 0;
+    this._titles.added(added.documentId, doc.title, !added.duplicate);
     if (!added.duplicate) {
-      this._titleIndex.set(added.documentId, doc.title);
       this._changes.post({ kind: 'documents-added', documentIds: [added.documentId], passageIds: indexed.map((i) => i.passage.id) });
     }
     return added;
@@ -242,10 +167,9 @@ export class LibraryService {
     // Out of search first: a search while the database deletes never ranks (and then drops) its passages.
     const prefix = `${id}:`;
     for (const passage of [...index.ids()].filter((p) => p.startsWith(prefix))) index.remove(passage);
-    this._lexicalDirty = true;
+    this._words.dirty = true;
     for (const passage of await library.deleteDocument(id)) index.remove(passage);
-    this._titles?.delete(id);
-    this._titleIndex.delete(id);
+    this._titles.deleted(id);
     this._changes.post({ kind: 'documents-deleted', documentIds: [id] });
   }
 
@@ -254,7 +178,7 @@ export class LibraryService {
     const [library, index] = await Promise.all([this._library, this._index]);
     const removed = await library.replacePassages(id, fromOffsets(text, offsets));
     for (const passage of removed) index.remove(passage);
-    this._lexicalDirty = true;
+    this._words.dirty = true;
     this._changes.post({ kind: 'rows-removed', documentIds: [id], passageIds: removed });
   }
 
@@ -262,8 +186,7 @@ export class LibraryService {
     const [library, index] = await Promise.all([this._library, this._index]);
     await library.clear();
     for (const id of [...index.ids()]) index.remove(id);
-    this._titles = new Map();
-    this._titleIndex.clear();
+    this._titles.cleared();
     this._changes.post({ kind: 'reload' });
   }
 
@@ -297,7 +220,7 @@ export class LibraryService {
     const [library, index] = await Promise.all([this._library, this._index]);
     const indexed = await library.storeVectors(modelId, batch);
     for (const item of indexed) addToIndex(index, item);
-    this._lexicalDirty ||= indexed.length > 0;
+    this._words.dirty ||= indexed.length > 0;
     if (indexed.length > 0) this._changes.post({ kind: 'rows-added', passageIds: indexed.map((i) => i.passage.id) });
     return indexed.length;
   }
@@ -309,48 +232,9 @@ export class LibraryService {
 
   private async _search(request: SearchRequest): Promise<SearchResponse> {
     const [library, index] = await Promise.all([this._library, this._index]);
-    const started = performance.now();
-    const byMeaningOnly = request.queryVector !== null && !this._lexicalReady;
-    const mode = request.hybrid && !byMeaningOnly ? 'hybrid' : 'dense';
-    // A few more than asked: a hit whose passage was deleted meanwhile is dropped below without leaving a gap.
-    // The filter is part of ranking (core/row-filter.ts), so a search within a few documents still fills k hits.
-    const within = request.documentIds?.length ? index.rowFilter(request.documentIds) : undefined;
-    const titleField = { index: this._titleIndex, documentOf: docIdOf };
-    const ranked = searchPassages(index, request.queryVector, request.text, {
-      k: request.k + SPARE_HITS,
-      mode,
-      titles: titleField,
-      documentOf: docIdOf,
-      ...(within ? { within } : {}),
-    });
-    // From the raw cosine and BM25 of each hit, apart from the ranking: the same scale for every query.
-    const relevance = calibrateHits(index.lexical, request.text, ranked);
-    const rankedAt = performance.now();
-
-    const [read, titles] = await Promise.all([library.readHits(ranked.map((hit) => hit.id)), this._documentTitles(library)]);
-    const readAt = performance.now();
-    const hits: SearchHit[] = [];
-    ranked.forEach((hit, i) => {
-      const { passage, codes } = read[i]!;
-      if (!passage || hits.length === request.k) return; // deleted meanwhile, or enough
-      hits.push({
-        passageId: passage.id,
-        documentId: passage.docId,
-        documentTitle: titles.get(passage.docId) ?? '',
-        ordinal: passage.ordinal,
-        text: passage.text,
-        score: hit.score,
-        relevance: relevance[i]!,
-        dense: hit.dense ?? 0,
-        lexical: hit.lexical ?? 0,
-        // No model call at query time: the sentence codes stored at indexing, or the query's words without them.
-        highlight: bestSentenceByCodes(passage.text, request.queryVector ? codes : null, request.queryVector, request.text),
-      });
-    });
-    const done = performance.now();
-    const closeMatch = hasCloseMatch(hits.map((hit) => hit.relevance), closeMatchThreshold(index.size));
-    this._firstAnswer.open();
-    return { hits, byMeaningOnly, closeMatch, timings: { rank: rankedAt - started, read: readAt - rankedAt, highlight: done - readAt } };
+    const response = await searchHits(library, index, this._titles, this._words.ready, request);
+    this._words.answered();
+    return response;
   }
 
   async neighbours(id: string, radius: number): Promise<ContextPassage[]> {
@@ -392,8 +276,8 @@ export class LibraryService {
 
   /** Reads the whole index again (after a library file was imported, here or in another tab). */
   private async _reload(library: Library): Promise<void> {
-    this._titles = null;
-    this._lexicalReady = false;
+    this._titles.forget();
+    this._words.ready = false;
     this._index = this._loadVectors(library);
     await this._index;
   }
@@ -405,127 +289,24 @@ export class LibraryService {
       await this._reload(library);
     } else {
       const index = await this._index;
-      if (await applyChange(index, library, change)) this._lexicalDirty = true;
-      if (change.kind === 'documents-added' || change.kind === 'documents-deleted') {
-        this._titles = null;
-        // Another tab's documents: their titles count in ranking here too (core/title-index.ts).
-        for (const id of change.documentIds) this._titleIndex.delete(id);
-        if (change.kind === 'documents-added') {
-          for (const id of change.documentIds) {
-            const document = await library.getDocument(id);
-            if (document) this._titleIndex.set(id, document.title);
-          }
-        }
-      } else if (change.kind !== 'rows-added') {
-        this._titles = null;
-      }
+      if (await applyChange(index, library, change)) this._words.dirty = true;
+      await this._titles.applyRemote(library, change);
     }
     this._options.onRemoteChange?.(describeChange(change));
   }
 
+  /** Reads the stored rows into a fresh index; its word index then builds in the background. */
   private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
-    startupMark('library:opened');
-    const index = new SearchIndex<string>(this.model.dimensions, { groupOf: docIdOf });
-    this._titleIndex.clear();
-    let rows = 0;
-    const documents = await library.listDocuments();
-    for (const doc of documents) {
-      this._titleIndex.set(doc.id, doc.title);
-      rows += doc.indexedCount;
-    }
-    // Room for every stored row at once: growing by doubling copied the arrays ~10 times at 1M rows and left up to
-    // half of their capacity unused.
-    index.vectors.reserve(rows);
-    startupMark('library:titles');
-    let indexing = 0;
-    await library.forEachBlock((block) => {
-      const t0 = performance.now();
-      // Texts come later, from the word index build.
-      index.loadBlock(Array.from(block.ordinals, (ordinal) => passageId(block.docId, ordinal)), block.q, block.scales, block.docId, block.residuals);
-      indexing += performance.now() - t0;
-    }, blocksPerRead(rows, documents.length, this.model.dimensions));
-    startupMark('library:vectors', { rows: index.size, indexingMs: Math.round(indexing) });
-    releaseGarbage(); // the blocks just read were copied into the index
-    this._buildLexical(library, index);
+    const index = await loadVectors(library, this._titles.index);
+    this._words.start(library, index);
     return index;
-  }
-
-  /**
-   * Makes the word index complete without holding up anything else: from the saved snapshot when there is one
-   * that fits (then only passages added since are read), else from every stored passage text, a chunk at a time.
-   */
-  private _buildLexical(library: Library, index: SearchIndex<string>): void {
-    const generation = ++this._lexicalGeneration;
-    const lexicalFrom = performance.now();
-    void (async () => {
-      const saved = await library.savedWordIndex();
-      startupMark('library:words-read', { bytes: saved?.bytes.byteLength ?? 0 });
-      let restored = false;
-      const progress = new WordIndexProgress(() => generation === this._lexicalGeneration && this._saveWordIndexNow(index, library));
-      if (saved) {
-        try {
-          const missing = index.restoreLexical(saved);
-          startupMark('library:words-restored', { missing: missing.length });
-          if (missing.length >= this._textPassDeferAt) await this._firstAnswer.wait(this._textPassDelayMs);
-          for (let start = 0; start < missing.length; start += TEXTS_PER_READ) {
-            if (generation !== this._lexicalGeneration) return;
-            const passages = await library.getPassagesById(missing.slice(start, start + TEXTS_PER_READ));
-            await this._queries.turn();
-            for (const passage of passages) if (passage) index.addText(passage.id, passage.text);
-            await progress.added(passages.length);
-          }
-          restored = true;
-        } catch (error) {
-          console.warn('Passage: the saved word index could not be used; building it again', error);
-        }
-      }
-      if (!restored) {
-        if (index.size >= this._textPassDeferAt) await this._firstAnswer.wait(this._textPassDelayMs);
-        progress.count = index.size; // a fresh build is due for saving even if the library has no text
-        await library.forEachPassageChunk(async (passages) => {
-          if (generation !== this._lexicalGeneration) return 'stop'; // superseded: no more reads for it
-          // A search waits for one slice at most (~50 passages tokenized), not for the whole chunk.
-          for (let start = 0; start < passages.length; start += TEXTS_PER_TURN) {
-            await this._queries.turn();
-            for (const passage of passages.slice(start, start + TEXTS_PER_TURN)) index.addText(passage.id, passage.text);
-          }
-          await progress.added(passages.length);
-        });
-      }
-      performance.measure('passage:lexical:build', { start: lexicalFrom, end: performance.now() });
-      if (generation !== this._lexicalGeneration) return; // superseded by a later build (after an import)
-      // Texts added since the last (partial) save make the final save due.
-      if (progress.count > 0) this._lexicalDirty = true;
-      this._lexicalReady = true;
-      startupMark('library:words', { restored: String(restored) });
-      this._options.onLexicalReady?.();
-      await this.saveWordIndex();
-      releaseGarbage(); // every text read, tokenized and dropped
-    })().catch((error: unknown) => console.error('Passage: the word index could not be built', error));
   }
 
   /** Saves the word index when it changed since it was loaded or last saved (after indexing runs, at start). */
   async saveWordIndex(): Promise<void> {
-    if (!this._lexicalReady || !this._lexicalDirty) return;
+    if (!this._words.ready || !this._words.dirty) return;
     const [library, index] = await Promise.all([this._library, this._index]);
-    await this._saveWordIndexNow(index, library);
-  }
-
-  /**
-   * Also while the word index is still incomplete: a saved partial index is restored at the next start and only
-   * the passages it lacks are read (restoreLexical), so a reload during a long build does not start it over.
-   */
-  private async _saveWordIndexNow(index: SearchIndex<string>, library: Library): Promise<void> {
-    this._lexicalDirty = false;
-    const { ids, bytes } = index.lexicalSnapshot();
-    await library.saveWordIndex(ids, bytes);
-  }
-
-  private async _documentTitles(library: Library): Promise<Map<string, string>> {
-    if (!this._titles) {
-      this._titles = new Map((await library.listDocuments()).map((d) => [d.id, d.title]));
-    }
-    return this._titles;
+    await this._words.saveNow(index, library);
   }
 }
 
