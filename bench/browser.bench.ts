@@ -23,6 +23,7 @@ import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config.ts';
 import { ask, fileInput, repoRoot, sotuAddresses, waitForIndexed, waitForModel, waitForServiceWorker } from '../e2e/support/app.ts';
 import { startPreview, stopPreview } from '../e2e/support/preview.ts';
+import { countEmbedded, embeddedIn } from '../e2e/support/embedded.ts';
 import { readQueries } from './queries.ts';
 import { SHADOW_QUERIES } from './page-dom.ts';
 import { startPlainProxy } from './plain-proxy.ts';
@@ -120,6 +121,7 @@ async function oneRun(origin: string): Promise<RunResult> {
     });
     try {
       await context.addInitScript({ content: INSTRUMENT });
+      await countEmbedded(context);
       const page = context.pages()[0] ?? (await context.newPage());
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
@@ -147,7 +149,7 @@ async function oneRun(origin: string): Promise<RunResult> {
       const passages = await page
         .locator('library-panel .indexed')
         .evaluateAll((nodes) => nodes.reduce((sum, n) => sum + Number((n as HTMLElement).dataset.passages), 0));
-      const embedded = Number(await page.locator('passage-shell').getAttribute('data-session-embedded'));
+      const embedded = await embeddedIn(page);
 
       // 3. Queries: one untimed warm-up, then Enter → results for that query rendered (checked every frame).
       await ask(page, 'warm-up question about North Korea');

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeLibraryFile, type LibraryFileInfo } from '../bench/scale/library-file.ts';
 import { ask, expect, notices, openApp, test, waitForModel } from './support/app.ts';
+import { countEmbedded, embeddedIn } from './support/embedded.ts';
 
 const PASSAGES = 4000;
 let library: LibraryFileInfo;
@@ -19,6 +20,9 @@ test.beforeAll(async () => {
   // A small pool of real vectors keeps the one-time embedding short; anchors keep their own vectors.
   library = await writeLibraryFile({ passages: PASSAGES, pool: 60, out: { v2: file } });
 });
+
+// Counts what each page embeds (support/embedded.ts), in every tab of the test's context.
+test.beforeEach(({ context }) => countEmbedded(context));
 
 test('a library of several thousand passages survives reload and answers', async ({ page }) => {
   test.setTimeout(300_000);
@@ -46,8 +50,7 @@ test('a library of several thousand passages survives reload and answers', async
     }
   };
   await askFor();
-  const embedded = await page.locator('passage-shell').getAttribute('data-session-embedded');
-  expect(embedded ?? '0').toBe('0');
+  expect(await embeddedIn(page)).toBe(0);
 
   await page.reload();
   await waitForModel(page);

@@ -3,11 +3,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ask, documentRows, expect, fileInput, fixturesDir, notices, openApp, test, waitForIndexed } from './support/app.ts';
+import { countEmbedded, embeddedIn } from './support/embedded.ts';
 
 const questions = [
   { question: 'What did the keeper clean before dark each day?', answer: 'polished the brass lens' },
   { question: 'How often does a sourdough culture have to be given flour and water?', answer: 'every twelve hours' },
 ];
+
+// Counts what each page embeds (support/embedded.ts), in every tab of the test's context.
+test.beforeEach(({ context }) => countEmbedded(context));
 
 test('export → clear → import restores the same results; a mismatched file is refused; re-index embeds again', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
@@ -35,7 +39,7 @@ test('export → clear → import restores the same results; a mismatched file i
   await expect(documentRows(page)).toHaveCount(0);
   await expect(page.locator('empty-state')).toBeVisible();
 
-  const embeddedBeforeImport = await page.locator('passage-shell').getAttribute('data-session-embedded');
+  const embeddedBeforeImport = await embeddedIn(page);
   await settings.locator('input[type=file]').setInputFiles(exported);
   await expect(notices(page).first()).toContainText('Imported 2 documents');
   await expect(documentRows(page)).toHaveCount(2);
@@ -46,7 +50,7 @@ test('export → clear → import restores the same results; a mismatched file i
     expect(await page.locator('search-results li.result .text').allTextContents()).toEqual(before[i]);
   }
   // The vectors came from the file: nothing was embedded again.
-  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', embeddedBeforeImport ?? '');
+  expect(await embeddedIn(page)).toBe(embeddedBeforeImport);
 
   // A file made with another model is refused, with the reason, and the library stays as it was.
   // The file is JSON lines (format 2): the model is named in the header, its first line.
@@ -69,10 +73,10 @@ test('export → clear → import restores the same results; a mismatched file i
   // Re-index one document: it is split and embedded again, and answers as before.
   const lighthouse = documentRows(page).filter({ hasText: 'lighthouse' });
   const passages = Number(await lighthouse.locator('.indexed').getAttribute('data-passages'));
-  const embeddedBeforeReindex = Number(await page.locator('passage-shell').getAttribute('data-session-embedded'));
+  const embeddedBeforeReindex = await embeddedIn(page);
   await lighthouse.getByRole('button', { name: /^Re-index / }).click();
   await waitForIndexed(page, 2);
-  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', String(embeddedBeforeReindex + passages));
+  await expect.poll(() => embeddedIn(page)).toBe(embeddedBeforeReindex + passages);
   const again = await ask(page, questions[0]!.question);
   expect(again.passage).toContain(questions[0]!.answer);
 });

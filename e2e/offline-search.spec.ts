@@ -14,6 +14,7 @@ import {
   waitForModel,
   waitForServiceWorker,
 } from './support/app.ts';
+import { countEmbedded, embeddedIn } from './support/embedded.ts';
 
 /**
  * Plain-language questions about the two addresses, worded differently from the text they should find.
@@ -70,6 +71,9 @@ const questions = [
   },
 ];
 
+// Counts what each page embeds (support/embedded.ts), in every tab of the test's context.
+test.beforeEach(({ context }) => countEmbedded(context));
+
 test('after one visit it imports, indexes and answers questions offline, and keeps the index across reloads', async ({
   page,
   context,
@@ -108,7 +112,7 @@ test('after one visit it imports, indexes and answers questions offline, and kee
   expect(await firstResult.locator('.context p').count()).toBeGreaterThan(1);
   await expect(firstResult.locator('.context mark')).toContainText(highlighted.at(-1)!.answer);
 
-  const embeddedFirst = Number(await page.locator('passage-shell').getAttribute('data-session-embedded'));
+  const embeddedFirst = await embeddedIn(page);
   const passages = await page
     .locator('library-panel .indexed')
     .evaluateAll((nodes) => nodes.map((n) => Number((n as HTMLElement).dataset.passages)));
@@ -123,7 +127,7 @@ test('after one visit it imports, indexes and answers questions offline, and kee
   const again = await ask(page, questions[0].question);
   expect(again.passage).toContain(questions[0].paragraph);
   await page.waitForTimeout(1500); // an indexing run would start right after the model load
-  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', '0');
+  expect(await embeddedIn(page)).toBe(0);
   await expect(page.locator('progress-bar')).toContainText(`Ready · ${passages.reduce((a, b) => a + b, 0)} passages indexed`);
 
   // The worker's model fetches were seen (the recorder covers workers) and all were answered offline.

@@ -12,6 +12,7 @@ import type { Page } from '@playwright/test';
 import { startLocalHub, type LocalHub } from '../models/testing/hub-server.ts';
 import { tinyModelFiles } from '../models/testing/tiny-model.ts';
 import { ask, expect, fileInput, fixturesDir, openApp, test, waitForIndexed, waitForModel } from './support/app.ts';
+import { countEmbedded, embeddedIn } from './support/embedded.ts';
 
 const REPO = 'passage-tests/tiny-bert';
 const HUB = 'https://huggingface.co';
@@ -63,6 +64,9 @@ async function zipOf(entries: Map<string, Uint8Array>, file: string): Promise<st
   writeFileSync(file, await zip.generateAsync({ type: 'uint8array' }));
   return file;
 }
+
+// Counts what each page embeds (support/embedded.ts), in every tab of the test's context.
+test.beforeEach(({ context }) => countEmbedded(context));
 
 test('a model added from the hub downloads with progress, re-embeds the library in the background and answers; switching back to MiniLM embeds nothing; exports name their model', async ({
   page,
@@ -137,7 +141,7 @@ test('a model added from the hub downloads with progress, re-embeds the library 
   await expect(count).toHaveAttribute('data-indexed', passages ?? '');
   const back = await ask(page, 'What did the keeper clean before dark each day?');
   expect(back.passage).toContain('polished the brass lens');
-  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', '0');
+  expect(await embeddedIn(page)).toBe(0);
 });
 
 test('a model added from a zip offline answers offline; a zip without its tokenizer is refused, naming the file', async ({ page, context }, testInfo) => {
@@ -286,5 +290,5 @@ test('removing an added model deletes its stored vectors and blocks and reads th
   expect(await storedOf(page, 'user/tiny-bert-')).toEqual({ blocks: 0, vectors: 0 });
   expect(await storedOf(page, 'all-MiniLM-L6-v2')).toEqual(miniLm);
   await expect.poll(() => storageUsed(page), { timeout: 10_000 }).toBeLessThan(before);
-  await expect(page.locator('passage-shell')).toHaveAttribute('data-session-embedded', '0');
+  expect(await embeddedIn(page)).toBe(0);
 });

@@ -13,12 +13,12 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { ask, expect, fileInput, fixturesDir, openApp, test, waitForIndexed, waitForModel } from './support/app.ts';
+import { countEmbedded, embeddedIn } from './support/embedded.ts';
 
 const LIGHTHOUSE = { question: 'Why did the keeper polish the lens every evening?', answer: 'polished the brass lens' };
 
-function embeddedIn(page: Page): Promise<number> {
-  return page.locator('passage-shell').getAttribute('data-session-embedded').then(Number);
-}
+// Counts what each page embeds (support/embedded.ts), in every tab of the test's context.
+test.beforeEach(({ context }) => countEmbedded(context));
 
 /**
  * From a page of the origin where the app does not run (nothing holds or reopens the database), turns the app's

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { ask, documentRows, expect, fileInput, fixturesDir, openApp, sotuDir, test, waitForIndexed } from './support/app.ts';
+import { countEmbedded, embeddedIn } from './support/embedded.ts';
 
 const LIGHTHOUSE = { question: 'What did the keeper clean before dark each day?', answer: 'polished the brass lens' };
 const SOURDOUGH = { question: 'How often does a sourdough culture have to be given flour and water?', answer: 'every twelve hours' };
@@ -15,9 +16,8 @@ const LONG_ADDRESS = path.join(sotuDir, '1887_grover_cleveland_d.txt');
 /** ~90 passages: the indexing tab is still busy when the other tab's import lands, even on a quiet machine. */
 const LONGER_ADDRESS = path.join(sotuDir, '1903_theodore_roosevelt_r.txt');
 
-function embeddedIn(page: Page): Promise<number> {
-  return page.locator('passage-shell').getAttribute('data-session-embedded').then(Number);
-}
+// Counts what each page embeds (support/embedded.ts), in every tab of the test's context.
+test.beforeEach(({ context }) => countEmbedded(context));
 
 function progressText(page: Page): Promise<string> {
   return page.locator('progress-bar .strip').innerText();

@@ -90,6 +90,22 @@ export class ProgressBarElement extends LitElement {
     }
   }
 
+  /**
+   * The stage shown, and while indexing how far it is, as attributes on the element (`data-stage`, `data-done`,
+   * `data-total`): what the strip says, readable by tools and tests without parsing its words.
+   */
+  protected override updated() {
+    const p = this.progress;
+    this.dataset.stage = p.stage;
+    if (p.stage === 'indexing') {
+      this.dataset.done = String(p.done);
+      this.dataset.total = String(p.total);
+    } else {
+      delete this.dataset.done;
+      delete this.dataset.total;
+    }
+  }
+
   override render() {
     return html`<div class="strip" role="status" aria-live="polite">${this._content()}</div>`;
   }
