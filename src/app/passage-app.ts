@@ -41,7 +41,7 @@ import { rememberDevice, rememberedDevice } from './device-memory.ts';
 import { classifyError, describeError } from '../core/faults.ts';
 import { lifelineName, watchWorker } from './lifeline.ts';
 import { cacheStorageStore, fetchFromOrigin } from './model-cache.ts';
-import { checkModelFiles, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
+import { checkModelFiles, libraryModel, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
 import { createIndexingLock, type IndexingLock } from './indexing-lock.ts';
 import { Listeners } from './listeners.ts';
 import { supervisedProxy } from './supervised-proxy.ts';
@@ -106,17 +106,17 @@ function superviseEmbedder(worker: WorkerLike): Supervised<EmbedderClient> {
  * The library worker under a supervisor: a call that dies with the worker is retried once on a new one (which
  * opens the database and loads the index again), so a crash costs a pause, not a reload.
  */
-function createLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
+function createLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
   const supervisor = new Supervisor(() => startLibraryWorker(model, dbName, events), { name: 'the library worker' });
   return supervisedProxy<LibraryBackend>(supervisor);
 }
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
-function startLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
+function startLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
   const worker = new Worker(new URL('../worker/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
   const lifeline = watchWorker(worker, 'the library worker');
   const factory = wrap<LibraryWorkerFactory>(worker);
-  const service = factory.create(model, dbName, proxy(events));
+  const service = model.then((m) => factory.create(m, dbName, proxy(events)));
   return {
     value: service,
     died: lifeline.died,
@@ -474,7 +474,7 @@ export class PassageApp implements PassageApi {
       onRemoteChange: (change) => this._onRemoteChange(change),
       onUpgradeProgress: (progress) => this._upgrade.emit(progress),
     };
-    this._library ??= this._options.createLibrary?.(model, events) ?? createLibraryWorker(model, this._options.dbName, events);
+    this._library ??= this._options.createLibrary?.(model, events) ?? createLibraryWorker(libraryModel(this.model), this._options.dbName, events);
     return this._library;
   }
 

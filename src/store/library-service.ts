@@ -158,7 +158,7 @@ export class LibraryService {
   private readonly _textPassDelayMs: number;
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
-    this.model = { id: model.id, dimensions: model.dimensions };
+    this.model = { id: model.id, dimensions: model.dimensions, ...(model.build ? { build: model.build } : {}) };
     this._options = options;
     this._textPassDeferAt = options.textPassDeferAt ?? TEXT_PASS_DEFER_AT;
     this._textPassDelayMs = options.textPassDelayMs ?? 0;
