@@ -20,17 +20,18 @@ export type LibraryBackend = {
 };
 
 /** The library worker under a supervisor, behind a proxy with the library's methods. */
-export function createLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
+export function createLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
   const supervisor = new Supervisor(() => startLibraryWorker(model, dbName, events), { name: 'the library worker' });
   return supervisedProxy<LibraryBackend>(supervisor);
 }
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
-function startLibraryWorker(model: LibraryModel, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
+function startLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
   const worker = new Worker(new URL('../worker/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
   const lifeline = watchWorker(worker, 'the library worker');
   const factory = wrap<LibraryWorkerFactory>(worker);
-  const service = factory.create(model, dbName, proxy(events));
+  // The model's build hash is read from its passage-build.json (app/model-files.ts `libraryModel`) meanwhile.
+  const service = model.then((m) => factory.create(m, dbName, proxy(events)));
   return {
     value: service,
     died: lifeline.died,

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sha256Hex } from '../core/hash.ts';
-import { browserFiles, checkModelFiles, repairModelFiles, type BuildRecord, type ModelFileStore } from './model-files.ts';
+import { modelBuildHash } from '../core/model-build.ts';
+import type { ModelSpec } from '../core/model-spec.ts';
+import { browserFiles, checkModelFiles, libraryModel, repairModelFiles, type BuildRecord, type ModelFileStore } from './model-files.ts';
 
 const spec = { id: 'tiny', dtype: 'q8' as const };
 const base = '/models/tiny/';
@@ -99,5 +101,15 @@ describe('model files', () => {
       name: 'RepairError',
       message: /could not be downloaded; check the connection/,
     });
+  });
+
+  it('opens the library with the build hash of the stored build record, or without one when it cannot be read', async () => {
+    const { store, stored } = await setup();
+    const full = { ...spec, name: 'Tiny', dimensions: 4, pooling: 'mean', normalize: true, maxTokens: 64, queryPrefix: '', passagePrefix: '', license: 'MIT', source: { kind: 'npm' } } satisfies ModelSpec;
+    const model = await libraryModel(full, (url) => store.read(url));
+    assert.deepEqual(model, { id: 'tiny', dimensions: 4, build: await modelBuildHash(full, await buildRecord()) });
+    stored.set(`${base}passage-build.json`, new TextEncoder().encode('{ damaged'));
+    assert.deepEqual(await libraryModel(full, (url) => store.read(url)), { id: 'tiny', dimensions: 4 });
+    assert.deepEqual(await libraryModel(full, () => Promise.reject(new Error('offline'))), { id: 'tiny', dimensions: 4 });
   });
 });

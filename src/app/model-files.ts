@@ -8,11 +8,12 @@
  * browser's are `cacheStorageStore` and `fetchFromOrigin` below.
  */
 import { sha256Hex } from '../core/hash.ts';
+import { modelBuildHash, type BuildRecord } from '../core/model-build.ts';
+import { isUserModel, USER_MODEL_CACHE } from '../core/model-catalogue.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
+import type { LibraryModel } from '../store/library.ts';
 
-export interface BuildRecord {
-  files: Record<string, { size: number; sha256: string }>;
-}
+export type { BuildRecord } from '../core/model-build.ts';
 
 export interface ModelCheck {
   /** Paths inside the model directory whose stored bytes differ from the build's checksum. */
@@ -70,6 +71,31 @@ export async function checkModelFiles(spec: Pick<ModelSpec, 'id' | 'dtype'>, sto
     else if (bytes.byteLength !== expected.size || (await sha256Hex(bytes)) !== expected.sha256) check.damaged.push(file);
   }
   return check;
+}
+
+/**
+ * The model as the library is opened with it: id, dimensions and the build hash (core/model-build.ts) of the build
+ * record the embedding worker will load with it. Without a readable record (offline with no service worker) the
+ * hash is left out, and the library then keeps what it has (store/model-vectors.ts). Never rejects.
+ */
+export async function libraryModel(
+  spec: ModelSpec,
+  read: (url: string) => Promise<Uint8Array | null> = (url) => readAsLoaded(spec, url),
+  root?: string,
+): Promise<LibraryModel> {
+  const model = { id: spec.id, dimensions: spec.dimensions };
+  const build = parseBuild(await read(`${modelBase(spec, root)}passage-build.json`).catch(() => null));
+  return build ? { ...model, build: await modelBuildHash(spec, build) } : model;
+}
+
+/**
+ * A model file as the embedding worker gets it: an added model's from its Cache Storage cache, a built-in one's
+ * through fetch, so from the controlling service worker's own precache revision — not from a newer revision an
+ * update waiting to activate stored beside it (`cacheStorageStore` reads any).
+ */
+async function readAsLoaded(spec: Pick<ModelSpec, 'id'>, url: string): Promise<Uint8Array | null> {
+  const response = isUserModel(spec) ? await (await caches.open(USER_MODEL_CACHE)).match(new URL(url, location.href).href) : await fetch(url);
+  return response?.ok ? new Uint8Array(await response.arrayBuffer()) : null;
 }
 
 export function needsRepair(check: ModelCheck): boolean {

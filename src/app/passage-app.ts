@@ -43,7 +43,7 @@ import { createLibraryWorker, type LibraryBackend } from './library-backend.ts';
 import { LibraryController } from './library-controller.ts';
 import { Listeners } from './listeners.ts';
 import { cacheStorageStore, fetchFromOrigin } from './model-cache.ts';
-import { checkModelFiles, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
+import { checkModelFiles, libraryModel, needsRepair, repairModelFiles, type FetchFresh, type ModelCheck, type ModelFileStore } from './model-files.ts';
 import { ReadableErrors } from './readable-errors.ts';
 import { SchemaStatus } from './schema-status.ts';
 import { SearchService } from './search-service.ts';
@@ -268,8 +268,9 @@ export class PassageApp implements PassageApi {
       onRemoteChange: (change) => this._onRemoteChange(change),
       onUpgradeProgress: (progress) => this._upgrade.emit(progress),
     };
-    const model = this._libraryModel();
-    this._library ??= this._options.createLibrary?.(model, events) ?? createLibraryWorker(model, this._options.dbName, events);
+    this._library ??=
+      this._options.createLibrary?.(this._libraryModel(), events) ??
+      createLibraryWorker(libraryModel(this.model), this._options.dbName, events);
     return this._library;
   }
 

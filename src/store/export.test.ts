@@ -2,79 +2,12 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exportLibrary, importLibrary } from './export.ts';
+import { indexedLibrary, named, NOTHING, snapshot, storedCounts, TEXT_A } from './export.test-support.ts';
 import { addText, countingEmbedder, freshDbName, MODEL, openFresh } from './fixtures.test-support.ts';
 import { indexPending } from '../app/indexer.ts';
-import { encodeInt8 } from './library-file/base64.ts';
 import { exportLibraryFile, importLibraryFile, type ImportProgress } from './library-file/database.ts';
 import { LibraryFileError } from './library-file/format.ts';
 import { Library } from './library.ts';
-
-const TEXT_A = 'Rivers carry water to the sea.\n\nMountains are tall.';
-const TEXT_B = 'A second document.\n\nRivers carry water to the sea.';
-
-async function indexedLibrary(): Promise<Library> {
-  const library = await openFresh();
-  await addText(library, 'A', TEXT_A, { withContext: true });
-  await addText(library, 'B', TEXT_B);
-  await indexPending(library, countingEmbedder());
-  return library;
-}
-
-async function snapshot(library: Library) {
-  const documents = (await library.db.getAll('documents')).sort((a, b) => a.title.localeCompare(b.title));
-  const passages = (await library.db.getAll('passages')).sort((a, b) => a.id.localeCompare(b.id));
-  const [vectorKeys, vectorValues] = await Promise.all([library.db.getAllKeys('vectors'), library.db.getAll('vectors')]);
-  const vectors = vectorKeys.map((key, i) => [key, vectorValues[i]]); // in key order
-  const texts = (await library.db.getAll('textChunks')).sort((a, b) => a.text.localeCompare(b.text));
-  // Search rows by passage (a block keeps them in the order they were embedded, which an import need not repeat).
-  const rows = await library.blockRows(passages.map((p) => p.id));
-  const blocks = [...rows].sort(([a], [b]) => a.localeCompare(b)).map(([id, row]) => [id, [...row.q], row.scale]);
-  return { documents, passages, vectors, texts, blocks };
-}
-
-async function storedCounts(library: Library) {
-  const [documents, texts, passages, vectors] = await Promise.all(
-    (['documents', 'textChunks', 'passages', 'vectors'] as const).map((store) => library.db.count(store)),
-  );
-  return { documents, texts, passages, vectors };
-}
-
-const NOTHING = { documents: 0, texts: 0, passages: 0, vectors: 0 };
-
-function named(blob: Blob, name = 'lib.passage'): File {
-  return new File([blob], name);
-}
-
-/** What the app exported before format 2 (schema 4): one JSON document. */
-async function formatOneFile(library: Library): Promise<Record<string, unknown>> {
-  const [documents, passages, vectorKeys] = await Promise.all([
-    library.db.getAll('documents'),
-    library.db.getAll('passages'),
-    library.db.getAllKeys('vectors'),
-  ]);
-  const textOf = new Map(await Promise.all(documents.map(async (d) => [d.id, (await library.getText(d.id)) ?? ''] as const)));
-  // Schema 6 keeps each row only in its document's block: a vector's row is that of a passage with its text.
-  const rows = await library.blockRows(passages.map((p) => p.id));
-  const rowOf = new Map(passages.flatMap((p) => (rows.has(p.id) ? [[p.contentHash, rows.get(p.id)!] as const] : [])));
-  return {
-    format: 'passage-library',
-    schemaVersion: 4,
-    modelId: library.model.id,
-    dims: library.model.dimensions,
-    exported: new Date().toISOString(),
-    counts: { documents: documents.length, passages: passages.length, vectors: vectorKeys.length },
-    documents: documents.map(({ passageCount: _, ...d }) => ({ ...d, text: textOf.get(d.id) ?? '' })),
-    passages: passages.map(({ docId, ordinal, start, end, contextStart, contentHash }) => ({
-      docId,
-      ordinal,
-      start,
-      end,
-      contextStart,
-      contentHash,
-    })),
-    vectors: vectorKeys.map(([, hash]) => ({ contentHash: hash, scale: rowOf.get(hash)!.scale, q: encodeInt8(rowOf.get(hash)!.q) })),
-  };
-}
 
 describe('export and import', () => {
   it('round-trips the library through export → clear → import (format 2)', async () => {
@@ -295,66 +228,3 @@ describe('export and import', () => {
   });
 });
 
-describe('format 1 files (one JSON document) still import', () => {
-  it('round-trips a format 1 file as the app wrote it before', async () => {
-    const library = await indexedLibrary();
-    const before = await snapshot(library);
-    const json = await formatOneFile(library);
-    await library.clear();
-    assert.deepEqual(await importLibrary(library, new Blob([JSON.stringify(json)])), { documents: 2, passages: 4 });
-    assert.deepEqual(await snapshot(library), before);
-    library.close();
-  });
-
-  it('refuses another schema version and files that are not library exports', async () => {
-    const library = await openFresh();
-    const exported = await formatOneFile(library);
-    const asBlob = (value: unknown) => new Blob([JSON.stringify(value)]);
-    await assert.rejects(importLibrary(library, asBlob({ ...exported, schemaVersion: 1 })), /schema version 1/);
-    await assert.rejects(importLibrary(library, asBlob({ ...exported, schemaVersion: 99 })), /schema version 99/);
-    await assert.rejects(importLibrary(library, new Blob(['not json'])), /not JSON/);
-    await assert.rejects(importLibrary(library, asBlob({ hello: 'world' })), /not a Passage library export/);
-    library.close();
-  });
-
-  it('is all-or-nothing: a corrupt passage late in the file leaves the library untouched', async () => {
-    const source = await indexedLibrary();
-    const exported = await formatOneFile(source);
-    source.close();
-    const passages = exported['passages'] as { contentHash: string }[];
-    passages[passages.length - 1]!.contentHash = '0'.repeat(64);
-
-    const target = await openFresh();
-    await assert.rejects(importLibrary(target, new Blob([JSON.stringify(exported)])), /does not match its hash/);
-    assert.deepEqual(await storedCounts(target), NOTHING);
-    target.close();
-  });
-
-  it('imports a schema 2 file, which has no passage context, as passages without context', async () => {
-    const source = await openFresh();
-    await addText(source, 'B', TEXT_B);
-    await indexPending(source, countingEmbedder());
-    const exported = await formatOneFile(source);
-    source.close();
-    const passages = exported['passages'] as Record<string, unknown>[];
-    for (const p of passages) delete p['contextStart'];
-
-    const target = await openFresh();
-    const v2File = new Blob([JSON.stringify({ ...exported, schemaVersion: 2 })]);
-    assert.deepEqual(await importLibrary(target, v2File), { documents: 1, passages: 2 });
-    assert.deepEqual((await target.db.getAll('passages')).map((p) => p.start - p.contextStart), [0, 0]);
-    assert.equal(await indexPending(target, countingEmbedder()), 0, 'its vectors still match');
-    target.close();
-  });
-
-  it('refuses a passage whose context would start after it', async () => {
-    const source = await indexedLibrary();
-    const exported = await formatOneFile(source);
-    source.close();
-    const passages = exported['passages'] as { start: number; contextStart: number }[];
-    passages[0]!.contextStart = passages[0]!.start + 1;
-    const target = await openFresh();
-    await assert.rejects(importLibrary(target, new Blob([JSON.stringify(exported)])), /out of range/);
-    target.close();
-  });
-});

@@ -1,8 +1,9 @@
 /**
  * The app's export and import entry points; the work is in library-file/ (format 2 JSON lines, streamed; format 1
  * whole-JSON files are still read). Import refuses a file made with another model or dimension count — its
- * vectors would be meaningless here — and is all-or-nothing. Documents already in the library (same sha256) are
- * skipped, so importing twice changes nothing.
+ * vectors would be meaningless here — and is all-or-nothing; a file from another build of the same model brings
+ * its texts without its vectors (see library-file/database.ts). Documents already in the library (same sha256)
+ * are skipped, so importing twice changes nothing.
  */
 import { exportLibraryFile, importLibraryFile, type ImportOptions, type ImportOutcome } from './library-file/database.ts';
 import type { Library } from './library.ts';

@@ -79,7 +79,7 @@ export class LibraryService {
   private readonly _words: WordIndexBuild;
 
   constructor(model: LibraryModel, options: LibraryServiceOptions = {}) {
-    this.model = { id: model.id, dimensions: model.dimensions };
+    this.model = { id: model.id, dimensions: model.dimensions, ...(model.build ? { build: model.build } : {}) };
     this._options = options;
     this._words = new WordIndexBuild({
       queries: this._queries,

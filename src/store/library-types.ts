@@ -25,6 +25,8 @@ export interface Row {
 export interface LibraryModel {
   id: string;
   dimensions: number;
+  /** The model build's hash (core/model-build.ts); absent when unknown, and the stored vectors are kept then. */
+  build?: string;
 }
 
 export interface AddedDocument {

@@ -122,6 +122,8 @@ export interface LibraryMeta {
   modelId: string;
   dims: number;
   schemaVersion: number;
+  /** Per model id, the build hash its stored vectors were made with (model-vectors.ts `useModel`). */
+  builds?: Record<string, string>;
 }
 
 export const META_KEY = 'library';

@@ -10,6 +10,11 @@
  * stored are deleted again, so a refused file leaves the library as it was. Only a crash in the middle leaves some
  * whole documents of the file, and importing the file again completes it (documents already present are
  * skipped). A file refused at its header (another model) writes nothing at all.
+ * A file whose vectors another build of the model made (its header's `modelBuild` is not the library's) is not
+ * refused: its texts come in without their vectors and are embedded again, as after a model rebuild
+ * (store/model-vectors.ts) — the person asked for their documents, and cannot choose a build of a model to take the
+ * vectors. Without a build on either side (a file or library from before builds were stamped) the vectors are
+ * taken: they were made by the one build Passage had shipped.
  * Why not write documents marked `importing` and reveal them at the end: every reader of the store (listing,
  * search, indexing) would have to learn to skip them, and a crash would leave hidden half-imports to clean up.
  * Why one pass, not a checking pass and then a storing pass (until 2026-12-03): the second reading of the file
@@ -48,6 +53,8 @@ export interface ImportOutcome {
   /** What was added: documents already in the library (same text) are skipped. */
   documents: number;
   passages: number;
+  /** Present when the file's vectors were made by another build of the model: they were left out, and are embedded again. */
+  reembedding?: true;
 }
 
 /** Rejects with a LibraryFileError, changing nothing, when the file does not fit this library or is damaged. */
@@ -62,7 +69,7 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
   let lastRead = 0;
   const report = (phase: ImportProgress['phase']) => (bytesRead: number) => {
     lastRead = bytesRead;
-    onProgress?.({ phase, bytesRead, totalBytes: file.size, ...outcome });
+    onProgress?.({ phase, bytesRead, totalBytes: file.size, documents: outcome.documents, passages: outcome.passages });
   };
 
   signal?.throwIfAborted();
@@ -82,21 +89,25 @@ export async function importLibraryFile(library: Library, file: Blob, options: I
     if (documents.length === 0) return;
     writingGroup = (async () => {
       const writeFrom = performance.now();
-      const written = await storeDocuments(library, documents, ownVectors);
+      const written = await storeDocuments(library, documents, ownVectors, outcome.reembedding !== true);
       writing += performance.now() - writeFrom;
       for (const { id, passages } of written) {
         stored.push(id);
         outcome.documents++;
         outcome.passages += passages;
       }
-      onProgress?.({ phase: 'storing', bytesRead: lastRead, totalBytes: file.size, ...outcome });
+      onProgress?.({ phase: 'storing', bytesRead: lastRead, totalBytes: file.size, documents: outcome.documents, passages: outcome.passages });
     })();
     writingGroup.catch(() => undefined); // awaited by the next group or at the end
   };
   try {
     for await (const record of readLibraryFile(file, { ...reading, onProgress: report('storing') })) {
       signal?.throwIfAborted();
-      if (record.kind !== 'document') continue;
+      if (record.kind === 'header') {
+        const { modelBuild } = record.header;
+        if (modelBuild !== undefined && library.model.build !== undefined && modelBuild !== library.model.build) outcome.reembedding = true;
+        continue;
+      }
       group.push(record);
       groupPassages += record.passages.length;
       if (groupPassages >= (options.batchPassages ?? STORE_BATCH_PASSAGES)) await storeGroup();
@@ -127,7 +138,12 @@ interface DocumentToStore {
 }
 
 /** Stores a group of whole documents in one transaction (Library.addImported); returns the ids given to them. */
-function storeDocuments(library: Library, group: readonly DocumentToStore[], ownVectors: ImportedVectorKeys): Promise<{ id: string; passages: number }[]> {
+function storeDocuments(
+  library: Library,
+  group: readonly DocumentToStore[],
+  ownVectors: ImportedVectorKeys,
+  withVectors: boolean,
+): Promise<{ id: string; passages: number }[]> {
   return library.addImported(
     group.map(({ document, passages }) => ({
       document,
@@ -137,7 +153,7 @@ function storeDocuments(library: Library, group: readonly DocumentToStore[], own
         end: p.end,
         contextStart: p.contextStart,
         contentHash: p.contentHash,
-        vector: p.vector,
+        vector: withVectors ? p.vector : null,
       })),
     })),
     ownVectors,
@@ -156,6 +172,7 @@ export async function exportLibraryFile(library: Library, options: WriteOptions 
   const header = {
     modelId: library.model.id,
     dims: library.model.dimensions,
+    ...(library.model.build === undefined ? {} : { modelBuild: library.model.build }),
     counts: { documents: documents.length, passages: passageCount },
   };
   return writeLibraryFile(exportedDocuments(library, documents.map((d) => d.id)), header, options);

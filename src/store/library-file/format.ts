@@ -6,7 +6,13 @@ import type { DocumentType } from '../../core/types.ts';
 import type { DocumentRecord } from '../db.ts';
 
 export const LIBRARY_FORMAT = 'passage-library';
-/** The format this app writes; it reads 1 (one JSON document) and 2 (JSON lines). */
+/**
+ * The file format this app writes, versioned on its own (the database's schema version may move without it); it
+ * reads 1 (one JSON document, which carried the schema version instead) and 2 (JSON lines). Bump it when a reader
+ * of the previous version would misread a new file: a field that changes meaning, a new kind of line, a field it
+ * must not ignore. A field older readers may safely ignore (as `modelBuild`, added without a bump) needs none.
+ * Readers refuse a higher version as made by a newer Passage.
+ */
 export const LIBRARY_FORMAT_VERSION = 2;
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = ['txt', 'md', 'html', 'pdf', 'docx', 'paste', 'sample'];
@@ -54,6 +60,11 @@ export interface LibraryFileHeader {
   formatVersion: number;
   modelId: string;
   dims: number;
+  /**
+   * The hash of the model build that made the vectors (core/model-build.ts); absent in files made before builds
+   * were stamped, or by a library that did not know its build.
+   */
+  modelBuild?: string;
   /** ISO date of the export. */
   exported: string;
   counts: LibraryFileCounts;

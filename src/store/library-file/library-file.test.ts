@@ -228,7 +228,7 @@ describe('library file refusals name the file, the line and the reason', () => {
     ['a document without text', (f) => editJson(f, 2, (v) => delete (v['document'] as { text?: string }).text), /its text is not a string/, 2],
     ['end counts that do not match', (f) => editJson(f, 12, (v) => ((v['counts'] as { passages: number }).passages = 8)), /end line counts 3 documents and 8 passages, but the file holds 3 documents and 7/, 12],
     ['header counts that do not match', (f) => editJson(f, 1, (v) => ((v['counts'] as { documents: number }).documents = 4)), /header counts 4 documents/, 1],
-    ['an unknown format version', (f) => editJson(f, 1, (v) => (v['formatVersion'] = 3)), /import refused.*format version 3; this app reads versions 1 and 2/, 1],
+    ['an unknown format version', (f) => editJson(f, 1, (v) => (v['formatVersion'] = 3)), /import refused.*it was made by a newer Passage \(library file format 3; this Passage reads formats 1 to 2\)/, 1],
     ['a damaged header line', (f) => editLine(f, 1, (line) => line.slice(0, 20)), /the header line is not valid JSON/, 1],
     ['another model', (f) => editJson(f, 1, (v) => (v['modelId'] = 'other-model')), /import refused.*"other-model" \(4 dimensions\), this library uses "test-model" \(4 dimensions\)/, 1],
     ['another dimension count', (f) => editJson(f, 1, (v) => (v['dims'] = 8)), /import refused.*\(8 dimensions\), this library uses "test-model" \(4 dimensions\)/, 1],

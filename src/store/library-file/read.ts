@@ -207,20 +207,26 @@ type Fail = (reason: string, refused?: boolean) => LibraryFileError;
 function parseHeader(value: Record<string, unknown>, fail: Fail): LibraryFileHeader {
   if (value['format'] !== LIBRARY_FORMAT) throw fail('this is not a Passage library file');
   const formatVersion = value['formatVersion'];
-  if (formatVersion !== LIBRARY_FORMAT_VERSION) {
+  if (isCount(formatVersion) && formatVersion > LIBRARY_FORMAT_VERSION) {
     throw fail(
-      `the file has format version ${JSON.stringify(formatVersion)}; this app reads versions 1 and ${LIBRARY_FORMAT_VERSION} ` +
-        '(was it written by a newer Passage?)',
+      `it was made by a newer Passage (library file format ${formatVersion}; this Passage reads formats 1 to ` +
+        `${LIBRARY_FORMAT_VERSION}): reload Passage to update it, then import the file again`,
       true,
     );
   }
+  if (formatVersion !== LIBRARY_FORMAT_VERSION) {
+    throw fail(`its format version ${JSON.stringify(formatVersion)} is not one Passage ever wrote (this Passage reads formats 1 to ${LIBRARY_FORMAT_VERSION})`, true);
+  }
   const modelId = value['modelId'];
   const dims = value['dims'];
+  const modelBuild = value['modelBuild'];
   const exported = value['exported'];
   if (typeof modelId !== 'string') throw fail('the header has no model id');
   if (!isCount(dims) || dims === 0) throw fail('the header has no dimension count');
+  if (modelBuild !== undefined && (typeof modelBuild !== 'string' || modelBuild === '')) throw fail("the header's model build is not a hash");
   if (typeof exported !== 'string') throw fail('the header has no export date');
-  return { formatVersion, modelId, dims, exported, counts: parseCounts(value['counts'], (reason) => fail(`the header's ${reason}`)) };
+  const counts = parseCounts(value['counts'], (reason) => fail(`the header's ${reason}`));
+  return { formatVersion, modelId, dims, ...(modelBuild === undefined ? {} : { modelBuild }), exported, counts };
 }
 
 function parseCounts(value: unknown, fail: Fail): LibraryFileCounts {

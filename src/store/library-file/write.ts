@@ -15,6 +15,8 @@ import {
 export interface WriteHeader {
   modelId: string;
   dims: number;
+  /** The model build that made the vectors (core/model-build.ts), when the library knows it. */
+  modelBuild?: string;
   /** What the documents will add up to; the header says it up front (for the reader's progress). */
   counts: LibraryFileCounts;
   /** ISO date; now by default. */
@@ -59,6 +61,7 @@ export function writeLibraryFile(
             formatVersion: LIBRARY_FORMAT_VERSION,
             modelId: header.modelId,
             dims: header.dims,
+            ...(header.modelBuild === undefined ? {} : { modelBuild: header.modelBuild }),
             exported: header.exported ?? new Date().toISOString(),
             counts: header.counts,
           }),
