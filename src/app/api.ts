@@ -8,6 +8,7 @@ import type {
   ContextPassage,
   DocumentSummary,
   ImportedText,
+  LibraryImportOutcome,
   PlainTextInput,
   Progress,
   SchemaState,
@@ -71,7 +72,7 @@ export interface PassageApi {
 
   exportLibrary(): Promise<Blob>;
   /** Rejects with a readable Error (and changes nothing) when the file's model, dims or schema don't match. */
-  importLibrary(file: Blob): Promise<{ documents: number; passages: number }>;
+  importLibrary(file: Blob): Promise<LibraryImportOutcome>;
 
   /** Compares the stored model files with the build's checksums (after a failed model load, say). */
   checkModel(): Promise<ModelCheck>;

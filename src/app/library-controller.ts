@@ -7,7 +7,7 @@
 import { proxy } from 'comlink';
 import type { SpanOffsets } from '../core/split.ts';
 import type { ImportProgress } from '../store/library-file/database.ts';
-import type { AddResult, ImportedText, Progress } from './api.ts';
+import type { AddResult, ImportedText, LibraryImportOutcome, Progress } from './api.ts';
 import type { EmbeddingService } from './embedding-service.ts';
 import type { IndexingScheduler } from './indexing-scheduler.ts';
 import type { LibraryBackend } from './library-backend.ts';
@@ -83,7 +83,7 @@ export class LibraryController {
     await this._whileIndexingStopped((library) => library.clear());
   }
 
-  async importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
+  async importLibrary(file: Blob): Promise<LibraryImportOutcome> {
     const { progress } = this._deps;
     const title = file instanceof File ? file.name : '';
     progress({ stage: 'working', task: 'importing', title });

@@ -25,6 +25,7 @@ import type {
   ContextPassage,
   DocumentSummary,
   ImportedText,
+  LibraryImportOutcome,
   PassageApi,
   PlainTextInput,
   Progress,
@@ -208,7 +209,7 @@ export class PassageApp implements PassageApi {
     return this._openLibrary().exportLibrary();
   }
 
-  importLibrary(file: Blob): Promise<{ documents: number; passages: number }> {
+  importLibrary(file: Blob): Promise<LibraryImportOutcome> {
     return this._documents.importLibrary(file);
   }
 

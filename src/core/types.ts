@@ -122,6 +122,14 @@ export interface StorageInfo {
   persisted: boolean;
 }
 
+/** What importing a library file added (documents already in the library, same text, are skipped). */
+export interface LibraryImportOutcome {
+  documents: number;
+  passages: number;
+  /** Present when the file's vectors were made by another build of the model: they were left out, and are embedded again. */
+  reembedding?: true;
+}
+
 export interface AddResult {
   documentId: string;
   /** True when a document with the same content was already in the library (nothing added). */

@@ -10,7 +10,7 @@
  * by meaning alone and says so (`byMeaningOnly`). This class keeps the index, the titles and other tabs in step
  * with every write; ranking and reading hits are search-hits.ts.
  */
-import type { AddResult, ContextPassage, DocumentSummary, ImportedText, PlainTextInput, UpgradeProgress } from '../core/types.ts';
+import type { AddResult, ContextPassage, DocumentSummary, ImportedText, LibraryImportOutcome, PlainTextInput, UpgradeProgress } from '../core/types.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { plainTextHere } from '../import/plain-text.ts';
 import type { SearchIndex } from '../core/search-index.ts';
@@ -251,7 +251,7 @@ export class LibraryService {
   }
 
   /** Imports a library file; its vectors go straight into search (and its texts into the word index). */
-  async importLibrary(file: Blob, onProgress?: (progress: ImportProgress) => void): Promise<{ documents: number; passages: number }> {
+  async importLibrary(file: Blob, onProgress?: (progress: ImportProgress) => void): Promise<LibraryImportOutcome> {
     const [library] = await Promise.all([this._library, this._index]);
     const outcome = await importLibrary(library, file, onProgress ? { onProgress } : {});
     this._changes.post({ kind: 'reload' });

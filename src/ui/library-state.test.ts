@@ -127,3 +127,22 @@ test('texts are added one by one and summed up in one notice; a loader that fail
   await failing;
   assert.deepEqual(notices[1], { kind: 'error', message: 'The samples could not be loaded: offline' });
 });
+
+test('a library file says what it added, and says so when its passages are indexed again (another model build)', async () => {
+  const outcomes = [{ documents: 2, passages: 9 }, { documents: 1, passages: 1, reembedding: true as const }];
+  const { library, notices, release } = setup({ importLibrary: () => Promise.resolve(outcomes.shift()!) });
+  const file = (name: string) => ({ name }) as File;
+  const same = library.importFile(file('mine.passage'));
+  await release();
+  await same;
+  const other = library.importFile(file('old.passage'));
+  await release();
+  await other;
+  assert.deepEqual(notices, [
+    { kind: 'success', message: 'Imported 2 documents (9 passages) from “mine.passage”.' },
+    {
+      kind: 'success',
+      message: 'Imported 1 document (1 passage) from “old.passage”. It was made with another build of the model, so its passages are being indexed again.',
+    },
+  ]);
+});

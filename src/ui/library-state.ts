@@ -169,7 +169,11 @@ export class LibraryController {
   importFile(file: File): Promise<void> {
     return this.run(async () => {
       const result = await this._host.api?.importLibrary(file);
-      if (result) this._notify('success', `Imported ${plural(result.documents, 'document')} (${plural(result.passages, 'passage')}) from “${file.name}”.`);
+      if (!result) return;
+      const imported = `Imported ${plural(result.documents, 'document')} (${plural(result.passages, 'passage')}) from “${file.name}”.`;
+      // Its vectors came from another build of the model (stored.build ≠ file's): the texts came in, the vectors did not.
+      const reembedding = result.reembedding ? ' It was made with another build of the model, so its passages are being indexed again.' : '';
+      this._notify('success', imported + reembedding);
     }, `“${file.name}” was not imported`);
   }
 

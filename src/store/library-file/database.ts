@@ -21,6 +21,7 @@
  * cost ~20 % of the import, and the checking can overlap IndexedDB's writing; at 10k passages in headless
  * Chromium the import went from 39.9 s to 21.7 s with schema 6 (bench/import-profile.ts; docs/BENCHMARKS.md).
  */
+import type { LibraryImportOutcome } from '../../core/types.ts';
 import { readLibraryFile } from './read.ts';
 import { writeLibraryFile, type WriteOptions } from './write.ts';
 import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVector } from './format.ts';
@@ -49,13 +50,7 @@ export interface ImportOptions {
   batchPassages?: number;
 }
 
-export interface ImportOutcome {
-  /** What was added: documents already in the library (same text) are skipped. */
-  documents: number;
-  passages: number;
-  /** Present when the file's vectors were made by another build of the model: they were left out, and are embedded again. */
-  reembedding?: true;
-}
+export type ImportOutcome = LibraryImportOutcome;
 
 /** Rejects with a LibraryFileError, changing nothing, when the file does not fit this library or is damaged. */
 export async function importLibraryFile(library: Library, file: Blob, options: ImportOptions = {}): Promise<ImportOutcome> {
