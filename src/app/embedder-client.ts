@@ -94,6 +94,18 @@ export class EmbedderClient {
     return this.call('status', {}, options);
   }
 
+  /** Rejects everything pending and stops the worker. */
+  terminate(): void {
+    this.fail(new WorkerDiedError('Passage: the embedding worker was stopped'));
+    this._worker.terminate();
+  }
+
+  /** The worker is gone (it closed itself, or crashed): everything pending and every later call rejects with `error`. */
+  fail(error: Error): void {
+    this._crash ??= error;
+    this._failAll(this._crash);
+  }
+
   /**
    * Sends a request of any type in the protocol map and resolves with its result, once the reply is checked to
    * answer that type. The methods above are this with names; a new request type needs no new method here.
@@ -126,18 +138,6 @@ export class EmbedderClient {
       // A cast: TypeScript cannot pair a generic `type` with its params in the request union; `call`'s signature did.
       this._worker.postMessage({ ...params, type, id } as WorkerRequest);
     });
-  }
-
-  /** Rejects everything pending and stops the worker. */
-  terminate(): void {
-    this.fail(new WorkerDiedError('Passage: the embedding worker was stopped'));
-    this._worker.terminate();
-  }
-
-  /** The worker is gone (it closed itself, or crashed): everything pending and every later call rejects with `error`. */
-  fail(error: Error): void {
-    this._crash ??= error;
-    this._failAll(this._crash);
   }
 
   private _onReply(reply: WorkerReply): void {
