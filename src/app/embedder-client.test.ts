@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EmbedderClient } from './embedder-client.ts';
 import { createFakeEngine, fakeEnvironment, fakeVector, FakeWorker, FAKE_SPEC } from '../worker/fake-engine.test-support.ts';
-import type { WorkerProgress } from '../shared/embed-protocol.ts';
+import type { WorkerProgress, WorkerReply, WorkerRequest } from '../shared/embed-protocol.ts';
 import { fromOffsets } from '../core/split.ts';
 
 function setup() {
@@ -64,6 +64,30 @@ describe('EmbedderClient', () => {
     assert.ok(cancel, 'a cancel request was sent');
     await client.status(); // the worker has processed everything sent before this
     assert.ok(engine.embedCalls.length < 3, `embedded ${engine.embedCalls.length} of 3 batches`);
+  });
+
+  it('sends any request type of the protocol map through its generic call', async () => {
+    const { worker, client } = setup();
+    await client.call('load', { spec: FAKE_SPEC, device: 'wasm' });
+    const text = 'The first paragraph is long enough to stand alone here.\n\nAnd a second paragraph that also stands alone.';
+    const offsets = await client.call('split', { text });
+    assert.deepEqual(offsets, await client.split(text));
+    assert.equal(offsets.starts.length, 2);
+    assert.deepEqual(worker.received[1], { type: 'split', text, id: 2 });
+  });
+
+  it('refuses a result tagged for another request type instead of resolving with it', async () => {
+    const worker = Object.assign(new EventTarget(), {
+      terminate() {},
+      postMessage(request: WorkerRequest) {
+        const status = { loaded: null, crossOriginIsolated: false, webGpuAvailable: false };
+        const reply: WorkerReply = { id: request.id, type: 'result', request: 'status', result: status };
+        setTimeout(() => worker.dispatchEvent(new MessageEvent('message', { data: reply })), 0);
+      },
+    });
+    const client = new EmbedderClient(worker);
+    await assert.rejects(client.split('text'), /answered a split request with a status result/);
+    assert.equal((await client.status()).loaded, null);
   });
 
   it('rejects at once, without sending anything, when the signal is already aborted', async () => {

@@ -10,8 +10,8 @@ import type { SpanOffsets } from '../core/split.ts';
 import type { TextKind } from '../core/types.ts';
 import type {
   LoadResult,
+  ParamsOf,
   PreferredDevice,
-  RequestBody,
   RequestId,
   RequestType,
   ResultOf,
@@ -53,11 +53,11 @@ export class EmbedderClient {
   }
 
   load(spec: ModelSpec, device: PreferredDevice, options: CallOptions = {}): Promise<LoadResult> {
-    return this._call({ type: 'load', spec, device }, options);
+    return this.call('load', { spec, device }, options);
   }
 
   split(text: string, options: CallOptions = {}): Promise<SpanOffsets> {
-    return this._call({ type: 'split', text }, options);
+    return this.call('split', { text }, options);
   }
 
   /** Row-major `texts.length × dims`, L2-normalised. */
@@ -67,15 +67,13 @@ export class EmbedderClient {
     options: CallOptions & { batchSize?: number; contexts?: readonly string[] } = {},
   ): Promise<Float32Array> {
     const { batchSize, contexts, ...callOptions } = options;
-    const request: RequestBody = {
-      type: 'embed',
+    const params = {
       texts: [...texts],
       kind,
       ...(batchSize ? { batchSize } : {}),
       ...(contexts ? { contexts: [...contexts] } : {}),
     };
-    const result = await this._call<'embed'>(request, callOptions);
-    return result.vectors;
+    return (await this.call('embed', params, callOptions)).vectors;
   }
 
   /**
@@ -87,13 +85,13 @@ export class EmbedderClient {
     contexts: readonly string[],
     options: CallOptions = {},
   ): Promise<{ vectors: Float32Array; sentenceCodes: Uint8Array[] }> {
-    const request: RequestBody = { type: 'embed', texts: [...texts], kind: 'passage', contexts: [...contexts], sentences: true };
-    const result = await this._call<'embed'>(request, options);
+    const params = { texts: [...texts], kind: 'passage' as const, contexts: [...contexts], sentences: true };
+    const result = await this.call('embed', params, options);
     return { vectors: result.vectors, sentenceCodes: result.sentenceCodes ?? texts.map(() => new Uint8Array(0)) };
   }
 
   status(options: CallOptions = {}): Promise<StatusResult> {
-    return this._call({ type: 'status' }, options);
+    return this.call('status', {}, options);
   }
 
   /** Rejects everything pending and stops the worker. */
@@ -108,12 +106,16 @@ export class EmbedderClient {
     this._failAll(this._crash);
   }
 
-  private _call<T extends RequestType>(body: RequestBody & { type: T }, options: CallOptions): Promise<ResultOf[T]> {
+  /**
+   * Sends a request of any type in the protocol map and resolves with its result, once the reply is checked to
+   * answer that type. The methods above are this with names; a new request type needs no new method here.
+   */
+  call<T extends RequestType>(type: T, params: ParamsOf<T>, options: CallOptions = {}): Promise<ResultOf<T>> {
     const { signal, onProgress } = options;
     if (this._crash) return Promise.reject(this._crash);
     if (signal?.aborted) return Promise.reject(abortError());
     const id = this._nextId++;
-    return new Promise<ResultOf[T]>((resolve, reject) => {
+    return new Promise<ResultOf<T>>((resolve, reject) => {
       const onAbort = () => {
         if (!this._pending.delete(id)) return;
         this._worker.postMessage({ id: this._nextId++, type: 'cancel', target: id });
@@ -121,10 +123,10 @@ export class EmbedderClient {
       };
       const settle = () => signal?.removeEventListener('abort', onAbort);
       this._pending.set(id, {
-        type: body.type,
+        type,
         resolve: (result) => {
           settle();
-          resolve(result as ResultOf[T]); // _onReply checked that the reply's `request` tag is this call's type.
+          resolve(result as ResultOf<T>); // _onReply checked that the reply's `request` tag is this call's type.
         },
         reject: (error) => {
           settle();
@@ -133,7 +135,8 @@ export class EmbedderClient {
         ...(onProgress ? { onProgress } : {}),
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this._worker.postMessage({ ...body, id } as WorkerRequest);
+      // A cast: TypeScript cannot pair a generic `type` with its params in the request union; `call`'s signature did.
+      this._worker.postMessage({ ...params, type, id } as WorkerRequest);
     });
   }
 

@@ -4,6 +4,10 @@ import { describe, it } from 'node:test';
 import type { ThroughputSnapshot } from '../core/throughput.ts';
 import { addText, countingEmbedder, freshDbName, MODEL } from '../store/fixtures.test-support.ts';
 import { DB_VERSION } from '../store/db.ts';
+import { EMBED_BATCH } from '../core/embed-batch.ts';
+import type { PassageInput } from '../core/split.ts';
+import { createFakeEngine, fakeEnvironment, FakeWorker, FAKE_SPEC } from '../worker/fake-engine.test-support.ts';
+import { EmbedderClient } from './embedder-client.ts';
 import { indexPending } from './indexer.ts';
 import { modelRange } from '../store/key-ranges.ts';
 import { Library } from '../store/library.ts';
@@ -109,6 +113,25 @@ describe('indexPending', () => {
     assert.equal(same.modelChanged, false);
     assert.equal(await same.db.count('vectors'), 6);
     same.close();
+  });
+
+  it('sends the worker one batch per request, which it runs as one turn on the model (one batch size, EMBED_BATCH)', async () => {
+    const library = await Library.open(MODEL, { name: freshDbName() });
+    await addText(library, 'Many', paragraphsText(2 * EMBED_BATCH + 3, 'many'));
+    const engine = createFakeEngine();
+    const worker = new FakeWorker(fakeEnvironment(engine));
+    const client = new EmbedderClient(worker);
+    await client.load(FAKE_SPEC, 'wasm');
+    const embedder = {
+      embed: (passages: readonly PassageInput[], signal: AbortSignal) =>
+        client.embedPassages(passages.map((p) => p.text), passages.map((p) => p.context), { signal }),
+    };
+    assert.equal(await indexPending(library, embedder), 2 * EMBED_BATCH + 3);
+    const requests = worker.received.flatMap((r) => (r.type === 'embed' ? [r.texts.length] : []));
+    assert.deepEqual(requests, [EMBED_BATCH, EMBED_BATCH, 3]);
+    assert.deepEqual(engine.embedCalls.map((call) => call.length), requests, 'each request is one turn on the model');
+    assert.equal((await library.listDocuments())[0]?.indexedCount, 2 * EMBED_BATCH + 3);
+    library.close();
   });
 
   it('refuses vectors of the wrong size instead of storing them', async () => {

@@ -1,9 +1,11 @@
 /**
- * The resumable indexer: embeds the passage texts that have no vector for the current model, a batch at a time,
- * and stores each batch in its own transaction. A crash or reload loses at most the batch in flight; the next run
- * asks the library again what is pending and starts there. Nothing already stored is embedded again. It asks for
- * one batch at a time, so a 70k-passage document never sits in memory as one list of pending texts.
+ * The resumable indexer: embeds the passage texts that have no vector for the current model, a batch
+ * (core/embed-batch.ts) at a time, and stores each batch in its own transaction. A crash or reload loses at most the
+ * batch in flight; the next run asks the library again what is pending and starts there. Nothing already stored is
+ * embedded again. It asks for one batch at a time, so a 70k-passage document never sits in memory as one list of
+ * pending texts.
  */
+import { EMBED_BATCH } from '../core/embed-batch.ts';
 import type { PassageInput } from '../core/split.ts';
 import { quantizeRefined } from '../core/vector-index.ts';
 import { createThroughput, type ThroughputSnapshot } from '../core/throughput.ts';
@@ -33,7 +35,7 @@ export interface PendingWork {
 
 export interface IndexOptions {
   signal?: AbortSignal;
-  /** Texts per embed call and per transaction. */
+  /** Texts per embed call and per transaction: core/embed-batch.ts EMBED_BATCH unless a test wants fewer. */
   batchSize?: number;
   onProgress?: (progress: ThroughputSnapshot) => void;
   /** Called after each batch is stored. */
@@ -41,15 +43,13 @@ export interface IndexOptions {
   now?: () => number;
 }
 
-export const INDEX_BATCH_SIZE = 16;
-
 /**
  * Embeds and stores everything pending; resolves with the number of texts embedded.
  * Rejects with the signal's AbortError when cancelled; every batch stored before that stays stored.
  */
 export async function indexPending(work: PendingWork, embedder: Embedder, options: IndexOptions = {}): Promise<number> {
   const signal = options.signal ?? new AbortController().signal;
-  const batchSize = Math.max(1, options.batchSize ?? INDEX_BATCH_SIZE);
+  const batchSize = Math.max(1, options.batchSize ?? EMBED_BATCH);
   const { id: modelId, dimensions } = work.model;
   let total = await work.pendingCount();
   const throughput = createThroughput(total, options.now);

@@ -1,9 +1,11 @@
 /**
- * The messages between the page and the embedding worker. Every request carries an `id`; every reply carries
- * the `id` of the request it answers, so several calls (an indexing batch and a search query) can be in flight.
+ * The messages between the page and the embedding worker, derived from one typed map (`Protocol`: request type →
+ * its params and its result). Every request carries an `id`; every reply carries the `id` of the request it
+ * answers, so several calls (an indexing batch and a search query) can be in flight. Adding a request type is one
+ * entry in `Protocol` plus its handler (worker/handlers.ts); the dispatcher and the client are generic over the map.
  *
- * Highlighting has no request of its own: the page splits passages into sentences (core `splitSentences`) and
- * sends them through `embed` like any other texts — one code path, one batching and cancellation story.
+ * Highlighting has no request of its own: indexing's `embed` with `sentences: true` also returns each passage's
+ * sentence codes from the same model call, so highlighting a hit needs no model call at query time.
  */
 import type { ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
@@ -12,42 +14,16 @@ import type { ModelLoadProgress, TextKind } from '../core/types.ts';
 export type PreferredDevice = 'auto' | 'wasm' | 'webgpu';
 export type RequestId = number;
 
-export interface LoadRequest {
-  type: 'load';
-  spec: ModelSpec;
-  device: PreferredDevice;
-}
-
-export interface SplitRequest {
-  type: 'split';
-  text: string;
-}
-
-export interface EmbedRequest {
-  type: 'embed';
+export interface EmbedParams {
   texts: string[];
   kind: TextKind;
   /** Passages only: per text, the text before it that the model reads first (see core/pooling.ts); '' for none. */
   contexts?: string[];
-  /** Texts per inference call; progress is reported and cancellation checked between batches. */
+  /** Texts per turn on the model (default core/embed-batch.ts EMBED_BATCH); tests cut small requests finer. */
   batchSize?: number;
   /** Passages only: also return each passage's sentence codes (core/sentence-codes.ts), from the same model call. */
   sentences?: boolean;
 }
-
-export interface CancelRequest {
-  type: 'cancel';
-  /** The id of the request to stop. Cancelling an unknown or finished request is not an error. */
-  target: RequestId;
-}
-
-export interface StatusRequest {
-  type: 'status';
-}
-
-export type RequestBody = LoadRequest | SplitRequest | EmbedRequest | CancelRequest | StatusRequest;
-export type RequestType = RequestBody['type'];
-export type WorkerRequest = RequestBody & { id: RequestId };
 
 export interface LoadResult {
   modelId: string;
@@ -71,14 +47,27 @@ export interface StatusResult {
   webGpuAvailable: boolean;
 }
 
-/** What each request type resolves to. */
-export interface ResultOf {
-  load: LoadResult;
-  split: SpanOffsets;
-  embed: EmbedResult;
-  cancel: { cancelled: boolean };
-  status: StatusResult;
+/**
+ * Every request type: what it sends (besides `type` and `id`) and what it resolves to. A result's typed arrays
+ * (top level, or in a top-level array) are transferred to the page, not copied: a handler returns arrays it no
+ * longer needs.
+ */
+export interface Protocol {
+  load: { params: { spec: ModelSpec; device: PreferredDevice }; result: LoadResult };
+  split: { params: { text: string }; result: SpanOffsets };
+  embed: { params: EmbedParams; result: EmbedResult };
+  /** Answered by the dispatcher itself. Cancelling an unknown or finished request is not an error. */
+  cancel: { params: { /** The id of the request to stop. */ target: RequestId }; result: { cancelled: boolean } };
+  status: { params: object /* none */; result: StatusResult };
 }
+
+export type RequestType = keyof Protocol;
+export type ParamsOf<T extends RequestType> = Protocol[T]['params'];
+export type ResultOf<T extends RequestType> = Protocol[T]['result'];
+
+/** A request of type `T` (of any type by default) as the page writes it: its `type` and its params. */
+export type RequestBody<T extends RequestType = RequestType> = { [K in RequestType]: { type: K } & ParamsOf<K> }[T];
+export type WorkerRequest<T extends RequestType = RequestType> = RequestBody<T> & { id: RequestId };
 
 export type WorkerProgress =
   | ModelLoadProgress
@@ -90,9 +79,14 @@ export interface SerializedError {
   message: string;
 }
 
+/** The answer to a request of type `T`, tagged with that type so the page can check it before resolving. */
+export type ResultReply<T extends RequestType = RequestType> = {
+  [K in RequestType]: { id: RequestId; type: 'result'; request: K; result: ResultOf<K> };
+}[T];
+
 export type WorkerReply =
   | { id: RequestId; type: 'progress'; progress: WorkerProgress }
-  | { [K in RequestType]: { id: RequestId; type: 'result'; request: K; result: ResultOf[K] } }[RequestType]
+  | ResultReply
   | { id: RequestId; type: 'error'; error: SerializedError };
 
 export function serializeError(error: unknown): SerializedError {

@@ -4,6 +4,7 @@
  * the app computes. Transformers.js `env` (local model path, wasm paths) is configured by the caller.
  */
 import { pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
+import { batchRanges, textsPerModelCall } from '../core/embed-batch.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { CONTEXT_TOKEN_WEIGHT, poolPassageTokens } from '../core/pooling.ts';
 import { poolTokenRanges, sentenceTokenRanges } from '../core/sentence-pooling.ts';
@@ -58,11 +59,8 @@ export interface PassageEmbeddings {
 export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): Promise<Engine> {
   const device = options.device ?? 'cpu';
   const dtype = options.dtype ?? spec.dtype;
-  // The q8 graph quantises activations dynamically, with one scale per tensor — per *batch*: a text embedded
-  // next to other texts came out at cosine 0.993 to the same text embedded alone. So q8 embeds one text per
-  // call: a vector then depends only on its text (stored vectors, cached vectors and queries agree), and on
-  // 2 CPU cores it is also faster (256-piece passages: 47/s alone vs 20/s in batches of 32, bench/embed.bench.ts).
-  const textsPerCall = dtype === 'q8' ? 1 : Infinity;
+  // q8: one text per model call, so a vector depends only on its text (core/embed-batch.ts says why).
+  const textsPerCall = textsPerModelCall(dtype);
   const contextWeight = options.contextWeight ?? CONTEXT_TOKEN_WEIGHT;
   const extractor: FeatureExtractionPipeline = await pipeline('feature-extraction', spec.id, {
     dtype,
@@ -150,7 +148,9 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
       const inputs = prefix ? texts.map((t) => prefix + t) : [...texts];
       if (inputs.length <= textsPerCall) return run(inputs);
       const out = new Float32Array(inputs.length * spec.dimensions);
-      for (let i = 0; i < inputs.length; i++) out.set(await run([inputs[i]!]), i * spec.dimensions);
+      for (const [start, end] of batchRanges(inputs.length, textsPerCall)) {
+        out.set(await run(inputs.slice(start, end)), start * spec.dimensions);
+      }
       return out;
     },
     countTokens,

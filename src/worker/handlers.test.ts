@@ -7,7 +7,7 @@ import manifest from '../../models/manifest.json' with { type: 'json' };
 import { findModel, type ModelManifest } from '../core/model-spec.ts';
 import { loadEngine } from './engine.ts';
 import { createFakeEngine, fakeEnvironment, FAKE_SPEC } from './fake-engine.test-support.ts';
-import { createHandlers } from './handlers.ts';
+import { createHandlers, type HandlerContext } from './handlers.ts';
 import type { WorkerProgress } from '../shared/embed-protocol.ts';
 import { fromOffsets } from '../core/split.ts';
 
@@ -18,6 +18,11 @@ const modelPresent = existsSync(`${modelsDir}${spec.id}/tokenizer.json`);
 // Node has no wasm device in Transformers.js; the same handlers run on onnxruntime-node's CPU backend here.
 env.allowRemoteModels = false;
 env.localModelPath = modelsDir;
+
+/** What the dispatcher passes a handler, with progress to `emit` and an abort signal no one fires. */
+function context(emit: HandlerContext['emit'] = () => {}, signal = new AbortController().signal): HandlerContext {
+  return { emit, signal };
+}
 
 function realHandlers() {
   return createHandlers({
@@ -30,20 +35,19 @@ function realHandlers() {
 
 describe('worker handlers with the real model', { skip: modelPresent ? false : `run \`npm run models\` first` }, () => {
   const handlers = realHandlers();
-  const noProgress = (_: WorkerProgress) => {};
 
   it('loads the model once and reports it', async () => {
-    const first = await handlers.load({ type: 'load', spec, device: 'auto' }, noProgress);
-    const again = await handlers.load({ type: 'load', spec, device: 'auto' }, noProgress);
+    const first = await handlers.load({ type: 'load', spec, device: 'auto' }, context());
+    const again = await handlers.load({ type: 'load', spec, device: 'auto' }, context());
     assert.deepEqual(first, { modelId: spec.id, dims: spec.dimensions, device: 'cpu', threads: 1 });
     assert.deepEqual(again, first);
-    assert.deepEqual((await handlers.status()).loaded, first);
+    assert.deepEqual((await handlers.status({ type: 'status' }, context())).loaded, first);
   });
 
   it('splits with the real tokenizer into passages within the token budget', async () => {
     const sentence = 'Offline semantic search keeps every document on this device and still finds paraphrases. ';
     const text = `${sentence.repeat(40)}\n\nA short closing paragraph that is long enough to stay alone.`;
-    const spans = fromOffsets(text, await handlers.split({ type: 'split', text }));
+    const spans = fromOffsets(text, await handlers.split({ type: 'split', text }, context()));
     assert.ok(spans.length >= 3, `expected the long paragraph to be cut, got ${spans.length} passages`);
     for (const span of spans) assert.equal(span.text, text.slice(span.start, span.end));
   });
@@ -53,8 +57,7 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
     const progress: WorkerProgress[] = [];
     const { vectors, dims } = await handlers.embed(
       { type: 'embed', texts, kind: 'passage', batchSize: 2 },
-      (p) => progress.push(p),
-      new AbortController().signal,
+      context((p) => progress.push(p)),
     );
     assert.equal(dims, spec.dimensions);
     assert.equal(vectors.length, texts.length * dims);
@@ -68,14 +71,14 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
   it("hands each passage's context to the engine across batches, and refuses contexts that do not match the texts", async () => {
     const texts = ['It expires on Nov. 23.', 'It expires on Nov. 23.', 'Rivers flow to the sea.'];
     const contexts = ['Seoul and Tokyo share an intelligence pact. ', '', ''];
-    const { vectors, dims } = await handlers.embed({ type: 'embed', texts, kind: 'passage', contexts, batchSize: 2 }, noProgress, new AbortController().signal);
+    const { vectors, dims } = await handlers.embed({ type: 'embed', texts, kind: 'passage', contexts, batchSize: 2 }, context());
     const row = (i: number) => [...vectors.subarray(i * dims, (i + 1) * dims)];
     assert.notDeepEqual(row(0), row(1), 'the first text was read after its context');
-    const alone = await handlers.embed({ type: 'embed', texts: texts.slice(1), kind: 'passage' }, noProgress, new AbortController().signal);
+    const alone = await handlers.embed({ type: 'embed', texts: texts.slice(1), kind: 'passage' }, context());
     assert.deepEqual(row(1), [...alone.vectors.subarray(0, dims)], 'no context: the text alone');
     assert.deepEqual(row(2), [...alone.vectors.subarray(dims)], 'the second batch got its own contexts');
     await assert.rejects(
-      handlers.embed({ type: 'embed', texts, kind: 'passage', contexts: [''] }, noProgress, new AbortController().signal),
+      handlers.embed({ type: 'embed', texts, kind: 'passage', contexts: [''] }, context()),
       /1 contexts for 3 texts/,
     );
   });
@@ -84,24 +87,23 @@ describe('worker handlers with the real model', { skip: modelPresent ? false : `
     const controller = new AbortController();
     const call = handlers.embed(
       { type: 'embed', texts: ['one', 'two', 'three', 'four'], kind: 'passage', batchSize: 1 },
-      () => controller.abort(),
-      controller.signal,
+      context(() => controller.abort(), controller.signal),
     );
     await assert.rejects(call, { name: 'AbortError' });
   });
 
   it('disposes the engine', async () => {
     await handlers.dispose();
-    assert.equal((await handlers.status()).loaded, null);
+    assert.equal((await handlers.status({ type: 'status' }, context())).loaded, null);
   });
 });
 
 describe('worker handlers before load', () => {
   it('refuse to split or embed with a readable error', async () => {
     const handlers = realHandlers();
-    await assert.rejects(handlers.split({ type: 'split', text: 'x' }), /model is not loaded/);
+    await assert.rejects(handlers.split({ type: 'split', text: 'x' }, context()), /model is not loaded/);
     await assert.rejects(
-      handlers.embed({ type: 'embed', texts: ['x'], kind: 'query' }, () => {}, new AbortController().signal),
+      handlers.embed({ type: 'embed', texts: ['x'], kind: 'query' }, context()),
       /model is not loaded/,
     );
   });
@@ -125,7 +127,7 @@ describe('model load progress', () => {
       }),
     );
     const progress: WorkerProgress[] = [];
-    await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'auto' }, (p) => progress.push(p));
+    await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'auto' }, context((p) => progress.push(p)));
     assert.deepEqual(progress, [
       { stage: 'model-download', file: 'onnx/model_quantized.onnx', loaded: 400, total: 1000 },
       { stage: 'model-download', file: 'config.json', loaded: 60, total: 60 },

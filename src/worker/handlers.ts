@@ -1,25 +1,25 @@
 /**
- * What the worker does, as plain functions over an injected environment — no `self`, no postMessage — so the
- * same code runs in the browser worker and in Node tests with a real or a fake engine.
+ * What the worker does: one handler per request type of the protocol map (shared/embed-protocol.ts), as plain
+ * functions over an injected environment — no `self`, no postMessage — so the same code runs in the browser worker
+ * and in Node tests with a real or a fake engine.
  */
 import type { ProgressInfo } from '@huggingface/transformers';
+import { batchRanges, EMBED_BATCH } from '../core/embed-batch.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { encodeSentenceVectors } from '../core/sentence-codes.ts';
-import { splitDocument, toOffsets, type SpanOffsets } from '../core/split.ts';
+import { splitDocument, toOffsets } from '../core/split.ts';
+import { createThroughput } from '../core/throughput.ts';
 import { loadOnBestDevice } from './device.ts';
 import type { Device, Engine } from './engine.ts';
 import type { OrtBuild } from './ort-build.ts';
 import type {
-  EmbedRequest,
-  EmbedResult,
-  LoadRequest,
   LoadResult,
   PreferredDevice,
-  SplitRequest,
-  StatusResult,
+  RequestBody,
+  RequestType,
+  ResultOf,
   WorkerProgress,
 } from '../shared/embed-protocol.ts';
-import { createThroughput } from '../core/throughput.ts';
 
 export interface HandlerEnvironment {
   loadEngine(spec: ModelSpec, device: Device, onProgress: (info: ProgressInfo) => void): Promise<Engine>;
@@ -43,15 +43,21 @@ export interface HandlerEnvironment {
 
 export type EmitProgress = (progress: WorkerProgress) => void;
 
-export const DEFAULT_BATCH_SIZE = 16;
-
-export interface Handlers {
-  load(request: LoadRequest, emit: EmitProgress): Promise<LoadResult>;
-  split(request: SplitRequest): Promise<SpanOffsets>;
-  embed(request: EmbedRequest, emit: EmitProgress, signal: AbortSignal): Promise<EmbedResult>;
-  status(): Promise<StatusResult>;
-  dispose(): Promise<void>;
+/** What a handler gets besides its request: where its progress goes, and its request's abort signal. */
+export interface HandlerContext {
+  emit: EmitProgress;
+  signal: AbortSignal;
 }
+
+/** The request types handlers answer; `cancel` is the dispatcher's own (it owns the abort controllers). */
+export type HandledType = Exclude<RequestType, 'cancel'>;
+
+export type Handler<T extends HandledType> = (request: RequestBody<T>, context: HandlerContext) => Promise<ResultOf<T>>;
+
+/** One handler per request type of the protocol map: a new request type without its handler does not compile. */
+export type HandlerMap = { [T in HandledType]: Handler<T> };
+
+export type Handlers = HandlerMap & { dispose(): Promise<void> };
 
 interface Loaded {
   spec: ModelSpec;
@@ -83,7 +89,7 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
   }
 
   return {
-    async load(request, emit) {
+    async load(request, { emit }) {
       // Lazy singleton: loading the same model again returns the engine already built (or being built).
       if (loaded?.spec.id !== request.spec.id) {
         const previous = loaded;
@@ -118,10 +124,9 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       return toOffsets(splitDocument(request.text, (text) => engine.countTokens(text), { maxTokens: engine.spec.maxTokens }));
     },
 
-    async embed(request, emit, signal) {
+    async embed(request, { emit, signal }) {
       const engine = await currentEngine();
       const dims = engine.spec.dimensions;
-      const batchSize = Math.max(1, request.batchSize ?? DEFAULT_BATCH_SIZE);
       if (request.contexts && request.contexts.length !== request.texts.length) {
         throw new Error(`Passage: ${request.contexts.length} contexts for ${request.texts.length} texts`);
       }
@@ -129,12 +134,12 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
       const withSentences = request.sentences === true && request.kind === 'passage';
       const sentenceCodes: Uint8Array[] = [];
       const throughput = createThroughput(request.texts.length, now);
-      for (let start = 0; start < request.texts.length; start += batchSize) {
+      for (const [start, end] of batchRanges(request.texts.length, request.batchSize ?? EMBED_BATCH)) {
         // Let queued messages run first: a `cancel` sitting in the queue aborts before the next batch starts.
         await yieldToEventLoop();
         signal.throwIfAborted();
-        const batch = request.texts.slice(start, start + batchSize);
-        const contexts = request.contexts?.slice(start, start + batchSize);
+        const batch = request.texts.slice(start, end);
+        const contexts = request.contexts?.slice(start, end);
         const rows = await exclusive(async () => {
           signal.throwIfAborted(); // It may have been cancelled while waiting for its turn.
           if (!withSentences) return engine.embed(batch, request.kind, contexts);
@@ -145,7 +150,7 @@ export function createHandlers(environment: HandlerEnvironment): Handlers {
           return embedded.vectors;
         });
         vectors.set(rows, start * dims);
-        emit({ stage: 'embedding', ...throughput.snapshot(start + batch.length) });
+        emit({ stage: 'embedding', ...throughput.snapshot(end) });
       }
       return withSentences ? { vectors, dims, sentenceCodes } : { vectors, dims };
     },

@@ -67,6 +67,9 @@ describe('createOrtBuildSelector', () => {
   });
 });
 
+/** A handler's context that no one watches or aborts. */
+const idle = () => ({ emit: () => {}, signal: new AbortController().signal });
+
 describe('load with a runtime selector', () => {
   it('does not try WebGPU when the plain build was chosen, even with an adapter', async () => {
     const tried: Device[] = [];
@@ -80,7 +83,7 @@ describe('load with a runtime selector', () => {
         },
       }),
     );
-    const loaded = await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'auto' }, () => {});
+    const loaded = await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'auto' }, idle());
     assert.equal(loaded.device, 'wasm');
     assert.deepEqual(tried, ['wasm']);
   });
@@ -100,7 +103,7 @@ describe('load with a runtime selector', () => {
         },
       }),
     );
-    await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'webgpu' }, () => {});
+    await handlers.load({ type: 'load', spec: FAKE_SPEC, device: 'webgpu' }, idle());
     assert.deepEqual(order, ['select webgpu true', 'load webgpu']);
   });
 });
