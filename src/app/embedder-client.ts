@@ -4,6 +4,7 @@
  * worker's message; a crashed worker (`error` event) or one declared dead (`fail`, e.g. by its lifeline) rejects
  * everything pending and every later call with a WorkerDiedError.
  */
+import { abortError } from '../shared/abort.ts';
 import { WorkerDiedError } from '../core/faults.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import type { SpanOffsets } from '../core/split.ts';
@@ -169,10 +170,6 @@ export class EmbedderClient {
     this._pending.clear();
     for (const call of pending) call.reject(error);
   }
-}
-
-function abortError(): DOMException {
-  return new DOMException('The operation was aborted.', 'AbortError');
 }
 
 function namedError(name: string, message: string): Error {

@@ -8,7 +8,3 @@ export function messageOf(error: unknown): string {
   if (classifyError(error) === 'file-gone') return reasonFor(error);
   return (error instanceof Error ? error.message : String(error)).replace(/^Passage:\s*/, '');
 }
-
-export function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
-}

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { isAbortError } from '../shared/abort.ts';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ModelChoices } from '../core/model-catalogue.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
@@ -269,7 +270,7 @@ export class ModelSettingsElement extends LitElement {
       this._done = `${spec.name} was added (${spec.dimensions} dimensions). Press “Use” to search with it.`;
       await this._refresh();
     } catch (error) {
-      this._error = error instanceof DOMException && error.name === 'AbortError' ? 'Download cancelled; nothing was kept.' : messageOf(error);
+      this._error = isAbortError(error) ? 'Download cancelled; nothing was kept.' : messageOf(error);
     } finally {
       this._busy = null;
     }

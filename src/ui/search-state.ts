@@ -6,7 +6,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { PassageApi, SearchHit } from '../app/api.ts';
 import { describeError } from '../core/faults.ts';
-import { isAbort } from './error-message.ts';
+import { isAbortError } from '../shared/abort.ts';
 import type { SearchRequest } from './search-box.ts';
 
 const HYBRID_KEY = 'passage.hybrid';
@@ -55,7 +55,7 @@ export class SearchController {
       this.wordsOnly = outcome.wordsOnly ?? '';
       this.answered = query;
     } catch (error) {
-      if (isAbort(error) || signal.aborted) return;
+      if (isAbortError(error) || signal.aborted) return;
       this.error = describeError(error, { action: 'The search failed', online: navigator.onLine });
     }
     this.searching = false;
