@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DocumentSummary, ImportedText, PassageApi } from '../app/api.ts';
-import { LibraryController } from './library-state.ts';
+import { LibraryStateController } from './library-state.ts';
 import type { Notice } from './notice-list.ts';
 
 function doc(id: string): DocumentSummary {
@@ -33,7 +33,7 @@ function setup(api: Partial<PassageApi> = {}) {
     requestUpdate: () => undefined,
     updateComplete: Promise.resolve(true),
   };
-  const library = new LibraryController(host, {
+  const library = new LibraryStateController(host, {
     notify: (kind, message) => notices.push({ kind, message }),
     onRead: (documents) => read.push(documents.map((d) => d.id)),
     onRemoved: (id) => removed.push(id),

@@ -24,7 +24,7 @@ export interface LibraryOptions {
   onRemoved: (documentId: string | 'all') => void;
 }
 
-export class LibraryController {
+export class LibraryStateController {
   documents: DocumentSummary[] = [];
   /** The list was read once: no documents then means an empty library, not one still loading. */
   loaded = false;

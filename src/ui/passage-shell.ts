@@ -14,7 +14,7 @@ import type { ImportDetail, NoticeDetail } from './import-panel.ts';
 import './import-panel.ts';
 import type { FilterToggle } from './library-panel.ts';
 import './library-panel.ts';
-import { LibraryController } from './library-state.ts';
+import { LibraryStateController } from './library-state.ts';
 import './notice-list.ts';
 import { NoticesController } from './notices.ts';
 import { shellStyles } from './passage-shell-styles.ts';
@@ -57,7 +57,7 @@ export class PassageShellElement extends LitElement {
   private readonly _notify = this._notices.notify;
   private readonly _status = new StatusController(this, this._notify);
   private readonly _search = new SearchController(this);
-  private readonly _library = new LibraryController(this, {
+  private readonly _library = new LibraryStateController(this, {
     notify: this._notify,
     onRemoved: (id) => (id === 'all' ? this._search.clear() : this._search.forget(id)),
     onRead: (documents) => {
