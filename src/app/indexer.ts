@@ -5,7 +5,7 @@
  * one batch at a time, so a 70k-passage document never sits in memory as one list of pending texts.
  */
 import type { PassageInput } from '../core/split.ts';
-import { quantizeRefined } from '../core/vector-index.ts';
+import { quantizeRefined } from '../core/quantize.ts';
 import { createThroughput, type ThroughputSnapshot } from '../core/throughput.ts';
 import type { LibraryModel, NewVector, PendingText } from '../store/library.ts';
 
