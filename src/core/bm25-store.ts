@@ -3,11 +3,11 @@
  * and every row's length.
  *
  * - Postings: an immutable *base* — every term's postings back to back in one Uint8Array, sorted by row,
- *   varint-coded (bm25-postings-writer.ts) — plus a small mutable *tail* of recent additions as linked lists in
+ *   varint-coded (bm25-postings.ts) — plus a small mutable *tail* of recent additions as linked lists in
  *   typed arrays. When the tail outgrows a fraction of the base it is merged in: the base's bytes are copied as
  *   they are and only the tail is encoded, so appending stays amortised O(1) per posting.
  * - A removed row is marked and skipped at scoring time (document frequencies then count live postings), and its
- *   postings are dropped for good by `remap` after a compaction, or when the row is used again.
+ *   postings are dropped for good at the next merge or `remap` (after a compaction).
  */
 import { ByteWriter, decodePostings, groupByTerm, isIncreasing, sortPostings, type TailByTerm } from './bm25-postings.ts';
 import { grow, TermTable } from './bm25-terms.ts';
@@ -29,6 +29,7 @@ const MIN_TAIL_POSTINGS = 1 << 16;
  */
 const TAIL_SHARE = 1 / 16;
 
+/** Base class of Bm25Index: its fields are the index's whole state (snapshots read and restore them). */
 export class Bm25Store {
   protected _terms = new TermTable();
   /** Per term id: postings stored (base + tail), including those of removed rows not yet dropped. */
@@ -47,19 +48,19 @@ export class Bm25Store {
   protected _tailTerm = new Int32Array(1024);
   protected _tailRow = new Int32Array(1024);
   protected _tailTf = new Uint32Array(1024);
-  protected _tailPostings = 0;
+  private _tailPostings = 0;
   /** Per row: token count, EMPTY or REMOVED. Valid up to `_rowLimit`; capacity beyond is EMPTY. */
   protected _lengths = new Int32Array(0).fill(EMPTY);
   protected _rowLimit = 0;
   protected _documentCount = 0;
   protected _totalLength = 0;
   protected _removedRows = 0;
-  protected _termScratch = new Int32Array(256);
+  private _termScratch = new Int32Array(256);
   protected _docStamp = new Int32Array(256);
   protected _docCount = new Uint32Array(256);
-  protected _stamp = 0;
-  protected _rowScratch = new Int32Array(256);
-  protected _tfScratch = new Uint32Array(256);
+  private _stamp = 0;
+  private _rowScratch = new Int32Array(256);
+  private _tfScratch = new Uint32Array(256);
 
   /**
    * Stores a passage's tokens at a free `row` (the caller checks it): its postings go to the tail, its length
