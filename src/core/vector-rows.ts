@@ -9,6 +9,7 @@ import { quantizeRefined } from './quantize.ts';
 import { residualAt, residualStride } from './residual-codes.ts';
 import { packSigns, signStride } from './sign-codes.ts';
 
+/** Base class of VectorIndex: the rows and their codes; search reads the protected arrays directly. */
 export class VectorRows {
   protected readonly _stride: number;
   protected _codes: Int8Array;
