@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { sha256Hex } from '../src/core/hash.ts';
 import { randomUnitVector, seededRandom } from '../src/core/random.test-support.ts';
 import { splitDocument, vectorKey } from '../src/core/split.ts';
-import { quantize } from '../src/core/vector-index.ts';
+import { quantize } from '../src/core/quantize.ts';
 import { encodeInt8 } from '../src/store/library-file/base64.ts';
 import type { ExportedDocumentWithPassages } from '../src/store/library-file/format.ts';
 import { readLibraryFile } from '../src/store/library-file/read.ts';

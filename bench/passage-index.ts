@@ -6,7 +6,7 @@ import { splitDocument, vectorKey, type PassageInput, type SplitOptions } from '
 import { sha256Hex } from '../src/core/hash.ts';
 import { SearchIndex, type SearchIndexOptions } from '../src/core/search-index.ts';
 import { TitleIndex } from '../src/core/title-index.ts';
-import { quantizeRefined } from '../src/core/vector-index.ts';
+import { quantizeRefined } from '../src/core/quantize.ts';
 import { titleFromFileName } from '../src/import/detect.ts';
 import type { Engine } from '../src/worker/engine.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';

@@ -23,7 +23,8 @@ import { DEFAULT_DENSE_WEIGHT, searchPassages, type SearchMode, type SearchOptio
 import type { SearchIndex } from '../src/core/search-index.ts';
 import type { PassageInput } from '../src/core/split.ts';
 import { STOP_WORDS } from '../src/core/tokenize.ts';
-import { quantize, VectorIndex } from '../src/core/vector-index.ts';
+import { VectorIndex } from '../src/core/vector-index.ts';
+import { quantize } from '../src/core/quantize.ts';
 import { openEmbeddingCache } from './cached-vectors.ts';
 import { readDocumentDirs, sotuDistractors, type EvalDocument } from './documents.ts';
 import { firstMatchRank, normaliseForMatch, summarise, type Summary } from './metrics.ts';

@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { splitDocument, splitSentences, vectorKey, SPLIT_RECIPE, type PassageSpan } from '../../src/core/split.ts';
-import { quantize } from '../../src/core/vector-index.ts';
+import { quantize } from '../../src/core/quantize.ts';
 import { openEmbeddingCache } from '../cached-vectors.ts';
 import { SOTU_DATA_DIR } from '../documents.ts';
 import { loadNodeEngine, MODELS_DIR, readModelSpec, REPO_ROOT } from '../node-engine.ts';

@@ -7,7 +7,7 @@
  */
 import { EMBED_BATCH } from '../core/embed-batch.ts';
 import type { PassageInput } from '../core/split.ts';
-import { quantizeRefined } from '../core/vector-index.ts';
+import { quantizeRefined } from '../core/quantize.ts';
 import { createThroughput, type ThroughputSnapshot } from '../core/throughput.ts';
 import type { LibraryModel, NewVector, PendingText } from '../store/library.ts';
 

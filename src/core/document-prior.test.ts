@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { documentPriorFor, LARGE_LIBRARY_DOCUMENT_PRIOR, standoutWordMatch, withDocumentPrior } from './document-prior.ts';
 import { searchPassages } from './rank.ts';
 import { SearchIndex } from './search-index.ts';
-import { quantize } from './vector-index.ts';
+import { quantize } from './quantize.ts';
 
 const close = (actual: number, expected: number) =>
   assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);

@@ -54,11 +54,10 @@ export function withDocumentPrior<T extends ScoredRow, DocId>(
 ): T[] {
   if (!(weight >= 0)) throw new Error(`Passage: document prior weight must be ≥ 0, got ${weight}`);
   if (!(depth >= 0)) throw new Error(`Passage: document prior depth must be ≥ 0, got ${depth}`);
-  const documents = ranked.map((hit) => documentOfRow(hit.row));
+  const withDocs = ranked.map((hit) => ({ hit, doc: documentOfRow(hit.row) }));
   const best = new Map<DocId, number>();
   const second = new Map<DocId, number>();
-  ranked.forEach((hit, i) => {
-    const doc = documents[i]!;
+  withDocs.forEach(({ hit, doc }) => {
     const top = best.get(doc);
     if (top === undefined) best.set(doc, hit.score);
     else if (hit.score > top) {
@@ -68,8 +67,9 @@ export function withDocumentPrior<T extends ScoredRow, DocId>(
   });
   const top = ranked.slice(0, depth);
   const place = top.findIndex((hit) => hit.row === keepsPlace);
-  const lifted = top
-    .map((hit, i) => ({ ...hit, score: hit.score + weight * (second.get(documents[i]!) ?? 0) }))
+  const lifted = withDocs
+    .slice(0, depth)
+    .map(({ hit, doc }) => ({ ...hit, score: hit.score + weight * (second.get(doc) ?? 0) }))
     .sort((a, b) => b.score - a.score || a.row - b.row);
   if (place >= 0) {
     const kept = lifted.findIndex((hit) => hit.row === keepsPlace);

@@ -71,19 +71,20 @@ function pickSentence(
   scores: ArrayLike<number> | null,
   queryText: string,
 ): Span {
-  if (sentences.length === 0) return { start: 0, end: passageText.length };
+  const [first] = sentences;
+  if (first === undefined) return { start: 0, end: passageText.length };
   const queryWords = new Set(tokenize(queryText));
-  let best = 0;
+  let best = first;
   let bestScore = -Infinity;
   sentences.forEach((sentence, i) => {
     const overlap = wordOverlap(queryWords, passageText.slice(sentence.start, sentence.end));
     const score = scores ? scores[i]! + LEXICAL_TIE_BREAK * overlap : overlap;
     if (score > bestScore) {
-      best = i;
+      best = sentence;
       bestScore = score;
     }
   });
-  return sentences[best]!;
+  return best;
 }
 
 /** Share of the query's words that occur in `sentence` (0 for a query without words). */

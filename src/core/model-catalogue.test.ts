@@ -87,6 +87,14 @@ describe('Model catalogue', () => {
     assert.throws(() => modelRelativePaths(['tiny/../../etc/passwd']), /unsafe path/);
   });
 
+  it('maps each relative path to its own picked name when entries before it are skipped', () => {
+    const paths = modelRelativePaths(['tiny/', 'tiny\\config.json', './tiny/onnx/model.onnx']);
+    assert.deepEqual([...paths], [
+      ['config.json', 'tiny\\config.json'],
+      ['onnx/model.onnx', './tiny/onnx/model.onnx'],
+    ]);
+  });
+
   it('reads back only well-formed user specs from storage', () => {
     const spec = describeModelFiles(folder(), CHOICES, { kind: 'folder' });
     assert.deepEqual(parseStoredSpec(JSON.parse(JSON.stringify(spec))), spec);

@@ -60,7 +60,9 @@ export function catalogue(manifest: ModelManifest, user: readonly ModelSpec[]): 
 
 /** The model with `id`, else the manifest's default (an active model removed meanwhile falls back to it). */
 export function activeModel(models: readonly ModelSpec[], manifest: ModelManifest, id: string | null): ModelSpec {
-  return models.find((m) => m.id === id) ?? models.find((m) => m.id === manifest.default) ?? manifest.models[0]!;
+  const model = models.find((m) => m.id === id) ?? models.find((m) => m.id === manifest.default) ?? manifest.models[0];
+  if (model === undefined) throw new Error('Passage: the model manifest lists no models');
+  return model;
 }
 
 export function isUserModel(spec: Pick<ModelSpec, 'id'>): boolean {
@@ -84,20 +86,23 @@ export function userModelId(name: string): string {
  * shares ("my-model/config.json") is dropped, and anything unsafe ("..", absolute, hidden) is refused.
  */
 export function modelRelativePaths(paths: readonly string[]): Map<string, string> {
-  const clean = paths.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '')).filter((p) => p !== '' && !p.endsWith('/'));
-  const tops = new Set(clean.map((p) => (p.includes('/') ? p.slice(0, p.indexOf('/')) : '')));
+  // Each cleaned path keeps its original: the map's values name the files as picked.
+  const clean = paths
+    .map((original) => ({ original, path: original.replace(/\\/g, '/').replace(/^\.\//, '') }))
+    .filter(({ path }) => path !== '' && !path.endsWith('/'));
+  const tops = new Set(clean.map(({ path }) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '')));
   const [top] = tops;
-  const strip = tops.size === 1 && top !== '' && !clean.includes('config.json') ? `${top}/` : '';
+  const strip = tops.size === 1 && top !== '' && !clean.some(({ path }) => path === 'config.json') ? `${top}/` : '';
   const out = new Map<string, string>();
-  clean.forEach((p, i) => {
-    const relative = p.startsWith(strip) ? p.slice(strip.length) : p;
+  for (const { original, path } of clean) {
+    const relative = path.startsWith(strip) ? path.slice(strip.length) : path;
     const parts = relative.split('/');
     if (relative.startsWith('/') || parts.some((part) => part === '..' || part === '.' || part === '')) {
-      throw new ModelFilesError(paths[i]!, 'an unsafe path inside the model folder');
+      throw new ModelFilesError(original, 'an unsafe path inside the model folder');
     }
-    if (parts.some((part) => part.startsWith('.')) || parts[0] === '__MACOSX') return; // hidden files and macOS zip litter
-    out.set(relative, paths[i]!);
-  });
+    if (parts.some((part) => part.startsWith('.')) || parts[0] === '__MACOSX') continue; // hidden files and macOS zip litter
+    out.set(relative, original);
+  }
   return out;
 }
 

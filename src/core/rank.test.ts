@@ -12,7 +12,7 @@ import {
 } from './rank.ts';
 import { SearchIndex } from './search-index.ts';
 import { TitleIndex } from './title-index.ts';
-import { quantize } from './vector-index.ts';
+import { quantize } from './quantize.ts';
 
 const close = (actual: number, expected: number) =>
   assert.ok(Math.abs(actual - expected) < 1e-6, `${actual} is not ${expected}`);

@@ -18,7 +18,7 @@ import {
   wordScore,
 } from './relevance.ts';
 import { SearchIndex } from './search-index.ts';
-import { quantize } from './vector-index.ts';
+import { quantize } from './quantize.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
 
 const close = (actual: number, expected: number, tolerance = 1e-6) =>

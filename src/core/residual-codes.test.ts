@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { residualAt, residualCode, residualDot, residualStride } from './residual-codes.ts';
-import { quantize, quantizeRefined, VectorIndex } from './vector-index.ts';
+import { VectorIndex } from './vector-index.ts';
+import { quantize, quantizeRefined } from './quantize.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
 
 function dot(a: Float32Array, b: Float32Array): number {

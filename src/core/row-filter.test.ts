@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
 import { searchPassages, type SearchMode } from './rank.ts';
 import { SearchIndex } from './search-index.ts';
-import { quantize } from './vector-index.ts';
+import { quantize } from './quantize.ts';
 
 const DIMS = 32;
 const docOf = (id: string) => id.slice(0, id.lastIndexOf(':'));

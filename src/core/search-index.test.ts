@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { searchPassages } from './rank.ts';
 import { SearchIndex } from './search-index.ts';
-import { quantize, quantizeRefined } from './vector-index.ts';
+import { quantize, quantizeRefined } from './quantize.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
 
 const DIMS = 32;

@@ -51,8 +51,8 @@ export class SearchIndex<Id = string> {
     }
     const rowGroups = this._rowGroups;
     const vectors = this.vectors;
-    if (wanted.size === 1) {
-      const only = wanted.values().next().value!;
+    const [only] = wanted;
+    if (wanted.size === 1 && only !== undefined) {
       return rowFilter(vectors.rowCount, (row) => rowGroups[row] === only && vectors.isAlive(row));
     }
     return rowFilter(vectors.rowCount, (row) => wanted.has(rowGroups[row]!) && vectors.isAlive(row));
@@ -256,7 +256,7 @@ export class SearchIndex<Id = string> {
       ids[newRow] = id;
       this._rows.set(id, newRow);
       // newRow ≤ oldRow: moving down in place never overwrites a row still to be read.
-      if (oldRow < groups.length) groups[newRow] = groups[oldRow]!;
+      if (oldRow < groups.length) groups.copyWithin(newRow, oldRow, oldRow + 1);
     });
     this._ids = ids;
   }

@@ -70,7 +70,7 @@ function isBoundary(text: string, at: number, terminator: string, end: number): 
 
   const before = WORD_BEFORE_PERIOD.exec(text.slice(Math.max(0, at - 24), at + 1));
   if (!before) return true;
-  const word = before[1]!.replace(/^[.]+/u, '');
+  const word = (before[1] ?? '').replace(/^[.]+/u, '');
   if (NEVER_FINAL.has(word)) return false;
   if (SOMETIMES_FINAL.has(word) || INITIALISM.test(word)) {
     return SENTENCE_OPENERS.has(nextWord.replace(/^["'“‘([]+/u, '').replace(/[,;:]$/u, ''));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { packSigns, scanSigns, signStride, signTables } from './sign-codes.ts';
 import { createPoolScratch, signPool } from './sign-pool.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';
-import { quantize } from './vector-index.ts';
+import { quantize } from './quantize.ts';
 import { TopK } from './top-k.ts';
 
 /** Sign codes of `count` random rows, with every `dupEvery`-th row a copy of an earlier one (equal scores). */

@@ -43,15 +43,19 @@ export class TitleIndex<DocId = string> {
     const { index, docs } = this._index();
     const scores = index.scores(query);
     const out = new Map<DocId, number>();
-    for (let row = 0; row < scores.length; row++) if (scores[row]! > 0) out.set(docs[row]!, scores[row]!);
+    scores.forEach((score, row) => {
+      const doc = docs[row];
+      if (score > 0 && doc !== undefined) out.set(doc, score);
+    });
     return out;
   }
 
   private _index(): { index: Bm25Index; docs: DocId[] } {
     if (!this._built) {
-      const docs = [...this._titles.keys()];
+      const titles = [...this._titles];
+      const docs = titles.map(([doc]) => doc);
       const index = Bm25Index.build(
-        docs.map((doc, row) => [row, this._titles.get(doc)!] as const),
+        titles.map(([, title], row) => [row, title] as const),
         this._options,
       );
       this._built = { index, docs };

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantize, VectorIndex } from './vector-index.ts';
+import { VectorIndex } from './vector-index.ts';
+import { quantize } from './quantize.ts';
 import { TopK, type Hit } from './top-k.ts';
 import { packSigns, scanSigns, signStride, signTables } from './sign-codes.ts';
 import { randomUnitVector, seededRandom } from './random.test-support.ts';

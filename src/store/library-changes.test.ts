@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openDatabase } from './db.ts';
 import { SearchIndex } from '../core/search-index.ts';
-import { quantize } from '../core/vector-index.ts';
+import { quantize } from '../core/quantize.ts';
 import { toOffsets } from '../core/split.ts';
 import { addText, countingEmbedder, doc, freshDbName, MODEL, openFresh, paragraphs } from './fixtures.test-support.ts';
 import { indexPending } from '../app/indexer.ts';

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toOffsets } from '../core/split.ts';
-import { quantize } from '../core/vector-index.ts';
+import { quantize } from '../core/quantize.ts';
 import { doc, freshDbName, MODEL, paragraphs } from './fixtures.test-support.ts';
 import { LibraryService } from './library-service.ts';
 
