@@ -41,6 +41,11 @@ const MAY_IMPORT = {
 };
 const TESTS = ['**/*.test.ts', '**/*.test-support.ts'];
 
+// Round e of issue 13: folders other helpers are rewriting. Type-aware rules that still fire there are off for
+// them (below) until the integrator has merged and cleaned them.
+const PENDING = ['src/app/**', 'src/ui/**', 'src/store/**', 'src/core/**', 'src/worker/**', 'src/main.ts', 'src/import/samples.ts'];
+const PENDING_EXCEPT = ['src/worker/{lifeline-hold,import-worker,library-worker,shared-fetch,user-model-fetch}.ts'];
+
 function layering(layer) {
   const banned = LAYERS.filter((other) => other !== layer && !MAY_IMPORT[layer].includes(other));
   const allowed = ['itself', ...MAY_IMPORT[layer].map((other) => `src/${other}/`)].join(', ');
@@ -97,4 +102,45 @@ export default tseslint.config(
   { files: ['bench/**/*.ts', 'e2e/**'], languageOptions: { globals: runtime.nodeAndPage } },
 
   ...LAYERS.map(layering),
+
+  // Type-aware rules (typescript-eslint strict-type-checked) on the app's code. Its tests are left out: they would
+  // add the Node program (bench/, e2e/, models/ too) for no finding today (measured: +18 s CPU).
+  ...tseslint.configs.strictTypeChecked.map((config) => ({ ...config, files: ['src/**/*.ts'], ignores: TESTS })),
+  {
+    files: ['src/**/*.ts'],
+    ignores: TESTS,
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Numbers in messages are the norm; the rule is here for objects, undefined and null.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // `() => doThing()` as a callback is fine; a void value used as a value is not.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+    },
+  },
+  // Lit calls a template's event listeners with `this` set to the component (`@click=${this._onClick}`).
+  { files: ['src/ui/**/*.ts'], rules: { '@typescript-eslint/unbound-method': 'off' } },
+  {
+    files: PENDING,
+    ignores: [...TESTS, ...PENDING_EXCEPT],
+    rules: Object.fromEntries(
+      [
+        'no-non-null-assertion',
+        'no-unnecessary-condition',
+        'unbound-method',
+        'no-unnecessary-type-assertion',
+        'no-unnecessary-type-arguments',
+        'no-meaningless-void-operator',
+        'no-base-to-string',
+        'prefer-promise-reject-errors',
+        'no-unnecessary-boolean-literal-compare',
+        'no-unnecessary-type-parameters',
+        'return-await',
+        'no-unsafe-assignment',
+        'no-unsafe-argument',
+        'restrict-plus-operands',
+        'only-throw-error',
+        'no-invalid-void-type',
+      ].map((rule) => [`@typescript-eslint/${rule}`, 'off']),
+    ),
+  },
 );
