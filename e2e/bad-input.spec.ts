@@ -142,12 +142,13 @@ test('a password-protected PDF asks for its password, says when it is wrong, and
 test('200 files at once give one progress line and one summary: “200 files: 198 added, 2 already in your library.”', async ({ page }) => {
   test.setTimeout(300_000);
   await openApp(page);
-  const files = Array.from({ length: 198 }, (_, i) => ({
+  const note = (i: number) => ({
     name: `note-${String(i).padStart(3, '0')}.txt`,
     mimeType: 'text/plain',
     buffer: Buffer.from(`Field note ${i}: the ${i % 2 ? 'heron' : 'otter'} was seen ${i} times near marker ${i * 7}.`),
-  }));
-  files.push({ ...files[3], name: 'copy-of-note-3.txt' }, { ...files[10], name: 'copy-of-note-10.txt' });
+  });
+  const files = Array.from({ length: 198 }, (_, i) => note(i));
+  files.push({ ...note(3), name: 'copy-of-note-3.txt' }, { ...note(10), name: 'copy-of-note-10.txt' });
   await fileInput(page).setInputFiles(files);
   await expect(page.locator('import-panel .reading')).toContainText(/Adding \d+ of 200/);
   await expect(notices(page).first().locator('.message')).toHaveText('200 files: 198 added, 2 already in your library.', { timeout: 240_000 });

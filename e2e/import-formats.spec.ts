@@ -41,6 +41,12 @@ const formats = [
   },
 ];
 
+function questionFor(file: string): string {
+  const format = formats.find((f) => f.file === file);
+  if (!format) throw new Error(`${file} is not one of the formats`);
+  return format.question;
+}
+
 test('imports .txt, .md, .html, .pdf and .docx and finds a sentence from each', async ({ page, requests }) => {
   test.setTimeout(180_000);
   await openApp(page);
@@ -57,13 +63,13 @@ test('imports .txt, .md, .html, .pdf and .docx and finds a sentence from each', 
   }
 
   // Markdown syntax is gone, the words stay.
-  const md = await ask(page, formats[1].question);
+  const md = await ask(page, questionFor('sourdough.md'));
   expect(md.passage).not.toMatch(/[*#[\]]/);
 
   // The HTML file's scripts never ran and its image, stylesheet and beacon were never requested.
   expect(await page.evaluate(() => 'passageFixtureScriptRan' in window || '__passageFixtureScriptRan' in window)).toBe(false);
   expect(requests.requests.filter((r) => r.url.includes('example.invalid'))).toEqual([]);
-  const html = await ask(page, formats[2].question);
+  const html = await ask(page, questionFor('honeybees.html'));
   expect(html.passage).not.toContain('Scripting hint');
   expect(html.passage).not.toContain('__passageFixtureScriptRan');
 });

@@ -31,7 +31,8 @@ export function modelsPlugin(modelsDir: string): Plugin {
 
   const serve: Plugin['configureServer'] = (server) => {
     server.middlewares.use('/models/', (req, res, next) => {
-      const key = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\/+/, '');
+      const [urlPath = ''] = (req.url ?? '').split('?');
+      const key = decodeURIComponent(urlPath).replace(/^\/+/, '');
       const file = shipped.get(key);
       if (!file || !existsSync(file)) return next();
       res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');

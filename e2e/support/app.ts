@@ -211,7 +211,9 @@ export async function ask(page: Page, question: string, options: { nearest?: boo
   if (JSON.stringify(later) !== JSON.stringify(hits)) {
     console.warn(`results for “${question}” changed after they were shown:`, hits[0], later[0]);
   }
-  return { ...hits[0], all: hits };
+  const [first] = hits;
+  if (!first) throw new Error(`no result was shown for “${question}”`);
+  return { ...first, all: hits };
 }
 
 /** The most recent notice (messages and errors) shown next to the import panel. */

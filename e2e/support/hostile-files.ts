@@ -105,17 +105,23 @@ function rc4(key: Buffer, data: Buffer): Buffer {
     return Buffer.concat([cipher.update(data), cipher.final()]);
   } catch {
     // OpenSSL 3 without the legacy provider has no RC4: the 20-line algorithm, then.
-    const s = Array.from({ length: 256 }, (_, i) => i);
+    const s = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const at = (bytes: Uint8Array, i: number) => bytes[i % bytes.length] ?? 0; // always in range
+    const swap = (i: number, j: number) => {
+      const t = at(s, i);
+      s[i] = at(s, j);
+      s[j] = t;
+    };
     for (let i = 0, j = 0; i < 256; i++) {
-      j = (j + s[i] + key[i % key.length]) & 255;
-      [s[i], s[j]] = [s[j], s[i]];
+      j = (j + at(s, i) + at(key, i)) & 255;
+      swap(i, j);
     }
     const out = Buffer.alloc(data.length);
     for (let n = 0, i = 0, j = 0; n < data.length; n++) {
       i = (i + 1) & 255;
-      j = (j + s[i]) & 255;
-      [s[i], s[j]] = [s[j], s[i]];
-      out[n] = data[n] ^ s[(s[i] + s[j]) & 255];
+      j = (j + at(s, i)) & 255;
+      swap(i, j);
+      out[n] = at(data, n) ^ at(s, at(s, i) + at(s, j));
     }
     return out;
   }
@@ -149,8 +155,9 @@ export function passwordPdf(lines: string[], password: string): Buffer {
 
 /** A PDF of `objects` (object n + 1 is objects[n]; object 1 is the catalog) with its cross-reference table. */
 function pdfFile(objects: Buffer[], trailerExtra = ''): Buffer {
-  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  let offset = chunks[0].length;
+  const header = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1');
+  const chunks: Buffer[] = [header];
+  let offset = header.length;
   const offsets: number[] = [];
   objects.forEach((body, i) => {
     offsets.push(offset);

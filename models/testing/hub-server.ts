@@ -61,7 +61,8 @@ export async function startLocalHub(repos: Record<string, Map<string, Uint8Array
       if (!bytes) break;
       if (hub.corrupt === file) {
         bytes = Uint8Array.from(bytes);
-        bytes[bytes.length >> 1] ^= 0xff;
+        const middle = bytes.length >> 1;
+        bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
       }
       const sha256 = createHash('sha256').update(files.get(file)!).digest('hex');
       if (file.endsWith('.onnx')) {

@@ -59,6 +59,7 @@ export async function importBatch<F extends { name: string }>(files: readonly F[
     try {
       const doc = await steps.read(file, signal);
       // A cancel while reading drops this file; once `add` starts, the file is stored whole or not at all.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an abort can come during the await; TypeScript keeps the narrowing (microsoft/TypeScript#9998)
       if (signal.aborted) break;
       const added = await steps.add(doc);
       outcomes.push(
@@ -67,6 +68,7 @@ export async function importBatch<F extends { name: string }>(files: readonly F[
           : { name, status: 'added', title: doc.title, passages: added.passageCount },
       );
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an abort can come during the await; TypeScript keeps the narrowing (microsoft/TypeScript#9998)
       if (isAbortError(error) || signal.aborted) break;
       if (!(error instanceof ImportError)) console.warn(`Passage: ${name} was not added`, error);
       outcomes.push({ name, status: 'failed', message: messageOf(name, error) });

@@ -21,7 +21,7 @@ function windows(bytes: Uint8Array): Uint8Array[] {
 function decodeWindow(bytes: Uint8Array, utf16: 'utf-16le' | 'utf-16be' | null): string {
   if (utf16) return new TextDecoder(utf16).decode(bytes);
   let start = 0;
-  while (start < 3 && start < bytes.length && (bytes[start] & 0xc0) === 0x80) start++; // mid-character
+  while (start < 3 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++; // mid-character (past the end: 0, not one)
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start), { stream: true });
   } catch {

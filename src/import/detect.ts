@@ -40,7 +40,8 @@ export function extensionOf(fileName: string): string {
 export function detectKind(fileName: string, mimeType = ''): FileKind | null {
   const ext = extensionOf(fileName);
   if (ext) return BY_EXTENSION[ext] ?? null;
-  return BY_MIME[mimeType.split(';')[0].trim().toLowerCase()] ?? null;
+  const [essence = ''] = mimeType.split(';');
+  return BY_MIME[essence.trim().toLowerCase()] ?? null;
 }
 
 /** A document title from a file name: no folders, no extension, separators turned into spaces. */

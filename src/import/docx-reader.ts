@@ -14,12 +14,13 @@ const IDLE_MS = 30_000;
 let worker: Worker | null = null;
 let nextId = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
-const pending = new Map<number, { resolve: (text: string) => void; reject: (error: unknown) => void }>();
+const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
 
-function endWorker(reason: unknown): void {
+/** Ends the worker; every read still waiting fails with `reason` (null: when idle, so none is waiting). */
+function endWorker(reason: Error | null): void {
   worker?.terminate();
   worker = null;
-  for (const { reject } of pending.values()) reject(reason);
+  for (const { reject } of pending.values()) reject(reason ?? new Error('the import worker was stopped'));
   pending.clear();
 }
 
@@ -46,7 +47,10 @@ function importWorker(): Worker {
 
 function scheduleIdleEnd(): void {
   clearTimeout(idleTimer);
-  if (pending.size === 0) idleTimer = setTimeout(() => pending.size === 0 && endWorker(null), IDLE_MS);
+  if (pending.size > 0) return;
+  idleTimer = setTimeout(() => {
+    if (pending.size === 0) endWorker(null);
+  }, IDLE_MS);
 }
 
 /** A .docx's text, read in the import worker; rejects with an ImportError for a refused file, AbortError on cancel. */
@@ -56,7 +60,9 @@ export const readDocx: DocxReader = (bytes, name, signal) => {
   return new Promise<string>((resolve, reject) => {
     clearTimeout(idleTimer);
     const id = ++nextId;
-    const onAbort = () => endWorker(signal?.reason ?? new DOMException('Cancelled', 'AbortError'));
+    const onAbort = () => {
+      endWorker(signal?.reason instanceof Error ? signal.reason : new DOMException('Cancelled', 'AbortError'));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     pending.set(id, {
       resolve: (text) => {

@@ -51,7 +51,7 @@ function declaredSize(file: JSZip.JSZipObject): number | null {
 
 interface ChunkStream {
   on(event: 'data', listener: (chunk: Uint8Array) => void): ChunkStream;
-  on(event: 'error', listener: (error: unknown) => void): ChunkStream;
+  on(event: 'error', listener: (error: Error) => void): ChunkStream;
   on(event: 'end', listener: () => void): ChunkStream;
   resume(): ChunkStream;
   pause(): ChunkStream;

@@ -61,7 +61,7 @@ export function htmlToText(source: string): HtmlText {
     if (block) breakParagraph();
   };
 
-  if (doc.body) walk(doc.body, false);
+  walk(doc.body, false); // the HTML parser always makes a body
   breakParagraph();
   return { title, text: paragraphs.map((p) => p.replace(/( · )+$/, '')).join('\n\n') };
 }

@@ -56,9 +56,8 @@ function toLines(runs: readonly PdfTextRun[]): Line[] {
 }
 
 function median(values: number[]): number {
-  if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor(sorted.length / 2)] ?? 0; // none: 0
 }
 
 function joinLines(lines: readonly string[]): string {
@@ -73,22 +72,28 @@ function joinLines(lines: readonly string[]): string {
 
 /** One page's runs → text with paragraphs separated by blank lines. */
 export function pageText(runs: readonly PdfTextRun[]): string {
-  const lines = toLines(runs);
-  if (lines.length === 0) return '';
-  const gaps: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const gap = lines[i - 1].y - lines[i].y;
-    if (gap > 0) gaps.push(gap);
+  const [first, ...rest] = toLines(runs);
+  if (!first) return '';
+  // Each line after the first, with the one above it.
+  const pairs: { line: Line; above: Line }[] = [];
+  let previous = first;
+  for (const line of rest) {
+    pairs.push({ line, above: previous });
+    previous = line;
   }
+  const gaps = pairs.map(({ line, above }) => above.y - line.y).filter((gap) => gap > 0);
   const usual = median(gaps);
-  const paragraphs: string[][] = [[lines[0].text]];
-  for (let i = 1; i < lines.length; i++) {
-    const gap = lines[i - 1].y - lines[i].y;
-    const height = Math.max(lines[i - 1].height, lines[i].height);
+  let paragraph = [first.text];
+  const paragraphs = [paragraph];
+  for (const { line, above } of pairs) {
+    const gap = above.y - line.y;
+    const height = Math.max(above.height, line.height);
     // Upward jumps (new column) and gaps well beyond the usual spacing end a paragraph.
     const breaks = gap <= 0 || (gap > usual * 1.35 && gap > height * 1.2) || gap > height * 2.2;
-    if (breaks) paragraphs.push([lines[i].text]);
-    else paragraphs[paragraphs.length - 1].push(lines[i].text);
+    if (breaks) {
+      paragraph = [line.text];
+      paragraphs.push(paragraph);
+    } else paragraph.push(line.text);
   }
   return paragraphs.map(joinLines).join('\n\n');
 }

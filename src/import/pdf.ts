@@ -58,6 +58,7 @@ export async function pdfToText(bytes: Uint8Array, options: PdfOptions): Promise
       pdf = await task.promise;
     } catch (error) {
       signal?.throwIfAborted();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- onPassword sets it; TypeScript does not see that (microsoft/TypeScript#9998)
       if (declined) throw new ImportError(`${quoted(name)} is protected by a password and was not added.`);
       if (error instanceof Error && error.name === 'PasswordException') {
         throw new ImportError(`${quoted(name)} is protected by a password; Passage cannot read it without one.`);

@@ -16,5 +16,6 @@ export function plainTextOf(bytes: Uint8Array, kind: 'txt' | 'md'): string {
 }
 
 /** The clean-up in this thread (the library worker, Node tests). */
+// eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw is a rejection, as from a worker
 export const plainTextHere: PlainText = async (input) =>
   'text' in input ? normalizeText(input.text) : plainTextOf(input.bytes, input.kind);

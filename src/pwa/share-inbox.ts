@@ -54,10 +54,9 @@ export async function takeShares(storage: CacheStorageLike, now = Date.now()): P
   for (const key of metaKeys) {
     const response = await cache.match(key);
     if (!response) continue;
-    let meta: SharedMeta;
-    try {
-      meta = (await response.json()) as SharedMeta;
-    } catch {
+    // Read back from storage, so no field is taken on trust; a meta without an id is dropped like one that is not JSON.
+    const meta = (await response.json().catch(() => null)) as Partial<SharedMeta> | null;
+    if (typeof meta?.id !== 'string') {
       await cache.delete(key);
       continue;
     }

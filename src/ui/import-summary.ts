@@ -31,8 +31,8 @@ export function batchSummary(batch: BatchOutcome, noun = 'file'): Summary {
   const duplicates = outcomes.length - failed.length - added;
   const kind = failed.length > 0 ? 'error' : added > 0 ? 'success' : 'info';
 
-  if (total === 1 && outcomes.length === 1) {
-    const only = outcomes[0];
+  const [only] = outcomes;
+  if (total === 1 && outcomes.length === 1 && only) {
     const message =
       only.status === 'added'
         ? addedMessage(only.title, only.passages)

@@ -21,8 +21,8 @@ import webGpuWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 
 declare const self: DedicatedWorkerGlobalScope;
 
-// Models come from this origin only, as a path: with an absolute URL Transformers.js v4 silently builds the
-// pipeline without a tokenizer (stack-notes).
+// Models come from this origin only, as a path: given an absolute URL, Transformers.js v4 builds the pipeline
+// without a tokenizer and says nothing.
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
 env.localModelPath = '/models/';

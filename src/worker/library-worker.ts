@@ -8,15 +8,16 @@
 // First: the lifeline's lock (the page notices at once if this worker ends).
 import './lifeline-hold.ts';
 import { startupMark } from '../shared/startup-trace.ts';
-import { expose, proxy } from 'comlink';
+import { expose, proxy, type Remote } from 'comlink';
 import { LibraryService } from '../store/library-service.ts';
-import type { LibraryWorkerFactory } from '../store/library-worker-api.ts';
+import type { LibraryEvents, LibraryWorkerFactory } from '../store/library-worker-api.ts';
 
 /** Long enough for the model to load and a first query to be answered on a slow 2-core machine (bench/startup.ts). */
 const TEXT_PASS_DELAY_MS = 8000;
 
 const factory: LibraryWorkerFactory = {
-  create(model, dbName, events) {
+  // The page's callbacks arrive as Comlink proxies: each call returns a promise, which nothing here waits for.
+  create(model, dbName, events: Remote<LibraryEvents>) {
     return proxy(
       new LibraryService(model, {
         ...(dbName ? { dbName } : {}),

@@ -12,7 +12,8 @@ export interface CacheReader {
 
 export function withUserModels(base: Fetch, openCache: () => Promise<CacheReader>, root = '/models/'): Fetch {
   return async (input, init) => {
-    const url = new URL(String(input), globalThis.location?.href ?? 'http://localhost/');
+    // Node (the unit tests) has no location.
+    const url = new URL(String(input), typeof location === 'undefined' ? 'http://localhost/' : location.href);
     if (!url.pathname.startsWith(root + USER_MODEL_PREFIX) || (init?.method ?? 'GET').toUpperCase() !== 'GET') return base(input, init);
     const stored = await (await openCache()).match(url.origin + url.pathname);
     // Transformers.js treats a 404 as "this optional file does not exist" (special_tokens_map.json, say).

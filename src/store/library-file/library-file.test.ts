@@ -215,7 +215,7 @@ describe('library file refusals name the file, the line and the reason', () => {
     ['content after the end line', (f) => new Blob([f, f.split('\n')[1]!]), /goes on after its end line \(line 12\)/, 13],
     ['a text that does not match its sha256', (f) => editJson(f, 1 + 1, (v) => ((v['document'] as { text: string }).text += ' Extra.')), /the text of "Doc 0" does not match its hash/, 2],
     ['a tampered content hash', (f) => editJson(f, 4, (v) => ((v['p'] as unknown[])[4] = '0'.repeat(64))), /passage 1 of "Doc 0" does not match its hash/, 4],
-    ['a tampered text, caught by the passage hash', (f) => editJson(f, 3, (v) => ((v['p'] as number[])[2] -= 1)), /passage 0 of "Doc 0" does not match its hash/, 3],
+    ['a tampered text, caught by the passage hash', (f) => editJson(f, 3, (v) => ((v['p'] as [number, number, number])[2] -= 1)), /passage 0 of "Doc 0" does not match its hash/, 3],
     ['base64 of the wrong length', (f) => editJson(f, 3, (v) => ((v['p'] as unknown[])[6] = 'AAAAAAAA')), /vector is not base64 of exactly 4 bytes/, 3],
     ['characters outside base64', (f) => editJson(f, 3, (v) => ((v['p'] as unknown[])[6] = 'AA!A====')), /vector is not base64 of exactly 4 bytes/, 3],
     ['a negative scale', (f) => editJson(f, 3, (v) => ((v['p'] as unknown[])[5] = -1)), /scale is not a number ≥ 0/, 3],
@@ -253,7 +253,7 @@ describe('library file refusals name the file, the line and the reason', () => {
     assert.match(cut.message, /^Passage: cannot import “lib\.passage”: its gzip compression is damaged or cut short/);
     assert.equal(cut.line, null);
     const flipped = gz.slice();
-    flipped[40] ^= 0xff;
+    flipped[40] = (gz[40] ?? 0) ^ 0xff;
     assert.match((await refusal(new Blob([flipped]))).message, /gzip compression is damaged|does not match its hash|not valid JSON|not UTF-8/);
   });
 
