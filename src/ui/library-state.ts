@@ -20,8 +20,8 @@ export interface LibraryOptions {
   notify: Notify;
   /** Each time the list has been read: what the shell shows of gone documents (filter, results) goes. */
   onRead: (documents: DocumentSummary[]) => void;
-  /** A document (or, for 'all', every one) was deleted here: its results go at once, before the list is read. */
-  onRemoved: (documentId: string | 'all') => void;
+  /** A document (its id, or 'all' for every one) was deleted here: its results go at once, before the list is read. */
+  onRemoved: (documentId: string) => void;
 }
 
 export class LibraryStateController {
@@ -31,7 +31,7 @@ export class LibraryStateController {
 
   private readonly _host: Host;
   private readonly _notify: Notify;
-  private readonly _onRemoved: (documentId: string | 'all') => void;
+  private readonly _onRemoved: (documentId: string) => void;
   private readonly _list: Task<[PassageApi | null], DocumentSummary[]>;
   private readonly _storage: Task<[PassageApi | null], StorageInfo | null>;
   private readonly _adding: Task<[() => ImportedText[] | Promise<ImportedText[]>, string], void>;
