@@ -43,7 +43,7 @@ const TESTS = ['**/*.test.ts', '**/*.test-support.ts'];
 
 // Round e of issue 13: folders other helpers are rewriting. Type-aware rules that still fire there are off for
 // them (below) until the integrator has merged and cleaned them.
-const PENDING = ['src/app/**', 'src/ui/**', 'src/store/**', 'src/core/**', 'src/worker/**', 'src/main.ts', 'src/import/samples.ts'];
+const PENDING = ['src/app/**', 'src/ui/**', 'src/main.ts', 'src/import/samples.ts'];
 const PENDING_EXCEPT = ['src/worker/{lifeline-hold,import-worker,library-worker,shared-fetch,user-model-fetch}.ts'];
 
 function layering(layer) {
@@ -147,4 +147,6 @@ export default tseslint.config(
       ].map((rule) => [`@typescript-eslint/${rule}`, 'off']),
     ),
   },
+  // The core's remaining `!` sit in hot scoring/quantisation loops, each with a comment: a check per element costs measured speed.
+  { files: ['src/core/**/*.ts'], ignores: TESTS, rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
 );

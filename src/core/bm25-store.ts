@@ -243,7 +243,7 @@ export class Bm25Store {
       if (rowMap === null && inBase) {
         // Flush the run up to and including this term's base bytes, then append its tail after them.
         offsets[id] = out.length + baseOffsets[id]! - copyFrom;
-        out.copy(this._baseBytes.subarray(copyFrom, baseOffsets[id + 1]!));
+        out.copy(this._baseBytes.subarray(copyFrom, baseOffsets[id + 1]));
         copyFrom = baseOffsets[id + 1]!;
         const from = tail.starts[id]!;
         const to = tail.starts[id + 1]!;

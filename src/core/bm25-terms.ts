@@ -66,9 +66,9 @@ export class TermTable {
     const id = this._count;
     const start = this._starts[id]!;
     const end = start + term.length;
-    if (end > this._chars.length) this._chars = grow(this._chars, end) as Uint16Array;
+    if (end > this._chars.length) this._chars = grow<Uint16Array>(this._chars, end);
     for (let i = 0; i < term.length; i++) this._chars[start + i] = term.charCodeAt(i);
-    if (id + 2 > this._starts.length) this._starts = grow(this._starts, id + 2) as Uint32Array;
+    if (id + 2 > this._starts.length) this._starts = grow<Uint32Array>(this._starts, id + 2);
     this._starts[id + 1] = end;
     this._slots[slot] = id + 1;
     this._count++;
@@ -80,7 +80,7 @@ export class TermTable {
   /** The arrays trimmed to what is used (views, not copies). */
   arrays(): TermTableArrays {
     return {
-      chars: this._chars.subarray(0, this._starts[this._count]!),
+      chars: this._chars.subarray(0, this._starts[this._count]),
       starts: this._starts.subarray(0, this._count + 1),
       slots: this._slots,
       count: this._count,

@@ -46,17 +46,17 @@ export interface DocumentPriorOptions {
  * `weight` × its document's second-best score among all of them and sorted again (ties: lower row first).
  * Weight 0 returns the same order.
  */
-export function withDocumentPrior<T extends ScoredRow, DocId>(
+export function withDocumentPrior<T extends ScoredRow>(
   ranked: readonly T[],
-  documentOfRow: (row: number) => DocId,
+  documentOfRow: (row: number) => unknown, // any value that is equal (SameValueZero) for rows of one document
   weight: number,
   { depth = Infinity, keepsPlace = -1 }: DocumentPriorOptions = {},
 ): T[] {
   if (!(weight >= 0)) throw new Error(`Passage: document prior weight must be ≥ 0, got ${weight}`);
   if (!(depth >= 0)) throw new Error(`Passage: document prior depth must be ≥ 0, got ${depth}`);
   const withDocs = ranked.map((hit) => ({ hit, doc: documentOfRow(hit.row) }));
-  const best = new Map<DocId, number>();
-  const second = new Map<DocId, number>();
+  const best = new Map<unknown, number>();
+  const second = new Map<unknown, number>();
   withDocs.forEach(({ hit, doc }) => {
     const top = best.get(doc);
     if (top === undefined) best.set(doc, hit.score);

@@ -38,6 +38,7 @@ function parts(error: unknown): { name: string; message: string } {
     const { name, message } = error as ErrorLike;
     return { name: typeof name === 'string' ? name : '', message: typeof message === 'string' ? message : '' };
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- false positive: objects took the branch above, so no '[object Object]'.
   return { name: '', message: String(error ?? '') };
 }
 

@@ -20,7 +20,7 @@ export async function sha256Hex(input: string | Uint8Array): Promise<string> {
   const bytes = typeof input === 'string' ? encoder.encode(input) : input;
   const digest = new Uint8Array(await runtime.crypto.subtle.digest('SHA-256', bytes));
   let hex = '';
-  for (let i = 0; i < digest.length; i++) hex += HEX[digest[i]!];
+  for (const byte of digest) hex += HEX[byte] ?? ''; // HEX has all 256 bytes; the default is never used
   return hex;
 }
 

@@ -101,7 +101,7 @@ export class SearchIndex<Id = string> {
     // Usually the index loads its rows in the order they were saved: then renumbering (which decodes and re-codes
     // every posting, ~seconds at 1M passages) would change nothing, and no id needs looking up.
     const sameRows = saved.ids.length <= this._ids.length && saved.ids.every((id, row) => id !== '' && id === this._ids[row]);
-    if (!sameRows) restored.remap(Int32Array.from(saved.ids, (id) => (id === '' ? -1 : (this._rows.get(id as Id) ?? -1))));
+    if (!sameRows) restored.remap(Int32Array.from(saved.ids, (id) => (id === '' ? -1 : (this._rows.get(id) ?? -1))));
     this._lexical = restored;
     const missing: Id[] = [];
     this._ids.forEach((id, row) => {

@@ -11,6 +11,7 @@ import { documentBlocks, documentChunks, documentPassages } from './key-ranges.t
 import { storedBlockModels, storedVectorModels } from './model-vectors.ts';
 import { appendRows, dropRows, sharedRows } from './vector-blocks.ts';
 import { docIdOf, ordinalOf, passageId, type AddedDocument, type IndexedPassage, type LibraryState } from './library-types.ts';
+import { itemAt } from './checked.ts';
 
 /** Content hashes checked per transaction when a deleted document's unused vectors are swept. */
 const VECTOR_SWEEP_CHUNK = 2000;
@@ -49,12 +50,15 @@ export async function addDocument(state: LibraryState, input: ImportedText, span
   const distinct = [...new Set(hashes)];
   const reads = distinct.map((hash) => vectors.getKey([model.id, hash]));
   for (const chunk of textChunks(id, input.text)) writes.issue(tx.objectStore('textChunks').add(chunk));
-  const passages = spans.map((span, i) => ({ ...passageRecord(id, span, hashes[i]!), text: span.text, context: span.context }));
+  const passages = spans.map((span, i) => ({ ...passageRecord(id, span, itemAt(hashes, i, 'hash')), text: span.text, context: span.context }));
   for (const { text: _text, context: _context, ...record } of passages) writes.issue(tx.objectStore('passages').add(record));
   writes.issue(tx.objectStore('documents').add(document));
   const found = await Promise.allSettled(reads);
   await writes.done(); // a failed write (a read fails only then) throws its own cause here
-  const knownHashes = distinct.filter((_hash, i) => found[i]!.status === 'fulfilled' && (found[i] as PromiseFulfilledResult<unknown>).value !== undefined);
+  const knownHashes = distinct.filter((_hash, i) => {
+    const result = itemAt(found, i, 'lookup');
+    return result.status === 'fulfilled' && result.value !== undefined;
+  });
   // Texts embedded already (for another document): their rows are borrowed from that document's block.
   const known = await sharedRows(tx, model, knownHashes, (passage) => docIdOf(passage) !== id);
   const indexed: IndexedPassage[] = passages.flatMap((passage) => {
@@ -134,7 +138,7 @@ export async function replacePassages(state: LibraryState, docId: string, spans:
     for (const modelId of models) await tx.objectStore('vectors').delete([modelId, contentHash]);
     for (const id of await passages.index('by-hash').getAllKeys(contentHash)) removed.add(id);
   }
-  await Promise.all(spans.map((span, i) => passages.add(passageRecord(docId, span, hashes[i]!))));
+  await Promise.all(spans.map((span, i) => passages.add(passageRecord(docId, span, itemAt(hashes, i, 'hash')))));
   for (const modelId of models) await tx.objectStore('vectorBlocks').delete(documentBlocks(modelId, docId));
   await tx.objectStore('documents').put({ ...document, passageCount: spans.length, splitRecipe: SPLIT_RECIPE, indexedCount: 0 });
   // Other documents' passages that shared a vector lose their search rows too: they are embedded again.

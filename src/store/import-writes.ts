@@ -21,6 +21,7 @@ import {
   type ReadWriteTransaction,
   type Row,
 } from './library-types.ts';
+import { itemAt } from './checked.ts';
 
 /**
  * The plain IDBObjectStore under idb's wrapper: a write issued on it costs no promise or listeners. A failed write
@@ -166,7 +167,7 @@ async function addGroup(
     // Keys only: a sharer's id says its document and ordinal, all a block row needs.
     const sharers = await Promise.all([...fresh.keys()].map((hash) => byHash.getAllKeys(hash)));
     [...fresh.values()].forEach((vector, i) => {
-      for (const id of sharers[i]!) {
+      for (const id of itemAt(sharers, i, 'sharer list')) {
         const docId = docIdOf(id);
         if (!ownIds.has(docId)) rows.push({ docId, ordinal: ordinalOf(id), ...vector });
       }

@@ -24,10 +24,10 @@ export function blocksPerRead(rows: number, documents: number, dims: number): nu
 }
 
 /** A search index of every stored row (no texts yet), with `titles` refilled from the stored documents. */
-export async function loadVectors(library: Library, titles: TitleIndex<string>): Promise<SearchIndex<string>> {
+export async function loadVectors(library: Library, titles: TitleIndex): Promise<SearchIndex> {
   startupMark('library:opened');
   const dims = library.model.dimensions;
-  const index = new SearchIndex<string>(dims, { groupOf: docIdOf });
+  const index = new SearchIndex(dims, { groupOf: docIdOf });
   titles.clear();
   let rows = 0;
   const documents = await library.listDocuments();

@@ -64,7 +64,7 @@ export function describeChange(change: LibraryChange): RemoteChange {
 
 /** A received message as a change; anything unknown (a newer tab's notice) asks for a full reload. */
 export function parseEnvelope(data: unknown): LibraryChange {
-  const envelope = data as Partial<Envelope> | null;
+  const envelope = data as { v?: unknown; change?: unknown } | null;
   if (!envelope || envelope.v !== CHANGE_PROTOCOL || typeof envelope.change !== 'object' || envelope.change === null) {
     return { kind: 'reload' };
   }
@@ -106,7 +106,7 @@ export async function readIndexedPassages(library: Library, passageIds: readonly
  * Applies a notice that changes rows to `index` (a 'reload' is the caller's: it rebuilds the index). Returns
  * whether the index changed, i.e. whether its word index needs saving.
  */
-export async function applyChange(index: SearchIndex<string>, library: Library, change: LibraryChange): Promise<boolean> {
+export async function applyChange(index: SearchIndex, library: Library, change: LibraryChange): Promise<boolean> {
   switch (change.kind) {
     case 'rows-added':
     case 'documents-added': {

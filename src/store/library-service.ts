@@ -68,7 +68,7 @@ export class LibraryService {
   readonly model: LibraryModel;
   private readonly _options: LibraryServiceOptions;
   private readonly _library: Promise<Library>;
-  private _index: Promise<SearchIndex<string>>;
+  private _index: Promise<SearchIndex>;
   /** Document titles: ranked as words (kept with the index) and cached for naming hits. */
   private readonly _titles = new DocumentTitles();
   /** Tells other tabs about this tab's writes and applies theirs (listening before the index loads). */
@@ -296,7 +296,7 @@ export class LibraryService {
   }
 
   /** Reads the stored rows into a fresh index; its word index then builds in the background. */
-  private async _loadVectors(library: Library): Promise<SearchIndex<string>> {
+  private async _loadVectors(library: Library): Promise<SearchIndex> {
     const index = await loadVectors(library, this._titles.index);
     this._words.start(library, index);
     return index;
@@ -310,6 +310,6 @@ export class LibraryService {
   }
 }
 
-function addToIndex(index: SearchIndex<string>, { passage, vector }: IndexedPassage): void {
+function addToIndex(index: SearchIndex, { passage, vector }: IndexedPassage): void {
   index.add(passage.id, passage.text, vector.q, vector.scale, vector.residual);
 }

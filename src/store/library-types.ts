@@ -72,7 +72,7 @@ export interface NeighbourPassage {
 }
 
 /** What a visitor of forEachPassageChunk says: 'stop' ends the walk (no more reads), anything else goes on. */
-export type PassageChunkVisit = void | 'stop';
+export type PassageChunkVisit = undefined | 'stop';
 
 /** The open library as its parts see it (Library holds it). */
 export interface LibraryState {

@@ -41,6 +41,7 @@ import {
   type VectorRecordV5,
 } from './schema.ts';
 import type { UpgradeMeter } from './upgrade-meter.ts';
+import { lastOf } from './checked.ts';
 
 type UpgradeTransaction = IDBPTransaction<PassageDB, StoreNames<PassageDB>[], 'versionchange'>;
 /**
@@ -158,7 +159,7 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter)
     const page = (await passages.getAll(range, UPGRADE_PAGE)) as unknown as PassageRecordV5[];
     if (page.length === 0) break;
     await Promise.all(page.map((p) => passages.put(passageOffsets(p)).then(() => meter.advance())));
-    after = page.at(-1)!.id;
+    after = lastOf(page, 'row').id;
     if (page.length < UPGRADE_PAGE) break;
   }
 
@@ -174,7 +175,7 @@ async function v5ToV6(db: Database, tx: UpgradeTransaction, meter: UpgradeMeter)
     for (const { modelId, contentHash, sentences } of page) kept.push({ key: [modelId, contentHash], value: sentences ? { sentences } : {} });
     meter.advance(page.length * VECTOR_READ_WEIGHT);
     if (page.length < UPGRADE_PAGE) break;
-    const last = page.at(-1)!;
+    const last = lastOf(page, 'row');
     after = [last.modelId, last.contentHash];
   }
   db.deleteObjectStore('vectors');

@@ -6,6 +6,7 @@
 import { TEXT_CHUNK_CHARS, type Database, type PassageRecord, type TextChunkRecord } from './schema.ts';
 import { documentChunks, documentPositions } from './key-ranges.ts';
 import { docIdOf, ordinalOf, type NeighbourPassage, type Passage, type PassageChunkVisit } from './library-types.ts';
+import { lastOf, valueOf } from './checked.ts';
 
 /**
  * Passages per read when building the word index: small enough that tokenizing one read (~0.2 ms a passage) never
@@ -55,7 +56,7 @@ export async function withTexts(chunks: ChunkReader, passages: readonly PassageR
       }
     }),
   );
-  return passages.map((p) => texts.get(p)!);
+  return passages.map((p) => valueOf(texts, p, 'text'));
 }
 
 /** The document's extracted text (what its passages are slices of). */
@@ -138,7 +139,7 @@ export async function forEachPassageChunk(
       await tx.done;
       if (chunk.length > 0 && (await visit(chunk)) === 'stop') return;
       if (records.length < perRead) break;
-      from = records.at(-1)!.ordinal;
+      from = lastOf(records, 'record').ordinal;
     }
   }
 }

@@ -6,6 +6,7 @@ import { META_KEY, type Database, type PassageRecord, type VectorRecord } from '
 import { withTexts } from './passage-texts.ts';
 import { appendRows, rowOf } from './vector-blocks.ts';
 import type { IndexedPassage, LibraryState, NewVector, PendingText, ReadWriteTransaction, Row } from './library-types.ts';
+import { itemAt, valueOf } from './checked.ts';
 
 /** Passages read per request when looking for pending work. */
 const PENDING_CHUNK = 256;
@@ -92,7 +93,7 @@ export async function storeVectors(state: LibraryState, modelId: string, batch: 
   const found = await Promise.all(batch.map((item) => Promise.all([byHash.getAll(item.contentHash), vectors.getKey([modelId, item.contentHash])])));
   const rows: { passage: PassageRecord; vector: Row }[] = [];
   batch.forEach((item, i) => {
-    const [passages, existing] = found[i]!;
+    const [passages, existing] = itemAt(found, i, 'lookup');
     // Gone while it was being embedded (no orphan vector), or stored already by an earlier run.
     if (passages.length === 0 || existing !== undefined) return;
     const vector: VectorRecord = item.sentences ? { sentences: item.sentences } : {};
@@ -109,5 +110,5 @@ export async function storeVectors(state: LibraryState, modelId: string, batch: 
   // The search index needs their texts: the batch is neighbouring passages, so this is a read or two.
   const texts = new Map((await withTexts(tx.objectStore('textChunks'), rows.map((r) => r.passage))).map((p) => [p.id, p]));
   await tx.done;
-  return rows.map(({ passage, vector }) => ({ passage: texts.get(passage.id)!, vector }));
+  return rows.map(({ passage, vector }) => ({ passage: valueOf(texts, passage.id, 'passage text'), vector }));
 }

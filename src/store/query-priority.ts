@@ -57,9 +57,10 @@ function nextTask(): Promise<void> {
       if (resumers.length === 0) port1.unref?.();
     };
   }
+  const { port1, port2 } = channel;
   return new Promise((resolve) => {
     resumers.push(resolve);
-    channel!.port1.ref?.();
-    channel!.port2.postMessage(null);
+    port1.ref?.();
+    port2.postMessage(null);
   });
 }

@@ -181,7 +181,9 @@ export function packBlock(
   const stride = residualStride(dims);
   if (rows.length > 0 && rows.every((r) => r.residual?.length === stride)) {
     const residuals = new Uint8Array(rows.length * stride);
-    rows.forEach((row, i) => residuals.set(row.residual!, i * stride));
+    rows.forEach((row, i) => {
+      if (row.residual) residuals.set(row.residual, i * stride); // always there: checked just above
+    });
     packed.residuals = residuals;
   }
   return packed;

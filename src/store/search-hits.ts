@@ -10,6 +10,7 @@ import type { SearchIndex } from '../core/search-index.ts';
 import type { DocumentTitles } from './document-titles.ts';
 import type { Library } from './library.ts';
 import { docIdOf } from './library-types.ts';
+import { itemAt } from './checked.ts';
 
 export interface SearchRequest {
   /** The query's vector, or null when the model is unavailable (words only). */
@@ -38,7 +39,7 @@ const SPARE_HITS = 5;
 /** Answers `request`; `lexicalReady` says whether the word index is complete (else: by meaning alone). */
 export async function searchHits(
   library: Library,
-  index: SearchIndex<string>,
+  index: SearchIndex,
   titles: DocumentTitles,
   lexicalReady: boolean,
   request: SearchRequest,
@@ -65,7 +66,7 @@ export async function searchHits(
   const readAt = performance.now();
   const hits: SearchHit[] = [];
   ranked.forEach((hit, i) => {
-    const { passage, codes } = read[i]!;
+    const { passage, codes } = itemAt(read, i, 'read');
     if (!passage || hits.length === request.k) return; // deleted meanwhile, or enough
     hits.push({
       passageId: passage.id,
@@ -74,7 +75,7 @@ export async function searchHits(
       ordinal: passage.ordinal,
       text: passage.text,
       score: hit.score,
-      relevance: relevance[i]!,
+      relevance: itemAt(relevance, i, 'relevance'),
       dense: hit.dense ?? 0,
       lexical: hit.lexical ?? 0,
       // No model call at query time: the sentence codes stored at indexing, or the query's words without them.

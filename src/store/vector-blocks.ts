@@ -7,6 +7,7 @@ import { residualStride } from '../core/residual-codes.ts';
 import { BLOCK_ROWS, packBlock, type Database, type VectorBlock } from './schema.ts';
 import { documentBlocks, modelRange } from './key-ranges.ts';
 import { docIdOf, ordinalOf, passageId, type LibraryModel, type ReadWriteTransaction, type Row } from './library-types.ts';
+import { itemAt } from './checked.ts';
 
 /** Vector blocks per read at start-up (~25 MB at 384 dims). */
 const BLOCKS_PER_READ = 64;
@@ -88,7 +89,7 @@ export async function sharedRows(
   const sharers = await Promise.all(hashes.map((hash) => byHash.getAllKeys(hash)));
   const wanted = new Map<string, Map<number, string>>(); // docId → ordinal → hash
   hashes.forEach((hash, i) => {
-    const id = sharers[i]!.find(usable);
+    const id = itemAt(sharers, i, 'sharer list').find(usable);
     if (id === undefined) return;
     const ordinals = wanted.get(docIdOf(id)) ?? new Map<number, string>();
     ordinals.set(ordinalOf(id), hash);
@@ -175,7 +176,7 @@ function blockRows(block: VectorBlock, dims: number): ({ ordinal: number } & Row
   return Array.from(block.ordinals, (ordinal, i) => ({
     ordinal,
     q: block.q.subarray(i * dims, (i + 1) * dims),
-    scale: block.scales[i]!,
+    scale: itemAt(block.scales, i, 'scale'),
     ...(block.residuals ? { residual: block.residuals.subarray(i * stride, (i + 1) * stride) } : {}),
   }));
 }
@@ -184,7 +185,7 @@ function blockRows(block: VectorBlock, dims: number): ({ ordinal: number } & Row
 function blockRow(block: VectorBlock, i: number, dims: number): Row {
   const stride = residualStride(dims);
   const q = block.q.slice(i * dims, (i + 1) * dims);
-  const scale = block.scales[i]!;
+  const scale = itemAt(block.scales, i, 'scale');
   return block.residuals ? { q, scale, residual: block.residuals.slice(i * stride, (i + 1) * stride) } : { q, scale };
 }
 

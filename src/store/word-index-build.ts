@@ -79,7 +79,7 @@ export class WordIndexBuild {
   }
 
   /** Makes `index`'s word index complete in the background (superseding any build still running). */
-  start(library: Library, index: SearchIndex<string>): void {
+  start(library: Library, index: SearchIndex): void {
     const { queries, textPassDeferAt, textPassDelayMs } = this._options;
     const generation = ++this._generation;
     const lexicalFrom = performance.now();
@@ -134,7 +134,7 @@ export class WordIndexBuild {
    * Also while the word index is still incomplete: a saved partial index is restored at the next start and only
    * the passages it lacks are read (restoreLexical), so a reload during a long build does not start it over.
    */
-  async saveNow(index: SearchIndex<string>, library: Library): Promise<void> {
+  async saveNow(index: SearchIndex, library: Library): Promise<void> {
     this.dirty = false;
     const { ids, bytes } = index.lexicalSnapshot();
     await library.saveWordIndex(ids, bytes);

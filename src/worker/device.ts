@@ -10,7 +10,7 @@ export interface DeviceProbe {
   webGpuAvailable: boolean;
   load(device: Device): Promise<Engine>;
   /** Milliseconds; injectable so the choice can be tested without real timing. */
-  now(): number;
+  now: () => number;
 }
 
 /** A fixed batch of typical passage lengths, so both devices are measured on the same work. */

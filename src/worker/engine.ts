@@ -71,7 +71,7 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
   async function run(inputs: string[]): Promise<Float32Array> {
     const output = await extractor(inputs, { pooling: spec.pooling, normalize: spec.normalize });
     const data = output.data as Float32Array;
-    output.dispose?.();
+    output.dispose();
     return data;
   }
 
@@ -84,14 +84,16 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
     const contextTokens = countTokens(context) - 2; // without its own [CLS] and [SEP]
     const output = await extractor(context + text, { pooling: 'none', normalize: false });
     try {
-      const tokens = output.dims[1]!;
+      const tokens = output.dims[1] ?? 0; // [batch, tokens, dimensions]; 0 never adds up below
       // The splitter's context ends in whitespace, so word pieces never straddle the cut; if they ever did, the
       // token count would not add up and the passage is embedded alone rather than pooled at a wrong offset.
-      if (tokens !== contextTokens + countTokens(text)) return run([text]);
-      return poolPassageTokens(output.data as Float32Array, tokens, spec.dimensions, contextTokens, spec.normalize, contextWeight);
+      if (tokens === contextTokens + countTokens(text)) {
+        return poolPassageTokens(output.data as Float32Array, tokens, spec.dimensions, contextTokens, spec.normalize, contextWeight);
+      }
     } finally {
-      output.dispose?.();
+      output.dispose();
     }
+    return run([text]);
   }
 
   // One model call per passage: its passage vector and its sentences' vectors come from the same token states.
@@ -103,17 +105,19 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
     const passagePieces = countTokens(text) - 2;
     const output = await extractor(context + text, { pooling: 'none', normalize: false });
     try {
-      const tokens = output.dims[1]!;
+      const tokens = output.dims[1] ?? 0; // as in runInContext
       const hidden = output.data as Float32Array;
       // As in runInContext: a cut that does not add up (or a truncated input) is read again without context.
-      if (tokens !== contextTokens + passagePieces + 2) return context ? embedPassageAndSentences('', text) : null;
-      const vector = poolPassageTokens(hidden, tokens, spec.dimensions, contextTokens, spec.normalize, contextWeight);
-      const ranges = sentenceTokenRanges(text, splitSentences(text), countTokens, 1 + contextTokens, passagePieces);
-      const sentences = ranges && poolTokenRanges(hidden, tokens, spec.dimensions, ranges, spec.normalize);
-      return { vector, sentences };
+      if (tokens === contextTokens + passagePieces + 2) {
+        const vector = poolPassageTokens(hidden, tokens, spec.dimensions, contextTokens, spec.normalize, contextWeight);
+        const ranges = sentenceTokenRanges(text, splitSentences(text), countTokens, 1 + contextTokens, passagePieces);
+        const sentences = ranges && poolTokenRanges(hidden, tokens, spec.dimensions, ranges, spec.normalize);
+        return { vector, sentences };
+      }
     } finally {
-      output.dispose?.();
+      output.dispose();
     }
+    return context ? embedPassageAndSentences('', text) : null;
   }
 
   const engine: Engine = {
@@ -127,9 +131,9 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
         return { vectors, sentenceVectors: texts.map(() => null) };
       }
       const sentenceVectors: (Float32Array | null)[] = [];
-      for (let i = 0; i < texts.length; i++) {
-        const pooled = await embedPassageAndSentences(contexts?.[i] ?? '', texts[i]!);
-        vectors.set(pooled ? pooled.vector : await run([texts[i]!]), i * spec.dimensions);
+      for (const [i, text] of texts.entries()) {
+        const pooled = await embedPassageAndSentences(contexts?.[i] ?? '', text);
+        vectors.set(pooled ? pooled.vector : await run([text]), i * spec.dimensions);
         sentenceVectors.push(pooled?.sentences ?? null);
       }
       return { vectors, sentenceVectors };
@@ -138,9 +142,9 @@ export async function loadEngine(spec: ModelSpec, options: EngineOptions = {}): 
       if (texts.length === 0) return new Float32Array(0);
       if (contexts && readsContext && kind === 'passage' && contexts.some((c) => c !== '')) {
         const out = new Float32Array(texts.length * spec.dimensions);
-        for (let i = 0; i < texts.length; i++) {
+        for (const [i, text] of texts.entries()) {
           const context = contexts[i] ?? '';
-          out.set(context ? await runInContext(context, texts[i]!) : await run([texts[i]!]), i * spec.dimensions);
+          out.set(context ? await runInContext(context, text) : await run([text]), i * spec.dimensions);
         }
         return out;
       }

@@ -4,7 +4,6 @@
  * (`Uint8Array.fromBase64` would do, but Node 20 lacks it).
  */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 /** Character code → 6-bit value, or -1 for characters outside the alphabet. */
 const VALUES = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
@@ -21,18 +20,18 @@ export function encodeInt8(q: Int8Array): string {
   let o = 0;
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = CODES[n >> 18]!;
-    out[o++] = CODES[(n >> 12) & 63]!;
-    out[o++] = CODES[(n >> 6) & 63]!;
-    out[o++] = CODES[n & 63]!;
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out[o++] = ALPHABET.charCodeAt(n >> 18);
+    out[o++] = ALPHABET.charCodeAt((n >> 12) & 63);
+    out[o++] = ALPHABET.charCodeAt((n >> 6) & 63);
+    out[o++] = ALPHABET.charCodeAt(n & 63);
   }
   const rest = bytes.length - i;
   if (rest > 0) {
-    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    out[o++] = CODES[n >> 18]!;
-    out[o++] = CODES[(n >> 12) & 63]!;
-    out[o++] = rest === 2 ? CODES[(n >> 6) & 63]! : PAD;
+    const n = ((bytes[i] ?? 0) << 16) | (rest === 2 ? (bytes[i + 1] ?? 0) << 8 : 0);
+    out[o++] = ALPHABET.charCodeAt(n >> 18);
+    out[o++] = ALPHABET.charCodeAt((n >> 12) & 63);
+    out[o++] = rest === 2 ? ALPHABET.charCodeAt((n >> 6) & 63) : PAD;
     out[o] = PAD;
   }
   // ASCII codes → string in one call (512 arguments for 384 dims, far below the engines' argument limits).
@@ -61,5 +60,5 @@ export function decodeInt8(text: string, bytes: number): Int8Array | null {
 
 function value(text: string, index: number): number {
   const code = text.charCodeAt(index);
-  return code < 128 ? VALUES[code]! : -1;
+  return code < 128 ? (VALUES[code] ?? -1) : -1; // VALUES covers all of 0..127: the default is never used
 }

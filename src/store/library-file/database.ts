@@ -28,6 +28,7 @@ import type { ExportedDocumentWithPassages, LibraryFilePassage, LibraryFileVecto
 import type { Library } from '../library.ts';
 import { documentBlocks, documentChunks, documentPassages } from '../key-ranges.ts';
 import { ImportedVectorKeys } from '../import-writes.ts';
+import { itemAt } from '../checked.ts';
 
 export interface ImportProgress {
   /** One pass reads, checks and stores (see above). */
@@ -188,7 +189,7 @@ async function* exportedDocuments(library: Library, ids: readonly string[]): Asy
     const dims = library.model.dimensions;
     const vectors = new Map<number, LibraryFileVector>();
     for (const block of blocks) {
-      block.ordinals.forEach((ordinal, i) => vectors.set(ordinal, { scale: block.scales[i]!, q: block.q.subarray(i * dims, (i + 1) * dims) }));
+      block.ordinals.forEach((ordinal, i) => vectors.set(ordinal, { scale: itemAt(block.scales, i, 'scale'), q: block.q.subarray(i * dims, (i + 1) * dims) }));
     }
     const { passageCount: _count, indexedCount: _indexed, ...metadata } = document;
     yield {

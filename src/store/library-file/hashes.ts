@@ -6,6 +6,7 @@
 import { sha256Hex } from '../../core/hash.ts';
 import { vectorKey } from '../../core/split.ts';
 import type { ExportedDocument, LibraryFilePassage } from './format.ts';
+import { itemAt } from '../checked.ts';
 
 /** Passages whose hashes are checked together; a batch holds whole documents, so it may hold more. */
 export const HASH_BATCH_PASSAGES = 1024;
@@ -33,7 +34,7 @@ export async function verifyHashes<T extends DocumentToCheck>(
   for (const item of batch) {
     if (actual[i++] !== item.document.sha256) throw failure(item, null);
     for (let p = 0; p < item.passages.length; p++) {
-      if (actual[i++] !== item.passages[p]!.contentHash) throw failure(item, p);
+      if (actual[i++] !== itemAt(item.passages, p, 'passage').contentHash) throw failure(item, p);
     }
   }
 }

@@ -104,6 +104,7 @@ async function* gunzipped(chunks: AsyncGenerator<Uint8Array>): AsyncGenerator<Ui
       } catch {
         // A failure of the source comes through the decompressor: pass it on as it is. Anything else is the
         // decompressor's (its errors and their wording differ between engines).
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the source's own failure untouched, whatever it threw.
         if (source.error !== undefined) throw source.error;
         throw new UnreadableBytesError('its gzip compression is damaged or cut short', false);
       }
@@ -170,7 +171,8 @@ function toStream(chunks: AsyncGenerator<Uint8Array>, failure: { error: unknown 
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
+  const [only] = chunks;
+  if (chunks.length === 1 && only) return only;
   const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.byteLength, 0));
   let offset = 0;
   for (const chunk of chunks) {

@@ -27,6 +27,7 @@ import { HASH_BATCH_PASSAGES, verifyHashes } from './hashes.ts';
 import { readLines, UnreadableBytesError, type ByteSource } from './lines.ts';
 import { readV1 } from './v1.ts';
 import type { DocumentType } from '../../core/types.ts';
+import { itemAt } from '../checked.ts';
 
 export interface ReadOptions {
   /** Named in error messages. */
@@ -147,7 +148,7 @@ async function* readV2(
     const verified = verifyHashes(documents, (item, p) =>
       p === null
         ? fail(item.line, `the text of "${item.document.title}" does not match its hash (the file was changed or damaged)`)
-        : fail(item.passageLines[p]!, `passage ${p} of "${item.document.title}" does not match its hash (the file was changed or damaged)`),
+        : fail(itemAt(item.passageLines, p, 'passage line'), `passage ${p} of "${item.document.title}" does not match its hash (the file was changed or damaged)`),
     );
     verified.catch(() => undefined); // awaited in settle(); a parse error found first must not leave it unhandled
     checking = { documents, verified };

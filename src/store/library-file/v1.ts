@@ -25,6 +25,7 @@ import {
 } from './format.ts';
 import { HASH_BATCH_PASSAGES, verifyHashes } from './hashes.ts';
 import type { DocumentType } from '../../core/types.ts';
+import { itemAt } from '../checked.ts';
 
 /**
  * Schema 2 files differ from later ones only in lacking passage context (none, then); schema 4 moved texts to
@@ -117,20 +118,21 @@ export async function* readV1(json: unknown, options: V1Options): AsyncGenerator
     item.passages.sort((a, b) => a.ordinal - b.ordinal);
     item.passages.forEach((p, i) => {
       // Format 1 never required ordinals from 0 without gaps, only distinct ones.
-      if (i > 0 && item.passages[i - 1]!.ordinal === p.ordinal) throw fail(`"${item.document.title}" has passage ${p.ordinal} twice`);
+      if (i > 0 && itemAt(item.passages, i - 1, 'passage').ordinal === p.ordinal) throw fail(`"${item.document.title}" has passage ${p.ordinal} twice`);
     });
   }
   for (let from = 0; from < items.length; ) {
     const batch: typeof items = [];
     for (let passages = 0; from < items.length && passages < HASH_BATCH_PASSAGES; from++) {
-      batch.push(items[from]!);
-      passages += items[from]!.passages.length;
+      const next = itemAt(items, from, 'document');
+      batch.push(next);
+      passages += next.passages.length;
     }
     if (options.checkHashes !== false) {
       await verifyHashes(batch, (item, p) =>
         p === null
           ? fail(`the text of "${item.document.title}" does not match its hash`)
-          : fail(`a passage of "${item.document.title}" (ordinal ${item.passages[p]!.ordinal}) does not match its hash`),
+          : fail(`a passage of "${item.document.title}" (ordinal ${itemAt(item.passages, p, 'passage').ordinal}) does not match its hash`),
       );
     }
     for (const { document, passages } of batch) yield { kind: 'document', document, passages };

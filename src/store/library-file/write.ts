@@ -11,6 +11,7 @@ import {
   type ExportedDocumentWithPassages,
   type LibraryFileCounts,
 } from './format.ts';
+import { itemAt } from '../checked.ts';
 
 export interface WriteHeader {
   modelId: string;
@@ -99,7 +100,7 @@ function* documentLines({ document, passages }: ExportedDocumentWithPassages, di
   const { id, title, type, size, sha256, added, splitRecipe, text } = document;
   yield JSON.stringify({ document: { id, title, type, size, sha256, added, ...(splitRecipe === undefined ? {} : { splitRecipe }), text } });
   for (let i = 0; i < passages.length; i++) {
-    const p = passages[i]!;
+    const p = itemAt(passages, i, 'passage');
     // The reader refuses these; failing here names the cause instead of producing a file that cannot be imported.
     const problem = p.ordinal !== i ? `is out of order (expected ${i})` : offsetsProblem(p, text.length);
     if (problem) throw new Error(`Passage: cannot export: passage ${p.ordinal} of "${title}" ${problem}`);
