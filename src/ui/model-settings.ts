@@ -247,7 +247,7 @@ export class ModelSettingsElement extends LitElement {
 
   private _choices(fallbackName: string): ModelChoices {
     const data = new FormData(this._form);
-    const text = (name: string) => String(data.get(name) ?? '');
+    const text = (name: string) => formText(data, name);
     const dimensions = Number(text('dimensions'));
     return {
       name: text('name').trim() || fallbackName,
@@ -278,8 +278,8 @@ export class ModelSettingsElement extends LitElement {
 
   private _onHub() {
     const data = new FormData(this._form);
-    const repo = String(data.get('repo') ?? '').trim();
-    const revision = String(data.get('revision') ?? '').trim() || 'main';
+    const repo = formText(data, 'repo').trim();
+    const revision = formText(data, 'revision').trim() || 'main';
     if (!repo) {
       this._error = 'Enter a hub model id, such as Xenova/bge-small-en-v1.5.';
       return;
@@ -297,8 +297,9 @@ export class ModelSettingsElement extends LitElement {
   }
 
   private _onFolder(files: File[]) {
-    if (files.length === 0) return;
-    const folder = (files[0]!.webkitRelativePath || files[0]!.name).split('/')[0] ?? 'model';
+    const [first] = files;
+    if (!first) return;
+    const folder = (first.webkitRelativePath || first.name).split('/')[0] ?? 'model';
     void this._run({ kind: 'files' }, (manager) => manager.addFromFiles(files, this._choices(folder)));
   }
 
@@ -337,6 +338,12 @@ export class ModelSettingsElement extends LitElement {
     this.dispatchEvent(new CustomEvent('storage-changed', { bubbles: true, composed: true }));
     await this._refresh();
   }
+}
+
+/** A text field's value; '' when absent (a form's text fields never hold a File). */
+function formText(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
 }
 
 function messageOf(error: unknown): string {
