@@ -19,7 +19,8 @@ export function supervisedProxy<T extends object>(supervisor: Supervisor<T | Pro
               const remote = (await service) as Methods;
               const method = remote[name];
               if (typeof method !== 'function') throw new TypeError(`Passage: ${String(name)} is not a method of the service`);
-              return method.apply(remote, args);
+              // Reflect.apply, not method.apply: on a Comlink remote `.apply` would be a remote property.
+              return Reflect.apply(method, remote, args);
             }),
   });
 }
