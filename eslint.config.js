@@ -41,10 +41,6 @@ const MAY_IMPORT = {
 };
 const TESTS = ['**/*.test.ts', '**/*.test-support.ts'];
 
-// Round e of issue 13: folders other helpers are rewriting. Type-aware rules that still fire there are off for
-// them (below) until the integrator has merged and cleaned them.
-const PENDING = ['src/app/**', 'src/ui/**', 'src/main.ts', 'src/import/samples.ts'];
-
 function layering(layer) {
   const banned = LAYERS.filter((other) => other !== layer && !MAY_IMPORT[layer].includes(other));
   const allowed = ['itself', ...MAY_IMPORT[layer].map((other) => `src/${other}/`)].join(', ');
@@ -122,30 +118,6 @@ export default tseslint.config(
   },
   // Lit calls a template's event listeners with `this` set to the component (`@click=${this._onClick}`).
   { files: ['src/ui/**/*.ts'], rules: { '@typescript-eslint/unbound-method': 'off' } },
-  {
-    files: PENDING,
-    ignores: TESTS,
-    rules: Object.fromEntries(
-      [
-        'no-non-null-assertion',
-        'no-unnecessary-condition',
-        'unbound-method',
-        'no-unnecessary-type-assertion',
-        'no-unnecessary-type-arguments',
-        'no-meaningless-void-operator',
-        'no-base-to-string',
-        'prefer-promise-reject-errors',
-        'no-unnecessary-boolean-literal-compare',
-        'no-unnecessary-type-parameters',
-        'return-await',
-        'no-unsafe-assignment',
-        'no-unsafe-argument',
-        'restrict-plus-operands',
-        'only-throw-error',
-        'no-invalid-void-type',
-      ].map((rule) => [`@typescript-eslint/${rule}`, 'off']),
-    ),
-  },
   // The core's remaining `!` sit in hot scoring/quantisation loops, each with a comment: a check per element costs measured speed.
   { files: ['src/core/**/*.ts'], ignores: TESTS, rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
 );

@@ -50,7 +50,7 @@ export async function downloadFromHub(options: HubDownloadOptions): Promise<HubD
     return response;
   };
 
-  const listing = await (await request(hubTreeUrl(host, repo, revision), repo)).json().catch(() => null);
+  const listing: unknown = await (await request(hubTreeUrl(host, repo, revision), repo)).json().catch(() => null);
   const plan = planHubDownload(listing, repo);
   const total = plan.files.reduce((sum, f) => sum + f.size, 0);
   let before = 0;

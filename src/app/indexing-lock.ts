@@ -41,8 +41,9 @@ export function createIndexingLock(dbName: string, locks: Locks | undefined = br
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
   let heard: ((signal: IndexingSignal) => void) | null = null;
   if (channel) {
-    channel.onmessage = (event: MessageEvent) => {
-      if (event.data === 'cancel' || event.data === 'resume') heard?.(event.data);
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      const signal = event.data;
+      if (signal === 'cancel' || signal === 'resume') heard?.(signal);
     };
   }
 

@@ -114,6 +114,7 @@ export class IndexingScheduler {
     do {
       this._again = false;
       await pass();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- pass() may set _again (TS keeps the `= false` narrowing across calls, TypeScript#9998)
     } while (this._again && !signal.aborted);
   }
 }

@@ -22,11 +22,11 @@ export type LibraryBackend = {
 /** The library worker under a supervisor, behind a proxy with the library's methods. */
 export function createLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): LibraryBackend {
   const supervisor = new Supervisor(() => startLibraryWorker(model, dbName, events), { name: 'the library worker' });
-  return supervisedProxy<LibraryBackend>(supervisor);
+  return supervisedProxy(supervisor);
 }
 
 /** The library worker, reached through Comlink; its service object stays in the worker. */
-function startLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<unknown>> {
+function startLibraryWorker(model: Promise<LibraryModel>, dbName: string | undefined, events: LibraryEvents): Supervised<Promise<LibraryBackend>> {
   const worker = new Worker(new URL('../worker/library-worker.ts', import.meta.url), { type: 'module', name: lifelineName('passage-library') });
   const lifeline = watchWorker(worker, 'the library worker');
   const factory = wrap<LibraryWorkerFactory>(worker);

@@ -24,8 +24,9 @@ export interface LibraryControllerDeps {
   library(): LibraryBackend;
   embedding: EmbeddingService;
   scheduler: IndexingScheduler;
-  progress(progress: Progress): void;
-  libraryChanged(): void;
+  // Function properties, not methods: the controller takes them out of the object (`const { progress } = deps`).
+  progress: (progress: Progress) => void;
+  libraryChanged: () => void;
   errors: ReadableErrors;
 }
 

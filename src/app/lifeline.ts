@@ -31,10 +31,15 @@ export interface Lifeline {
  */
 export const LIFELINE_DEADLINE_MS = 30_000;
 
+/** The page's Web Locks; undefined where there are none (Node has a navigator without locks, or none at all). */
+function browserLocks(): LockManager | undefined {
+  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
+}
+
 export function watchWorker(
   worker: WatchedWorker,
   what: string,
-  locks: LockManager | undefined = globalThis.navigator?.locks,
+  locks: LockManager | undefined = browserLocks(),
   deadlineMs = LIFELINE_DEADLINE_MS,
 ): Lifeline {
   const controller = new AbortController();

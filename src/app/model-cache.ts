@@ -9,7 +9,7 @@ import type { FetchFresh, ModelFileStore } from './model-files.ts';
  * a browser without one) there is no stored copy to repair: reads go to the server and writes do nothing.
  */
 export function cacheStorageStore(): ModelFileStore {
-  const controlled = typeof navigator !== 'undefined' && Boolean(navigator.serviceWorker?.controller) && typeof caches !== 'undefined';
+  const controlled = typeof navigator !== 'undefined' && 'serviceWorker' in navigator && navigator.serviceWorker.controller !== null && typeof caches !== 'undefined';
   return {
     async read(url) {
       if (!controlled) {

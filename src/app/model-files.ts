@@ -44,7 +44,11 @@ export function modelBase(spec: Pick<ModelSpec, 'id'>, root = '/models/'): strin
 
 /** The files of the build this browser needs: every non-ONNX file and the ONNX file of the spec's dtype. */
 export function browserFiles(spec: Pick<ModelSpec, 'dtype'>, build: BuildRecord): string[] {
-  return Object.keys(build.files).filter((file) => !file.startsWith('onnx/') || file === ONNX_FILE[spec.dtype]);
+  return Object.keys(build.files).filter((file) => needed(spec, file));
+}
+
+function needed(spec: Pick<ModelSpec, 'dtype'>, file: string): boolean {
+  return !file.startsWith('onnx/') || file === ONNX_FILE[spec.dtype];
 }
 
 export function parseBuild(bytes: Uint8Array | null): BuildRecord | null {
@@ -64,9 +68,9 @@ export async function checkModelFiles(spec: Pick<ModelSpec, 'id' | 'dtype'>, sto
   const build = parseBuild(stored);
   if (!build) return stored ? { damaged: ['passage-build.json'], missing: [] } : { damaged: [], missing: ['passage-build.json'] };
   const check: ModelCheck = { damaged: [], missing: [] };
-  for (const file of browserFiles(spec, build)) {
+  for (const [file, expected] of Object.entries(build.files)) {
+    if (!needed(spec, file)) continue;
     const bytes = await store.read(base + file);
-    const expected = build.files[file]!;
     if (!bytes) check.missing.push(file);
     else if (bytes.byteLength !== expected.size || (await sha256Hex(bytes)) !== expected.sha256) check.damaged.push(file);
   }

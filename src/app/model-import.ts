@@ -68,7 +68,11 @@ export function pickedFromBytes(files: ReadonlyMap<string, Uint8Array>): PickedF
 export async function prepareModel(picked: readonly PickedFile[], choices: ModelChoices, source: ModelSpec['source']): Promise<PreparedModel> {
   const relative = modelRelativePaths(picked.map((p) => p.path));
   const byPath = new Map(picked.map((p) => [p.path, p]));
-  const file = (path: string) => byPath.get(relative.get(path)!)!;
+  const file = (path: string): PickedFile => {
+    const picked = byPath.get(relative.get(path) ?? '');
+    if (!picked) throw new ModelFilesError(path, 'missing');
+    return picked;
+  };
   const sizes = new Map([...relative.keys()].map((path) => [path, file(path).size] as const));
   const texts = new Map<string, string>();
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -87,7 +91,7 @@ export async function prepareModel(picked: readonly PickedFile[], choices: Model
   const spec = describeModelFiles({ texts, sizes }, choices, source);
   const keep = filesToKeep(spec.dtype, relative.keys());
   const total = keep.reduce((sum, path) => sum + (sizes.get(path) ?? 0), 0);
-  if (total > MAX_MODEL_BYTES) throw new ModelFilesError(keep.find((p) => p.startsWith('onnx/')) ?? keep[0]!, `the model is ${Math.round(total / 1024 / 1024)} MB; Passage stores models up to ${MAX_MODEL_BYTES / 1024 / 1024} MB`);
+  if (total > MAX_MODEL_BYTES) throw new ModelFilesError(ONNX_FILES[spec.dtype], `the model is ${Math.round(total / 1024 / 1024)} MB; Passage stores models up to ${MAX_MODEL_BYTES / 1024 / 1024} MB`);
   const files = new Map<string, Uint8Array>();
   for (const path of keep) {
     const bytes = read.get(path) ?? (await readFile(file(path), path));
@@ -104,8 +108,13 @@ export async function prepareModel(picked: readonly PickedFile[], choices: Model
  */
 async function fingerprint(spec: ModelSpec, files: ReadonlyMap<string, Uint8Array>): Promise<string> {
   const { pooling, normalize, queryPrefix, passagePrefix, maxTokens, dtype } = spec;
-  const weights = await sha256Hex(files.get(ONNX_FILES[dtype])!);
-  const tokenizer = await sha256Hex(files.get('tokenizer.json')!);
+  const bytes = (path: string): Uint8Array => {
+    const kept = files.get(path);
+    if (!kept) throw new ModelFilesError(path, 'missing');
+    return kept;
+  };
+  const weights = await sha256Hex(bytes(ONNX_FILES[dtype]));
+  const tokenizer = await sha256Hex(bytes('tokenizer.json'));
   return (await sha256Hex(JSON.stringify({ weights, tokenizer, pooling, normalize, queryPrefix, passagePrefix, maxTokens }))).slice(0, 8);
 }
 

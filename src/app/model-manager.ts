@@ -146,8 +146,8 @@ export class ModelManager {
   /** Makes `id` the model in use and restarts the app (and the other tabs) with it. */
   async use(id: string): Promise<void> {
     const { models } = await this.list();
-    if (!models.some((m) => m.id === id)) throw new Error(`Passage: no model ${id}`);
-    const spec = models.find((m) => m.id === id)!;
+    const spec = models.find((m) => m.id === id);
+    if (!spec) throw new Error(`Passage: no model ${id}`);
     if (id === this._manifest.default) this._o.storage.removeItem(ACTIVE_KEY);
     else this._o.storage.setItem(ACTIVE_KEY, id);
     if (isUserModel(spec)) this._o.storage.setItem(ACTIVE_SPEC_KEY, JSON.stringify(spec));

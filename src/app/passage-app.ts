@@ -218,7 +218,7 @@ export class PassageApp implements PassageApi {
   }
 
   async repairModel(): Promise<string[]> {
-    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+    if (typeof navigator !== 'undefined' && !navigator.onLine) {
       throw new Error('You are offline. Connect to the internet, then press “Repair” again.');
     }
     const store = this._options.modelStore ?? cacheStorageStore();

@@ -68,7 +68,11 @@ export class QueryVectors {
     vector.catch(() => {
       if (this._vectors.get(key) === vector) this._vectors.delete(key);
     });
-    while (this._vectors.size > this._capacity) this._vectors.delete(this._vectors.keys().next().value!);
+    // Oldest first (a Map keeps insertion order); deleting the key being visited is safe in a Map's iteration.
+    for (const oldest of this._vectors.keys()) {
+      if (this._vectors.size <= this._capacity) break;
+      this._vectors.delete(oldest);
+    }
     return vector;
   }
 }

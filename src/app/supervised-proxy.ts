@@ -6,9 +6,9 @@
  */
 import type { Supervisor } from './supervisor.ts';
 
-type Methods = Record<string | symbol, (...args: unknown[]) => Promise<unknown>>;
+type Methods = Partial<Record<string | symbol, (...args: unknown[]) => Promise<unknown>>>;
 
-export function supervisedProxy<T extends object>(supervisor: Supervisor<unknown>): T {
+export function supervisedProxy<T extends object>(supervisor: Supervisor<T | Promise<T>>): T {
   return new Proxy({} as T, {
     get: (_target, name) =>
       // Not a thenable: `await proxy` must not look for a remote `then`.
@@ -17,7 +17,10 @@ export function supervisedProxy<T extends object>(supervisor: Supervisor<unknown
         : (...args: unknown[]) =>
             supervisor.run(async (service) => {
               const remote = (await service) as Methods;
-              return remote[name]!(...args);
+              const method = remote[name];
+              if (typeof method !== 'function') throw new TypeError(`Passage: ${String(name)} is not a method of the service`);
+              // Reflect.apply, not method.apply: on a Comlink remote `.apply` would be a remote property.
+              return Reflect.apply(method, remote, args);
             }),
   });
 }

@@ -6,7 +6,7 @@ export type FocusTarget = { kind: 'still-there'; id: string } | { kind: 'item'; 
 
 export function nextFocusAfterRemoval(ids: readonly string[], removed: { id: string; index: number }): FocusTarget {
   if (ids.includes(removed.id)) return { kind: 'still-there', id: removed.id };
-  if (ids.length === 0) return { kind: 'heading' };
   const at = Math.min(Math.max(removed.index, 0), ids.length - 1);
-  return { kind: 'item', id: ids[at]! };
+  const id = ids[at];
+  return id === undefined ? { kind: 'heading' } : { kind: 'item', id };
 }

@@ -19,7 +19,7 @@ export function deepActiveElement(root: Document = document): Element | null {
 export function focusWasLost(within?: Element): boolean {
   const active = deepActiveElement();
   if (!active || active === document.body || active === document.documentElement) return true;
-  if (!active.isConnected || (active as HTMLButtonElement).disabled === true) return true;
+  if (!active.isConnected || ('disabled' in active && active.disabled === true)) return true;
   return within !== undefined && (within === active || within.contains(active) || containsAcrossShadow(within, active));
 }
 

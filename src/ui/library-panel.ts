@@ -17,6 +17,11 @@ const OVERSCAN = 6;
 /** A row's height before one is measured; CSS fixes every row to `--row-height`. */
 const ROW_HEIGHT_GUESS = 92;
 
+/** The page's localStorage; undefined where there is none (Node). */
+function pageStorage(): Storage | undefined {
+  return typeof localStorage === 'undefined' ? undefined : localStorage;
+}
+
 const TYPE_LABEL: Record<DocumentSummary['type'], string> = {
   txt: 'TXT',
   md: 'MD',
@@ -52,7 +57,7 @@ export class LibraryPanelElement extends LitElement {
   @state() private _confirming: string | null = null;
   @state() private _titleQuery = '';
   @state() private _sort: LibrarySort = (() => {
-    const saved = globalThis.localStorage?.getItem(SORT_KEY);
+    const saved = pageStorage()?.getItem(SORT_KEY);
     return isLibrarySort(saved) ? saved : 'newest';
   })();
   @state() private _scrollTop = 0;
@@ -142,7 +147,7 @@ export class LibraryPanelElement extends LitElement {
       >
         <p class="title" title=${doc.title}>${doc.title}</p>
         <div class="facts">
-          <span class="badge">${TYPE_LABEL[doc.type] ?? doc.type}</span>
+          <span class="badge">${TYPE_LABEL[doc.type]}</span>
           <span class="passages">${plural(doc.passageCount, 'passage')}</span>
           <span
             class="indexed ${complete ? '' : 'partial'}"
@@ -244,7 +249,7 @@ export class LibraryPanelElement extends LitElement {
   private _setSort(value: string) {
     if (!isLibrarySort(value)) return;
     this._sort = value;
-    globalThis.localStorage?.setItem(SORT_KEY, value);
+    pageStorage()?.setItem(SORT_KEY, value);
     this._scrollToTop();
   }
 
@@ -273,7 +278,8 @@ export class LibraryPanelElement extends LitElement {
    * Only if focus is still ours to place — not when the person has moved on meanwhile.
    */
   private _refocusAfterDelete() {
-    const removing = this._removing!;
+    const removing = this._removing;
+    if (!removing) return;
     if (!focusWasLost(this)) {
       this._removing = null;
       return;

@@ -108,6 +108,7 @@ export class LibraryStateController {
       do {
         this._readAgain = false;
         await this._list.run();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- refresh() may set _readAgain during run() (TS keeps the `= false` narrowing across calls, TypeScript#9998)
       } while (this._readAgain);
     })().finally(() => (this._reading = null));
     return this._reading;

@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { isAbortError } from '../shared/abort.ts';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ModelChoices } from '../core/model-catalogue.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { ModelManager, type ModelList } from '../app/model-manager.ts';
 import { formatBytes } from './format.ts';
+import { modelSettingsStyles } from './model-settings-styles.ts';
 import { bareList, base, field } from './theme.ts';
 
 type Busy =
@@ -25,103 +26,7 @@ type Busy =
  */
 @customElement('model-settings')
 export class ModelSettingsElement extends LitElement {
-  static override styles = [
-    base,
-    field,
-    bareList,
-    css`
-      :host {
-        display: grid;
-        gap: 0.55rem;
-      }
-      li {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.3rem 0.6rem;
-        align-items: center;
-        justify-content: space-between;
-        font-size: 0.85rem;
-      }
-      .facts {
-        color: var(--p-muted);
-        font-size: 0.8rem;
-      }
-      .in-use {
-        font-size: 0.75rem;
-        font-weight: 650;
-        color: var(--p-accent);
-      }
-      details {
-        font-size: 0.85rem;
-      }
-      summary {
-        cursor: pointer;
-        font-weight: 600;
-      }
-      form {
-        display: grid;
-        gap: 0.45rem;
-        margin-top: 0.5rem;
-      }
-      label {
-        display: grid;
-        gap: 0.15rem;
-        font-size: 0.8rem;
-        min-width: 0;
-      }
-      .field {
-        width: 100%;
-        box-sizing: border-box;
-        min-width: 0;
-      }
-      .row > label {
-        flex: 1 1 7rem;
-      }
-      label.check {
-        display: flex;
-        gap: 0.4rem;
-        align-items: center;
-        flex: 0 0 auto;
-      }
-      fieldset {
-        border: 0;
-        border-top: 1px solid var(--p-border);
-        margin: 0.3rem 0 0;
-        padding: 0.5rem 0 0;
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        align-items: end;
-      }
-      legend {
-        font-size: 0.8rem;
-        font-weight: 600;
-        padding: 0;
-      }
-      .small {
-        font-size: 0.8rem;
-        margin: 0;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        align-items: center;
-      }
-      progress {
-        width: 100%;
-      }
-      .error {
-        color: var(--p-danger);
-        margin: 0;
-        font-size: 0.8rem;
-      }
-      .done {
-        margin: 0;
-        font-size: 0.8rem;
-      }
-    `,
-  ];
+  static override styles = [base, field, bareList, modelSettingsStyles];
 
   /** Tests may pass their own; the page's shared one otherwise. */
   @property({ attribute: false }) manager: ModelManager | null = null;
@@ -247,7 +152,7 @@ export class ModelSettingsElement extends LitElement {
 
   private _choices(fallbackName: string): ModelChoices {
     const data = new FormData(this._form);
-    const text = (name: string) => String(data.get(name) ?? '');
+    const text = (name: string) => formText(data, name);
     const dimensions = Number(text('dimensions'));
     return {
       name: text('name').trim() || fallbackName,
@@ -278,8 +183,8 @@ export class ModelSettingsElement extends LitElement {
 
   private _onHub() {
     const data = new FormData(this._form);
-    const repo = String(data.get('repo') ?? '').trim();
-    const revision = String(data.get('revision') ?? '').trim() || 'main';
+    const repo = formText(data, 'repo').trim();
+    const revision = formText(data, 'revision').trim() || 'main';
     if (!repo) {
       this._error = 'Enter a hub model id, such as Xenova/bge-small-en-v1.5.';
       return;
@@ -297,8 +202,9 @@ export class ModelSettingsElement extends LitElement {
   }
 
   private _onFolder(files: File[]) {
-    if (files.length === 0) return;
-    const folder = (files[0]!.webkitRelativePath || files[0]!.name).split('/')[0] ?? 'model';
+    const [first] = files;
+    if (!first) return;
+    const folder = (first.webkitRelativePath || first.name).split('/')[0] ?? 'model';
     void this._run({ kind: 'files' }, (manager) => manager.addFromFiles(files, this._choices(folder)));
   }
 
@@ -337,6 +243,12 @@ export class ModelSettingsElement extends LitElement {
     this.dispatchEvent(new CustomEvent('storage-changed', { bubbles: true, composed: true }));
     await this._refresh();
   }
+}
+
+/** A text field's value; '' when absent (a form's text fields never hold a File). */
+function formText(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
 }
 
 function messageOf(error: unknown): string {

@@ -46,7 +46,8 @@ export class PasswordDialogElement extends LitElement {
 
   @state() private _file = '';
   @state() private _wrong = false;
-  @query('dialog') private _dialog!: HTMLDialogElement;
+  /** Null until the first render. */
+  @query('dialog') private _dialog!: HTMLDialogElement | null;
   @query('input') private _input!: HTMLInputElement;
   private _resolve: ((password: string | null) => void) | null = null;
 
@@ -57,7 +58,7 @@ export class PasswordDialogElement extends LitElement {
     this._wrong = wrong;
     await this.updateComplete;
     this._input.value = '';
-    this._dialog.showModal();
+    this._dialog?.showModal(); // rendered by now (updateComplete)
     this._input.focus();
     return new Promise((resolve) => (this._resolve = resolve));
   }
