@@ -9,6 +9,7 @@
  * BroadcastChannel; on "cancel" every tab stops waiting or indexing (until the next change or "Index now"), on
  * "resume" every tab with pending work queues for the lock, so one indexes and the others follow it.
  */
+import { browserLocks } from './web-locks.ts';
 
 export type IndexingSignal = 'cancel' | 'resume';
 
@@ -25,12 +26,8 @@ export interface IndexingLock {
   close(): void;
 }
 
-/** Where the Web Locks API is (a secure context); absent in Node and very old browsers. */
+/** What the lock needs of the Web Locks API (tests pass a fake). */
 type Locks = Pick<LockManager, 'request'>;
-
-function browserLocks(): Locks | undefined {
-  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
-}
 
 /**
  * The lock of one library (database). Without Web Locks each tab indexes on its own, as before (the library

@@ -5,6 +5,7 @@
  * `error` event (an uncaught exception, a script that failed to load) counts as a death too: the page cannot know
  * what state the worker is left in, so the supervisor replaces it.
  */
+import { browserLocks } from './web-locks.ts';
 import { WorkerDiedError } from '../core/faults.ts';
 import { LIFELINE_PREFIX, type LifelineMessage } from '../shared/lifeline.ts';
 
@@ -30,11 +31,6 @@ export interface Lifeline {
  * service worker's cache; 30 s is far beyond any start seen here (well under 1 s).
  */
 export const LIFELINE_DEADLINE_MS = 30_000;
-
-/** The page's Web Locks; undefined where there are none (Node has a navigator without locks, or none at all). */
-function browserLocks(): LockManager | undefined {
-  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
-}
 
 export function watchWorker(
   worker: WatchedWorker,

@@ -6,6 +6,7 @@
  */
 import type { AddResult, ImportedText } from '../core/types.ts';
 import { classifyError, reasonFor } from '../core/faults.ts';
+import { isAbortError } from '../shared/abort.ts';
 import { ImportError } from './errors.ts';
 
 export type FileOutcome =
@@ -35,10 +36,6 @@ export interface BatchSteps<F extends { name: string }> {
   add(doc: ImportedText): Promise<AddResult>;
   signal?: AbortSignal;
   onProgress?(progress: BatchProgress): void;
-}
-
-function isAbortError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
 }
 
 function messageOf(name: string, error: unknown): string {

@@ -3,6 +3,7 @@
  * text only; a failure is an `ImportError` whose message can be shown to the user as is.
  */
 import type { ImportedText } from '../core/types.ts';
+import { isAbortError } from '../shared/abort.ts';
 import { looksBinary } from './binary.ts';
 import { ACCEPTED_LABEL, detectKind, extensionOf, titleFromFileName, titleFromText } from './detect.ts';
 import { readDocx, type DocxReader } from './docx-reader.ts';
@@ -95,8 +96,4 @@ export function importPastedText(raw: string, title?: string): ImportedText {
     text,
     size: new TextEncoder().encode(raw).length,
   };
-}
-
-function isAbortError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
 }
